@@ -1,0 +1,3 @@
+"""harness: a plugin-based evaluation harness for information extraction from news."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,154 @@
+"""The extractor contract: what every built-in and third-party extractor implements.
+
+An extractor is a class with a ``name``, a ``version``, the ``tasks`` it supports, its native
+``labels`` and a ``label_map`` to a goldset's scheme, an ``Options`` dataclass validated from the
+config, and a batched :meth:`Extractor.extract`. Heavy models are loaded in :meth:`setup`, which
+the runner calls once before the first batch (never at import or registration time).
+
+Minimal example::
+
+    @dataclass(frozen=True)
+    class Options:
+        lowercase: bool = False
+
+    class Shouting(Extractor):
+        name = "shouting"
+        version = "1.0"
+        tasks = frozenset({"entities"})
+        labels = ("ORG",)
+        Options = Options
+
+        def extract(self, docs):
+            for doc in docs:
+                yield Prediction(doc.id, entities=tuple(
+                    Entity(m.start(), m.end(), "ORG") for m in re.finditer(r"\\b[A-Z]{3,}\\b", doc.text)))
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from .errors import ExtractorError
+from .model import QUOTE_TYPES, TASKS, Entity, Prediction, Quote, Span, Task, TextDoc
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """Options of an extractor that takes none."""
+
+
+class Extractor(ABC):
+    """Base class of extractors. Subclasses set the class attributes and implement ``extract``."""
+
+    #: Unique name used in configs (``extractors: [{name: regex}]``).
+    name: ClassVar[str]
+    #: Version of the extractor; part of the prediction cache key and of the results' provenance.
+    version: ClassVar[str]
+    #: Tasks the extractor supports: a subset of ``{"entities", "quotes", "speakers"}``.
+    tasks: ClassVar[frozenset[Task]]
+    #: Name of the extractor's native label scheme (``"ontonotes"``, ``"conll"``...).
+    label_scheme: ClassVar[str] = "ontonotes"
+    #: Native entity labels the extractor can emit.
+    labels: ClassVar[tuple[str, ...]] = ()
+    #: Native label -> goldset label. Labels absent from the map pass through unchanged;
+    #: a label mapped to ``None`` is dropped (and counted as unmapped).
+    label_map: ClassVar[Mapping[str, str | None]] = {}
+    #: Dataclass of the extractor's options; validated from the config before anything loads.
+    Options: ClassVar[type] = NoOptions
+
+    def __init__(self, options: Any = None) -> None:
+        self.options = options if options is not None else self.Options()
+
+    def setup(self) -> None:  # noqa: B027 - optional hook
+        """Load models and other heavy resources. Called once, before the first ``extract``."""
+
+    @abstractmethod
+    def extract(self, docs: Sequence[TextDoc]) -> Iterable[Prediction]:
+        """Return one :class:`Prediction` per document, in the same order as ``docs``."""
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        return {
+            "name": cls.name,
+            "version": cls.version,
+            "tasks": sorted(cls.tasks, key=TASKS.index),
+            "label_scheme": cls.label_scheme,
+            "labels": list(cls.labels),
+        }
+
+
+def check_extractor_class(cls: Any) -> list[str]:
+    """Problems with an extractor class, as readable sentences (empty when it is fine)."""
+    problems = []
+    if not (isinstance(cls, type) and issubclass(cls, Extractor)):
+        return [f"{cls!r} is not a subclass of harness.extractors.Extractor"]
+    for attr in ("name", "version", "tasks"):
+        if not getattr(cls, attr, None):
+            problems.append(f"{cls.__qualname__} has no {attr!r}")
+    unknown = set(getattr(cls, "tasks", ())) - set(TASKS)
+    if unknown:
+        problems.append(f"{cls.__qualname__} declares unknown tasks {sorted(unknown)}")
+    return problems
+
+
+def validate_prediction(
+    pred: Prediction,
+    doc: TextDoc,
+    extractor: str,
+    allowed_labels: Iterable[str] | None,
+) -> list[str]:
+    """Problems with one document's predictions (offsets, labels, quote types)."""
+    n = len(doc.text)
+    problems: list[str] = []
+    allowed = set(allowed_labels) if allowed_labels is not None else None
+
+    def span_problem(kind: str, i: int, s: Entity | Quote | Span) -> None:
+        if not (isinstance(s.start, int) and isinstance(s.end, int)):
+            problems.append(f"{kind} #{i}: offsets must be integers, got {s.start!r}, {s.end!r}")
+        elif s.start < 0 or s.end > n:
+            problems.append(f"{kind} #{i}: offsets {s.start}..{s.end} outside the text (0..{n})")
+        elif s.end <= s.start:
+            problems.append(f"{kind} #{i}: end {s.end} is not after start {s.start}")
+
+    if pred.doc_id != doc.id:
+        problems.append(f"prediction is for document {pred.doc_id!r}, expected {doc.id!r}")
+    for i, e in enumerate(pred.entities):
+        span_problem("entity", i, e)
+        if allowed is not None and e.label not in allowed:
+            problems.append(f"entity #{i}: unknown label {e.label!r} (allowed: {sorted(allowed)})")
+    for i, q in enumerate(pred.quotes):
+        span_problem("quote", i, q)
+        if q.type not in QUOTE_TYPES:
+            problems.append(f"quote #{i}: unknown type {q.type!r} (allowed: {list(QUOTE_TYPES)})")
+        for part in ("speaker_span", "cue"):
+            sub = getattr(q, part)
+            if sub is not None:
+                span_problem(f"quote #{i} {part}", i, sub)
+    return problems
+
+
+def map_labels(
+    pred: Prediction, label_map: Mapping[str, str | None]
+) -> tuple[Prediction, list[str]]:
+    """Apply ``label_map`` to the entities; return the new prediction and the dropped labels."""
+    if not label_map:
+        return pred, []
+    out: list[Entity] = []
+    dropped: list[str] = []
+    for e in pred.entities:
+        label = label_map.get(e.label, e.label)
+        if label is None:
+            dropped.append(e.label)
+        else:
+            out.append(Entity(e.start, e.end, label, e.text) if label != e.label else e)
+    return Prediction(pred.doc_id, tuple(out), pred.quotes), dropped
+
+
+def raise_invalid(extractor: str, doc_id: str, problems: list[str]) -> None:
+    if problems:
+        shown = "; ".join(problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise ExtractorError(extractor, doc_id, f"invalid predictions: {shown}{more}")

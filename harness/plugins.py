@@ -1,0 +1,129 @@
+"""The plugin manager: entry-point discovery, block list, hook tracing, registries.
+
+Environment variables:
+
+- ``HARNESS_DISABLE_PLUGINS=name1,name2`` - do not load these entry-point plugins
+  (``*`` disables every entry-point plugin, leaving only plugins registered in code).
+- ``HARNESS_TRACE_HOOKS=1`` - print every hook call and its results to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .errors import PluginError
+from .extractors import Extractor, check_extractor_class
+from .registry import Registry
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    version: str
+    distribution: str
+    extractors: list[str] = field(default_factory=list)
+    goldset_formats: list[str] = field(default_factory=list)
+
+
+class Plugins:
+    """Loaded plugins and what they registered."""
+
+    def __init__(self, extra: list[tuple[str, object]] | None = None) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        if os.environ.get("HARNESS_TRACE_HOOKS"):
+            self.pm.trace.root.setwriter(sys.stderr.write)
+            self.pm.enable_tracing()
+        self.info: dict[str, PluginInfo] = {}
+        self.extractors: Registry[type[Extractor]] = Registry("extractor")
+        self.goldset_formats: Registry[Any] = Registry("goldset format")
+        self._load_entry_points()
+        for name, plugin in extra or []:
+            self.pm.register(plugin, name=name)
+            self.info[name] = PluginInfo(name, "-", "(registered in code)")
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"plugin {exc.plugin_name!r}: {exc}") from exc
+        self._collect()
+
+    def _load_entry_points(self) -> None:
+        blocked = {
+            b.strip() for b in os.environ.get("HARNESS_DISABLE_PLUGINS", "").split(",") if b.strip()
+        }
+        for ep in sorted(
+            metadata.entry_points(group=hookspecs.ENTRY_POINT_GROUP), key=lambda e: e.name
+        ):
+            if ep.name in blocked or "*" in blocked:
+                self.pm.set_blocked(ep.name)
+                continue
+            if self.pm.get_plugin(ep.name) is not None:
+                continue
+            try:
+                plugin = ep.load()
+            except Exception as exc:  # noqa: BLE001 - any import error of a plugin
+                raise PluginError(
+                    f"plugin {ep.name!r} ({ep.value}) failed to import: "
+                    f"{type(exc).__name__}: {exc}. Disable it with HARNESS_DISABLE_PLUGINS={ep.name}"
+                ) from exc
+            try:
+                self.pm.register(plugin, name=ep.name)
+            except pluggy.PluginValidationError as exc:
+                raise PluginError(f"plugin {ep.name!r} ({ep.value}): {exc}") from exc
+            dist = ep.dist
+            self.info[ep.name] = PluginInfo(
+                ep.name,
+                dist.version if dist else "?",
+                dist.metadata["Name"] if dist else "?",
+            )
+
+    def _collect(self) -> None:
+        """Call the registration hooks plugin by plugin, so each name is tied to its plugin."""
+        plugins = [(n, p) for n, p in self.pm.list_name_plugin() if p is not None]
+        for owner, plugin in plugins:
+            others = [p for _, p in plugins if p is not plugin]
+            info = self.info.setdefault(owner, PluginInfo(owner, "-", "-"))
+
+            def register_extractor(cls: type[Extractor], _o: str = owner) -> None:
+                problems = check_extractor_class(cls)
+                if problems:
+                    raise PluginError(f"plugin {_o!r}: " + "; ".join(problems))
+                self.extractors.add(cls.name, cls, owner=_o)
+                self.info[_o].extractors.append(cls.name)
+
+            def register_format(name: str, reader: Any, _o: str = owner) -> None:
+                self.goldset_formats.add(name, reader, owner=_o)
+                self.info[_o].goldset_formats.append(name)
+
+            self.pm.subset_hook_caller("register_extractors", others)(register=register_extractor)
+            self.pm.subset_hook_caller("register_goldset_formats", others)(
+                register=register_format
+            )
+            del info
+
+    def extractor(self, name: str) -> type[Extractor]:
+        return self.extractors.get(name)
+
+
+_default: Plugins | None = None
+
+
+def get_plugins() -> Plugins:
+    """The process-wide plugin manager, created on first use."""
+    global _default
+    if _default is None:
+        _default = Plugins()
+    return _default
+
+
+def reset_plugins() -> None:
+    """Forget the loaded plugins (tests use this after changing the environment)."""
+    global _default
+    _default = None
