@@ -1,4 +1,4 @@
-"""Plugins shipped with the core, registered through the ``harness`` entry-point group like any other."""
+"""Plugins shipped with the core, registered through the ``harness`` entry points like any other."""
 
 from __future__ import annotations
 

@@ -20,8 +20,8 @@ Minimal example::
 
         def extract(self, docs):
             for doc in docs:
-                yield Prediction(doc.id, entities=tuple(
-                    Entity(m.start(), m.end(), "ORG") for m in re.finditer(r"\\b[A-Z]{3,}\\b", doc.text)))
+                found = re.finditer(r"\\b[A-Z]{3,}\\b", doc.text)
+                yield Prediction(doc.id, tuple(Entity(m.start(), m.end(), "ORG") for m in found))
 """
 
 from __future__ import annotations
@@ -59,8 +59,12 @@ class Extractor(ABC):
     #: Dataclass of the extractor's options; validated from the config before anything loads.
     Options: ClassVar[type] = NoOptions
 
-    def __init__(self, options: Any = None) -> None:
+    def __init__(self, options: Any = None, tasks: frozenset[Task] | None = None) -> None:
         self.options = options if options is not None else self.Options()
+        #: The tasks this run evaluates (a subset of ``tasks``): skip work the run does not need.
+        self.tasks_requested: frozenset[Task] = (
+            frozenset(tasks) & self.tasks if tasks is not None else frozenset(self.tasks)
+        )
 
     def setup(self) -> None:  # noqa: B027 - optional hook
         """Load models and other heavy resources. Called once, before the first ``extract``."""

@@ -68,10 +68,11 @@ class Plugins:
                 continue
             try:
                 plugin = ep.load()
-            except Exception as exc:  # noqa: BLE001 - any import error of a plugin
+            except Exception as exc:
                 raise PluginError(
                     f"plugin {ep.name!r} ({ep.value}) failed to import: "
-                    f"{type(exc).__name__}: {exc}. Disable it with HARNESS_DISABLE_PLUGINS={ep.name}"
+                    f"{type(exc).__name__}: {exc}. "
+                    f"Disable it with HARNESS_DISABLE_PLUGINS={ep.name}"
                 ) from exc
             try:
                 self.pm.register(plugin, name=ep.name)
@@ -103,9 +104,7 @@ class Plugins:
                 self.info[_o].goldset_formats.append(name)
 
             self.pm.subset_hook_caller("register_extractors", others)(register=register_extractor)
-            self.pm.subset_hook_caller("register_goldset_formats", others)(
-                register=register_format
-            )
+            self.pm.subset_hook_caller("register_goldset_formats", others)(register=register_format)
             del info
 
     def extractor(self, name: str) -> type[Extractor]:

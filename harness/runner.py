@@ -1,0 +1,279 @@
+"""Run extractors over a goldset: goldset x extractors -> predictions (cached) -> scores.
+
+The runner is the only place where plugins and scorers meet; neither knows the other.
+An extractor that raises on a document is retried document by document, the failure is recorded
+with the document id, and that document is scored with empty predictions (so a crash can never
+raise a score); ``fail_fast`` stops at the first failure instead.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, is_dataclass
+from typing import Any
+
+from .cache import PredictionCache
+from .config import ExtractorConfig, RunConfig
+from .errors import ExtractorError, HarnessError
+from .extractors import Extractor, map_labels, validate_prediction
+from .goldset import Goldset, load_goldset
+from .model import Document, Entity, Prediction, Task, TextDoc
+from .plugins import get_plugins
+from .schemes import resolve_gold_map
+from .scoring import Counts, bootstrap, count_document, summarise
+
+#: Scores that get bootstrap confidence intervals (when the task is evaluated).
+HEADLINE_KEYS: dict[str, tuple[str, ...]] = {
+    "entities": (
+        "entities.strict.micro.f1",
+        "entities.partial.micro.f1",
+        "entities.strict.macro.f1",
+    ),
+    "quotes": ("quotes.exact.f1", "quotes.overlap@0.3.f1", "quotes.overlap@0.8.f1"),
+    "speakers": ("speakers.accuracy", "attribution.f1"),
+}
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class DocError:
+    doc_id: str
+    error: str
+    message: str
+    traceback: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class ExtractorRun:
+    """Everything one extractor produced in a run."""
+
+    label: str
+    name: str
+    version: str
+    plugin: str
+    plugin_version: str
+    tasks: tuple[Task, ...]
+    options: dict[str, Any]
+    label_scheme: str
+    gold_label_map: str | None
+    predictions: list[Prediction] = field(default_factory=list)
+    errors: list[DocError] = field(default_factory=list)
+    unmapped_pred_labels: Counter[str] = field(default_factory=Counter)
+    ignored_pred_labels: Counter[str] = field(default_factory=Counter)
+    unmapped_gold_labels: Counter[str] = field(default_factory=Counter)
+    per_doc: list[Counts] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    cached_docs: int = 0
+    seconds_setup: float = 0.0
+    seconds_extract: float = 0.0
+    seconds_total: float = 0.0
+
+
+@dataclass
+class RunResult:
+    config: RunConfig
+    goldset: Goldset
+    extractors: list[ExtractorRun]
+    seconds: float
+
+    @property
+    def complete(self) -> bool:
+        return not any(r.errors for r in self.extractors)
+
+
+def _options_dict(options: Any) -> dict[str, Any]:
+    return asdict(options) if is_dataclass(options) else dict(options or {})
+
+
+def _extract_batch(
+    extractor: Extractor, batch: Sequence[TextDoc], fail_fast: bool
+) -> tuple[list[Prediction | None], list[DocError]]:
+    """Run one batch; on failure retry document by document to isolate the culprit."""
+    try:
+        preds = list(extractor.extract(batch))
+        if len(preds) != len(batch):
+            raise ExtractorError(
+                extractor.name,
+                None,
+                f"returned {len(preds)} predictions for {len(batch)} documents",
+            )
+        return list(preds), []
+    except Exception as exc:
+        if fail_fast or len(batch) == 1:
+            if fail_fast:
+                doc_id = batch[0].id if len(batch) == 1 else None
+                if isinstance(exc, ExtractorError):
+                    raise
+                raise ExtractorError(
+                    extractor.name, doc_id, f"{type(exc).__name__}: {exc}"
+                ) from exc
+            return [None], [
+                DocError(batch[0].id, type(exc).__name__, str(exc), traceback.format_exc(limit=5))
+            ]
+    out: list[Prediction | None] = []
+    errors: list[DocError] = []
+    for doc in batch:
+        preds, errs = _extract_batch(extractor, [doc], fail_fast)
+        out.extend(preds)
+        errors.extend(errs)
+    return out, errors
+
+
+def _map_gold(doc: Document, gold_map: dict[str, str | None], unmapped: Counter[str]) -> Document:
+    ents = []
+    for e in doc.entities:
+        label = gold_map.get(e.label, e.label)
+        if label is None:
+            unmapped[e.label] += 1
+        else:
+            ents.append(Entity(e.start, e.end, label, e.text))
+    return Document(
+        doc.id, doc.text, tuple(ents), doc.quotes, doc.speakers, doc.text_path, doc.text_sha256
+    )
+
+
+def run_extractor(
+    ec: ExtractorConfig,
+    goldset: Goldset,
+    config: RunConfig,
+    *,
+    use_cache: bool = True,
+    fail_fast: bool = False,
+    progress: Progress | None = None,
+) -> ExtractorRun:
+    t_start = time.perf_counter()
+    plugins = get_plugins()
+    cls = plugins.extractor(ec.name)
+    owner = plugins.extractors.owner(ec.name)
+    tasks = tuple(t for t in config.tasks if t in cls.tasks)
+    where = f"{config.path or 'config'}: extractors[{ec.label}]"
+
+    labels: tuple[str, ...] = goldset.labels
+    gold_map: dict[str, str | None] = {}
+    map_name = None
+    if ec.gold_label_map is not None:
+        map_name, gold_map = resolve_gold_map(ec.gold_label_map, goldset.label_scheme, where)
+        labels = tuple(dict.fromkeys(v for v in (gold_map.get(x, x) for x in labels) if v))
+
+    run = ExtractorRun(
+        label=ec.label,
+        name=cls.name,
+        version=cls.version,
+        plugin=owner,
+        plugin_version=plugins.info[owner].version if owner in plugins.info else "?",
+        tasks=tasks,
+        options=_options_dict(ec.parsed_options),
+        label_scheme=cls.label_scheme,
+        gold_label_map=map_name,
+    )
+    if not tasks:
+        run.seconds_total = time.perf_counter() - t_start
+        return run
+
+    extractor = cls(ec.parsed_options, frozenset(tasks))
+    cache = PredictionCache(
+        config.cache if use_cache else None, cls.name, cls.version, ec.parsed_options
+    )
+    docs = [d.as_text_doc() for d in goldset]
+    preds: list[Prediction | None] = [cache.get(d) for d in docs]
+    run.cached_docs = sum(p is not None for p in preds)
+    todo = [i for i, p in enumerate(preds) if p is None]
+    batch_size = ec.batch_size or config.batch_size
+    done = run.cached_docs
+    if progress:
+        progress(ec.label, done, len(docs))
+    if todo:
+        t0 = time.perf_counter()
+        try:
+            extractor.setup()
+        except HarnessError:
+            raise
+        except Exception as exc:
+            raise ExtractorError(
+                cls.name, None, f"setup failed: {type(exc).__name__}: {exc}"
+            ) from exc
+        run.seconds_setup = time.perf_counter() - t0
+    for b in range(0, len(todo), batch_size):
+        idx = todo[b : b + batch_size]
+        batch = [docs[i] for i in idx]
+        t0 = time.perf_counter()
+        out, errors = _extract_batch(extractor, batch, fail_fast)
+        run.seconds_extract += time.perf_counter() - t0
+        run.errors.extend(errors)
+        for i, doc, pred in zip(idx, batch, out, strict=True):
+            if pred is None:
+                continue
+            problems = validate_prediction(pred, doc, cls.name, None)
+            if problems:
+                err = ExtractorError(
+                    cls.name, doc.id, "invalid predictions: " + "; ".join(problems[:5])
+                )
+                if fail_fast:
+                    raise err
+                run.errors.append(DocError(doc.id, "InvalidPrediction", err.message))
+                continue
+            preds[i] = pred
+            cache.put(doc, pred)
+        done += len(batch)
+        if progress:
+            progress(ec.label, done, len(docs))
+    cache.save()
+
+    final: list[Prediction] = []
+    for doc, pred in zip(docs, preds, strict=True):
+        if pred is None:  # failed document: scored as if nothing was predicted
+            pred = Prediction(doc.id)
+        pred, dropped = map_labels(pred, cls.label_map)
+        run.unmapped_pred_labels.update(dropped)
+        if "entities" in tasks:
+            kept = tuple(e for e in pred.entities if e.label in labels)
+            run.ignored_pred_labels.update(e.label for e in pred.entities if e.label not in labels)
+            pred = Prediction(pred.doc_id, kept, pred.quotes)
+        else:
+            pred = Prediction(pred.doc_id, (), pred.quotes)
+        if "quotes" not in tasks:
+            pred = Prediction(pred.doc_id, pred.entities, ())
+        final.append(pred)
+    run.predictions = final
+
+    gold_docs = [
+        _map_gold(d, gold_map, run.unmapped_gold_labels) if gold_map else d for d in goldset
+    ]
+    run.per_doc = [
+        count_document(g, p, tasks, labels) for g, p in zip(gold_docs, final, strict=True)
+    ]
+    run.scores = summarise(run.per_doc, labels)
+    keys = [k for t in tasks for k in HEADLINE_KEYS[t] if k in run.scores]
+    if config.bootstrap_samples and keys:
+        run.intervals = bootstrap(
+            run.per_doc, keys, labels, n=config.bootstrap_samples, seed=config.bootstrap_seed
+        )
+    run.seconds_total = time.perf_counter() - t_start
+    return run
+
+
+def run(
+    config: RunConfig,
+    *,
+    use_cache: bool = True,
+    fail_fast: bool = False,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Evaluate every extractor of ``config`` on its goldset."""
+    t0 = time.perf_counter()
+    goldset = load_goldset(config.goldset)
+    runs = [
+        run_extractor(
+            ec, goldset, config, use_cache=use_cache, fail_fast=fail_fast, progress=progress
+        )
+        for ec in config.extractors
+    ]
+    return RunResult(config, goldset, runs, time.perf_counter() - t0)

@@ -1,0 +1,58 @@
+"""Label schemes and the one-way maps between them used for coarse evaluation.
+
+A CoNLL-trained model predicts PER/ORG/LOC/MISC; an OntoNotes goldset has 18 labels. Such a model
+is scored on the coarse scheme: gold labels are mapped with :data:`ONTONOTES_TO_CONLL` (GPE, LOC
+and FAC all become LOC; NORP, EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE become MISC) and gold
+entities of the numeric types (DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL, CARDINAL), which
+have no CoNLL counterpart, are left out of the gold and counted as unmapped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .errors import ConfigError, did_you_mean
+from .model import CONLL_LABELS, ONTONOTES_LABELS
+
+SCHEMES: dict[str, tuple[str, ...]] = {"ontonotes": ONTONOTES_LABELS, "conll": CONLL_LABELS}
+
+ONTONOTES_TO_CONLL: dict[str, str | None] = {
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LAW": "MISC",
+    "LANGUAGE": "MISC",
+    "DATE": None,
+    "TIME": None,
+    "PERCENT": None,
+    "MONEY": None,
+    "QUANTITY": None,
+    "ORDINAL": None,
+    "CARDINAL": None,
+}
+
+GOLD_MAPS: dict[tuple[str, str], dict[str, str | None]] = {
+    ("ontonotes", "conll"): ONTONOTES_TO_CONLL
+}
+
+
+def resolve_gold_map(
+    spec: str | Mapping[str, str | None], gold_scheme: str, where: str
+) -> tuple[str, dict[str, str | None]]:
+    """Turn a config's ``gold_label_map`` (a scheme name or an explicit mapping) into a mapping."""
+    if isinstance(spec, Mapping):
+        return "custom", dict(spec)
+    key = (gold_scheme, spec)
+    if key not in GOLD_MAPS:
+        known = [f"{b}" for (a, b) in GOLD_MAPS if a == gold_scheme]
+        raise ConfigError(
+            f"{where}: no map from the goldset's scheme {gold_scheme!r} to {spec!r}."
+            f"{did_you_mean(spec, known)}"
+        )
+    return spec, GOLD_MAPS[key]

@@ -1,0 +1,75 @@
+"""Deterministic one-to-one matching of gold to predicted spans.
+
+Matching is greedy over a fully ordered candidate list, so it never depends on the order in which
+an extractor returns its spans: callers first put items in a canonical order (by start, end, then
+label or type) and break every tie by those canonical ranks.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+Interval = tuple[int, int]
+
+
+def boundary_match(
+    gold_keys: Sequence[Hashable], pred_keys: Sequence[Hashable],
+    gold_free: Iterable[int], pred_free: Iterable[int],
+) -> list[tuple[int, int]]:  # fmt: skip
+    """Pair free gold and predicted items whose keys are equal, one-to-one.
+
+    Items are taken in the order of ``gold_free`` / ``pred_free`` (callers pass canonical ranks),
+    so among duplicates the first ones are paired.
+    """
+    waiting: dict[Hashable, list[int]] = {}
+    for gi in gold_free:
+        waiting.setdefault(gold_keys[gi], []).append(gi)
+    for queue in waiting.values():
+        queue.reverse()  # pop() from the end yields them in the original order
+    pairs: list[tuple[int, int]] = []
+    for pi in pred_free:
+        queue = waiting.get(pred_keys[pi])
+        if queue:
+            pairs.append((queue.pop(), pi))
+    return pairs
+
+
+def overlapping_pairs(
+    gold: Sequence[Interval], pred: Sequence[Interval],
+    gold_free: Iterable[int], pred_free: Iterable[int],
+) -> list[tuple[int, int, int]]:  # fmt: skip
+    """All ``(gold_index, pred_index, overlap_length)`` with a positive overlap among free items.
+
+    Predicted intervals are sorted by start and searched with bisection; the cost is
+    ``O(g * p)`` only in the worst case of free spans that all overlap one another.
+    """
+    preds = sorted(pred_free, key=lambda i: pred[i])
+    starts = [pred[i][0] for i in preds]
+    out: list[tuple[int, int, int]] = []
+    for gi in gold_free:
+        g_start, g_end = gold[gi]
+        for pi in preds[: bisect_left(starts, g_end)]:
+            p_start, p_end = pred[pi]
+            overlap = min(g_end, p_end) - max(g_start, p_start)
+            if overlap > 0:
+                out.append((gi, pi, overlap))
+    return out
+
+
+def greedy_match(candidates: Iterable[tuple[Any, int, int]]) -> list[tuple[int, int]]:
+    """Accept ``(sort_key, gold_index, pred_index)`` candidates best-first, one-to-one.
+
+    Candidates are sorted by ``(sort_key, gold_index, pred_index)``; a pair is kept when neither
+    side is taken yet.
+    """
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for _, gi, pi in sorted(candidates, key=lambda c: (c[0], c[1], c[2])):
+        if gi not in used_gold and pi not in used_pred:
+            used_gold.add(gi)
+            used_pred.add(pi)
+            pairs.append((gi, pi))
+    return pairs

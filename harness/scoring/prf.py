@@ -1,0 +1,98 @@
+"""Count accumulators and precision / recall / F1 (the spaCy ``PRFScore`` convention).
+
+Every score of the harness is a ratio of sums, so what is kept per document is a *count*:
+``(matched_score, n_pred, n_gold)``. ``matched_score`` is the (possibly fractional, for the
+``partial`` scheme) number of matched items; precision is ``matched_score / n_pred`` and recall
+``matched_score / n_gold``. Counts of several documents add up element-wise, which is what makes
+micro-averaging and the document bootstrap cheap.
+
+A *per-class* count (an entity label, a quote type) is stored under two keys, because matching is
+global: a gold ``ORG`` matched by a predicted ``GPE`` earns credit for ``ORG`` on the gold side and
+for ``GPE`` on the predicted side. ``class_keys(prefix)`` names the two halves:
+
+- ``<prefix>|pred`` = ``(score credited to predictions of the class, n_pred of the class, 0)``
+- ``<prefix>|gold`` = ``(score credited to gold items of the class, 0, n_gold of the class)``
+
+Zero-division convention (spaCy's ``PRFScore`` / seqeval ``zero_division=0``): precision is 0 when
+nothing was predicted, recall is 0 when there is no gold item, F1 is 0 when ``P + R = 0``. When
+both ``n_pred`` and ``n_gold`` are 0 the score is *undefined* (spaCy's ``Scorer`` reports ``None``):
+the array functions return NaN and :func:`harness.scoring.summarise` leaves the key out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import numpy.typing as npt
+
+Count = tuple[float, float, float]
+Counts = dict[str, Count]
+FloatArray = npt.NDArray[np.float64]
+
+PRED_SIDE = "|pred"
+GOLD_SIDE = "|gold"
+
+
+def class_keys(prefix: str) -> tuple[str, str]:
+    """Return the predicted-side and gold-side count keys of a per-class count."""
+    return prefix + PRED_SIDE, prefix + GOLD_SIDE
+
+
+def add_count(counts: Counts, key: str, score: float, n_pred: float, n_gold: float) -> None:
+    """Add ``(score, n_pred, n_gold)`` to ``counts[key]`` in place."""
+    old = counts.get(key)
+    if old is None:
+        counts[key] = (score, n_pred, n_gold)
+    else:
+        counts[key] = (old[0] + score, old[1] + n_pred, old[2] + n_gold)
+
+
+def add_class_count(
+    counts: Counts, prefix: str, pred_credit: Mapping[str, float], gold_credit: Mapping[str, float],
+    n_pred: Mapping[str, int], n_gold: Mapping[str, int],
+) -> None:  # fmt: skip
+    """Add the per-class counts of one document for every class seen in ``n_pred`` or ``n_gold``."""
+    for cls in n_pred.keys() | n_gold.keys():
+        pred_key, gold_key = class_keys(f"{prefix}.{cls}")
+        add_count(counts, pred_key, pred_credit.get(cls, 0.0), n_pred.get(cls, 0), 0)
+        add_count(counts, gold_key, gold_credit.get(cls, 0.0), 0, n_gold.get(cls, 0))
+
+
+def sum_counts(per_doc: Iterable[Mapping[str, Count]]) -> Counts:
+    """Sum counts element-wise over documents (keys missing from a document count as zero)."""
+    total: Counts = {}
+    for counts in per_doc:
+        for key, (score, n_pred, n_gold) in counts.items():
+            add_count(total, key, score, n_pred, n_gold)
+    return total
+
+
+def prf(score: float, n_pred: float, n_gold: float) -> tuple[float, float, float]:
+    """Precision, recall and F1 of one count (0 on zero division, see the module docstring)."""
+    p = score / n_pred if n_pred > 0 else 0.0
+    r = score / n_gold if n_gold > 0 else 0.0
+    f1 = 2 * p * r / (p + r) if p + r > 0 else 0.0
+    return p, r, f1
+
+
+def safe_ratio(num: FloatArray, den: FloatArray) -> FloatArray:
+    """``num / den`` element-wise, 0 where ``den`` is 0."""
+    den = np.asarray(den, dtype=np.float64)
+    return np.where(den > 0, np.asarray(num, dtype=np.float64) / np.where(den > 0, den, 1.0), 0.0)
+
+
+def prf_arrays(
+    pred_score: FloatArray, n_pred: FloatArray, gold_score: FloatArray, n_gold: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Vectorised P, R, F1; NaN where ``n_pred == n_gold == 0`` (undefined).
+
+    ``pred_score`` is the matched score seen from the predictions (numerator of P), ``gold_score``
+    the one seen from the gold items (numerator of R); they are equal for micro counts.
+    """
+    p = safe_ratio(pred_score, n_pred)
+    r = safe_ratio(gold_score, n_gold)
+    f1 = safe_ratio(2 * p * r, p + r)
+    undefined = (np.asarray(n_pred) == 0) & (np.asarray(n_gold) == 0)
+    nan = np.float64(np.nan)
+    return np.where(undefined, nan, p), np.where(undefined, nan, r), np.where(undefined, nan, f1)

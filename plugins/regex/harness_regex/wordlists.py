@@ -1,0 +1,316 @@
+"""Small, generic English word lists used by the regex extractor.
+
+Nothing here comes from a particular corpus: the lists are general English (titles, speech verbs,
+calendar and number words) plus country names and demonyms derived from ISO 3166 (``pycountry``).
+Every list is a ``frozenset`` of exact, case-sensitive strings unless its name says otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pycountry
+
+# --- people -----------------------------------------------------------------------------------
+
+#: Honorifics and titles written before a name ("Mr Smith", "President Jane Doe"). Outside PERSON.
+TITLES: frozenset[str] = frozenset(
+    """Mr Mr. Mrs Mrs. Ms Ms. Miss Mx Dr Dr. Prof Prof. Professor Sir Dame Lord Lady Madam
+    President Vice Prime Minister Secretary Chancellor King Queen Prince Princess Pope Emperor
+    Sheikh Sheik Emir Sultan Crown Senator Sen. Rep. Representative Congressman Congresswoman
+    Governor Gov. Mayor Councillor Councilor General Gen. Colonel Col. Major Maj. Captain Capt.
+    Lieutenant Lt. Sergeant Sgt. Admiral Adm. Commander Marshal Brigadier Corporal Private
+    Judge Justice Ambassador Envoy Chairman Chairwoman Chair Director Spokesman Spokeswoman
+    Spokesperson Rev. Reverend Father Bishop Archbishop Cardinal Rabbi Imam Ayatollah Premier
+    Deputy Chief Foreign Defence Defense Interior Finance Economy Trade Health Education
+    Energy Justice Home State Acting Former Ex Then Senior Junior Assistant Undersecretary
+    Commissioner Inspector Superintendent Constable Detective Officer Agent Minister-President
+    Secretary-General Attorney Speaker Leader Premier Coach Manager CEO MP MEP""".split()
+)
+
+#: Lower-case role nouns that, right before a capitalised name, mark it as a person
+#: ("opposition leader Jane Doe", "defence minister John Roe").
+ROLE_NOUNS: frozenset[str] = frozenset(
+    """leader minister president spokesman spokeswoman spokesperson chief head official
+    secretary ambassador envoy diplomat general commander officer director chairman chairwoman
+    chair ceo founder executive adviser advisor aide analyst expert professor researcher
+    economist lawyer attorney judge prosecutor senator governor mayor lawmaker legislator
+    politician candidate activist journalist correspondent reporter editor author writer
+    colleague counterpart rival opponent premier chancellor king queen prince monarch cleric
+    pilot soldier captain colonel coach manager player striker singer actor actress""".split()
+)
+
+#: Subject pronouns that can introduce a quote.
+PRONOUNS: frozenset[str] = frozenset("he she they it we i".split())
+#: Pronouns that refer to one person (resolved to the most recent person mention).
+PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she"})
+
+# --- speech -----------------------------------------------------------------------------------
+
+_SPEECH_LEMMAS = """say tell warn insist add announce argue state claim stress note explain
+believe think suggest acknowledge admit assert confirm declare deny emphasise emphasize
+estimate predict promise recall remark reply report reveal write describe accuse vow pledge
+complain concede observe answer respond comment caution allege maintain contend reiterate
+underline underscore hint indicate signal conclude mention assure inform reckon urge
+threaten boast joke lament recount testify tweet post""".split()
+
+_IRREGULAR_FORMS = {
+    "say": ("said", "says", "say", "saying"),
+    "tell": ("told", "tells", "tell", "telling"),
+    "think": ("thought", "thinks", "think"),
+    "write": ("wrote", "writes", "written"),
+}
+
+
+def _verb_forms(lemma: str) -> tuple[str, ...]:
+    """Past and present forms of a regular verb ("warn" -> "warned", "warns")."""
+    if lemma in _IRREGULAR_FORMS:
+        return _IRREGULAR_FORMS[lemma]
+    if lemma.endswith("e"):
+        past = lemma + "d"
+    elif lemma.endswith("y") and lemma[-2] not in "aeiou":
+        past = lemma[:-1] + "ied"
+    elif re.fullmatch(r"[^aeiou]*[aeiou][bdgmnpt]", lemma) and lemma not in {"vow"}:
+        past = lemma + lemma[-1] + "ed"  # "admit" is handled below, "plan" -> "planned"
+    else:
+        past = lemma + "ed"
+    if lemma.endswith(("s", "sh", "ch", "x", "z")):
+        third = lemma + "es"
+    elif lemma.endswith("y") and lemma[-2] not in "aeiou":
+        third = lemma[:-1] + "ies"
+    else:
+        third = lemma + "s"
+    return (past, third)
+
+
+_DOUBLED = {"admit": "admitted", "regret": "regretted", "commit": "committed"}
+
+#: Speech and cognition verbs, in the forms used to report speech ("said", "says", "warned").
+SPEECH_VERBS: frozenset[str] = frozenset(
+    form
+    for lemma in _SPEECH_LEMMAS
+    for form in (
+        (*_verb_forms(lemma), _DOUBLED[lemma]) if lemma in _DOUBLED else _verb_forms(lemma)
+    )
+    if not form.endswith("ing") and form != "written"
+)
+
+#: Verbs whose object is the addressee, skipped before the reported clause ("told reporters").
+ADDRESSEE_VERBS: frozenset[str] = frozenset(
+    {"told", "tells", "tell", "warned", "warns", "assured", "assures", "informed", "informs",
+     "reminded", "reminds", "urged", "urges"}
+)  # fmt: skip
+
+#: Adverbs and auxiliaries allowed between a speaker and the cue ("Smith also said").
+CUE_ADVERBS: frozenset[str] = frozenset(
+    """also later previously then further again earlier recently has had have would will
+    reportedly repeatedly publicly privately simply once already often frequently has
+    never separately additionally""".split()
+)
+
+# --- calendar and numbers ---------------------------------------------------------------------
+
+MONTHS: frozenset[str] = frozenset(
+    """January February March April May June July August September October November December
+    Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec""".split()
+)
+WEEKDAYS: frozenset[str] = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+)
+#: Words that make a DATE on their own (lower case).
+DATE_WORDS: frozenset[str] = frozenset("yesterday today tomorrow tonight weekend".split())
+#: Calendar units (lower case) for "last week", "three years ago".
+DATE_UNITS: frozenset[str] = frozenset(
+    "day days week weeks month months year years decade decades century centuries".split()
+)
+TIME_UNITS: frozenset[str] = frozenset("second seconds minute minutes hour hours".split())
+#: Parts of the day (lower case) for "Friday evening", "this morning".
+DAY_PARTS: frozenset[str] = frozenset("morning afternoon evening night midday noon midnight".split())
+
+NUMBER_WORDS: frozenset[str] = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred thousand million billion trillion dozen dozens hundreds thousands millions billions
+    both""".split()
+) - {"both"}
+ORDINAL_WORDS: frozenset[str] = frozenset(
+    """first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
+    thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth
+    thirtieth fortieth fiftieth hundredth thousandth""".split()
+)
+CURRENCY_WORDS: frozenset[str] = frozenset(
+    """dollar dollars euro euros pound pounds sterling yen yuan renminbi rouble roubles ruble
+    rubles rupee rupees franc francs peso pesos lira liras real reais won rand krona kronor
+    krone kroner shekel shekels dinar dinars dirham dirhams riyal riyals naira cent cents
+    pence""".split()
+)
+#: Units that turn a number into a QUANTITY (lower case).
+QUANTITY_UNITS: frozenset[str] = frozenset(
+    """km kilometre kilometres kilometer kilometers mile miles metre metres meter meters m cm mm
+    foot feet ft inch inches yard yards kg kilogram kilograms kilo kilos gram grams g tonne
+    tonnes ton tons pound-weight lb lbs ounce ounces litre litres liter liters gallon gallons
+    barrel barrels acre acres hectare hectares mph kph knots degrees""".split()
+)
+
+# --- organisations ----------------------------------------------------------------------------
+
+#: Capitalised words that make a name an organisation ("Defence Ministry", "Acme Inc").
+ORG_KEYWORDS: frozenset[str] = frozenset(
+    """Ministry Ministries Agency Agencies Party Council University College School Academy
+    Institute Institution Inc Inc. Corp Corp. Corporation Co Co. Ltd Ltd. LLC PLC plc GmbH AG
+    SA Company Companies Group Holdings Bank Fund Foundation Trust Association Federation
+    Union League Alliance Coalition Organisation Organization Organisations Organizations
+    Committee Commission Authority Authorities Office Department Bureau Service Services
+    Army Navy Forces Force Guard Guards Police Ministry Parliament Assembly Congress Senate
+    Court Tribunal Cabinet Government Administration Embassy Consulate Front Movement
+    Brigade Brigades Battalion Regiment Command Network News Times Post Press Journal Herald
+    Telegraph Tribune Gazette Radio Television TV Broadcasting Airlines Airways Motors
+    Systems Technologies Industries Labs Club Society Church Center Centre Institute Board
+    Nations Reserve Exchange Hospital Museum Red Crescent Cross""".split()
+)
+
+#: Upper-case words that are not organisation acronyms.
+NON_ACRONYMS: frozenset[str] = frozenset(
+    """I A OK AM PM TV ID PS II III IV VI VII VIII IX XI XII AD BC CEO UPDATE UPDATED BREAKING
+    WATCH VIDEO PHOTO PHOTOS READ MORE LIVE NEW EXCLUSIVE THE AND OF IN ON TO FOR BY AT""".split()
+)
+
+# --- places and nationalities -----------------------------------------------------------------
+
+#: Conventional short names and abbreviations of countries that ISO 3166 spells otherwise.
+_COUNTRY_ALIASES = """Russia Britain Great Britain America England Scotland Wales Northern Ireland
+Holland Burma Ivory Coast Czech Republic Macedonia Swaziland Cape Verde East Timor Vatican
+Palestine Brunei Congo Kosovo Tibet Gaza West Bank Taiwan Korea""".split("\n")
+
+_ABBREVIATED_COUNTRIES = frozenset(
+    "US U.S. U.S USA U.S.A. UK U.K. UAE U.A.E. DRC PRC ROK DPRK".split()
+)
+
+
+def _country_names() -> frozenset[str]:
+    names: set[str] = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value and "," not in value and "(" not in value:
+                names.add(value.removeprefix("the "))
+    for line in _COUNTRY_ALIASES:
+        names.update(_split_aliases(line))
+    return frozenset(names)
+
+
+def _split_aliases(line: str) -> list[str]:
+    """Split a line of space-separated names, keeping the known two-word names together."""
+    words = line.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = " ".join(words[i : i + 2])
+        if pair in _TWO_WORD_ALIASES:
+            out.append(pair)
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+_TWO_WORD_ALIASES = frozenset(
+    {"Great Britain", "Northern Ireland", "Ivory Coast", "Czech Republic", "Cape Verde",
+     "East Timor", "West Bank"}
+)  # fmt: skip
+
+#: Country names (ISO 3166 names, common and official names, conventional short names).
+COUNTRIES: frozenset[str] = _country_names()
+#: Abbreviated country names ("U.S.", "UK"): GPE, not ORG acronyms.
+COUNTRY_ABBREVIATIONS: frozenset[str] = _ABBREVIATED_COUNTRIES
+
+#: Demonyms that no suffix rule derives from a country name.
+_IRREGULAR_DEMONYMS = """American British English Scottish Welsh Irish French Spanish
+Portuguese Dutch Flemish Swiss German Danish Swedish Norwegian Finnish Icelandic Polish
+Czech Slovak Greek Cypriot Maltese Turkish Kurdish Arab Arabic Emirati Saudi Iranian Persian
+Afghan Chinese Japanese Taiwanese Vietnamese Burmese Thai Lao Laotian Filipino Malay
+Lebanese Sudanese Senegalese Togolese Congolese Gabonese Beninese Malian Nigerien Chadian
+Ivorian Ghanaian Somali Egyptian Brazilian Peruvian Ecuadorian Argentine Argentinian Chilean
+Jordanian Haitian Belarusian Ukrainian Canadian Kazakh Uzbek Tajik Kyrgyz Turkmen
+Bosnian Montenegrin Azerbaijani Azeri Israeli Iraqi Kuwaiti Qatari Omani Yemeni Bahraini
+Nepali Nepalese Bangladeshi Pakistani Palestinian Uruguayan Paraguayan Panamanian
+Singaporean Kiwi Luxembourgish Monegasque Bahamian Barbadian Guyanese Surinamese
+Mauritian Malagasy Cameroonian Djiboutian Zimbabwean Mozambican Basotho Motswana Swazi
+Western Eastern European African Asian Latin Hispanic Nordic Scandinavian Balkan Baltic
+Caucasian Soviet Muslim Muslims Christian Christians Jewish Jews Jew Catholic Catholics
+Protestant Protestants Orthodox Sunni Sunnis Shia Shiite Shiites Alawite Alawites Hindu
+Hindus Sikh Sikhs Buddhist Buddhists Islamist Islamists Jihadist Jihadists Kurds Arabs
+Democrat Democrats Republican Republicans Conservative Conservatives Socialist Socialists
+Communist Communists Liberal Liberals Labour Tory Tories""".split()
+
+
+def _demonym(name: str) -> str | None:
+    """A regular English demonym of a one-word country name ("Kenya" -> "Kenyan")."""
+    if " " in name or "-" in name or not name.isalpha():
+        return None
+    if name.endswith("stan"):
+        return name + "i"
+    if name.endswith("ia") or name.endswith("a"):
+        return name + "n"
+    if name.endswith("o"):
+        return name + "an"
+    if name.endswith("y"):
+        return name[:-1] + "ian"
+    if name.endswith("e"):
+        return name[:-1] + "ean"
+    return None
+
+
+def _demonyms() -> frozenset[str]:
+    derived = {d for n in COUNTRIES if (d := _demonym(n))}
+    base = derived | set(_IRREGULAR_DEMONYMS)
+    # plural nouns of nationality ("Kenyans", "Germans"): NORP as well
+    plurals = {d + "s" for d in base if d.endswith(("an", "i")) and not d.endswith("ese")}
+    return frozenset(base | plurals)
+
+
+#: Nationality, religious and political group adjectives and nouns (NORP).
+DEMONYMS: frozenset[str] = _demonyms()
+
+#: Geographical region names (LOC).
+REGIONS: frozenset[str] = frozenset(
+    """Europe Asia Africa Antarctica Oceania Arctic Atlantic Pacific Mediterranean Caribbean
+    Balkans Caucasus Sahara Sahel Scandinavia Siberia Himalayas Alps Andes Amazon""".split()
+)
+#: Two-word region names (LOC).
+REGION_PHRASES: frozenset[str] = frozenset(
+    {"Middle East", "Far East", "Near East", "North Africa", "West Africa", "East Africa",
+     "Southern Africa", "Central Asia", "South Asia", "Southeast Asia", "East Asia",
+     "Latin America", "South America", "North America", "Central America", "Eastern Europe",
+     "Western Europe", "Central Europe", "Black Sea", "Red Sea", "Baltic Sea", "North Sea",
+     "Persian Gulf", "Gulf of Mexico", "Indian Ocean", "Atlantic Ocean", "Pacific Ocean",
+     "Arctic Ocean", "Horn of Africa", "Sub-Saharan Africa", "Caspian Sea", "South China Sea"}
+)  # fmt: skip
+
+# --- capitalised words that are not names -----------------------------------------------------
+
+#: Words that are capitalised at the start of a sentence or a headline but are not names.
+NON_NAME_WORDS: frozenset[str] = frozenset(
+    """The A An This That These Those There Here It Its He She They We You I His Her Their Our
+    My Your Who What When Where Why How Which Whose Whom If But And Or Nor So Yet For Of In On
+    At By To From With Without Within Into Onto Over Under After Before Since Until During
+    While Although Though Because As About Above Below Across Against Along Among Around
+    Behind Beside Besides Between Beyond Despite Inside Outside Through Throughout Toward
+    Towards Upon Via Per Not No Yes All Any Each Every Some Many Much More Most Few Several
+    Both Either Neither Other Another Such Only Also Even Just Still Then Now Later Earlier
+    Meanwhile However Moreover Furthermore Therefore Thus Hence Instead Otherwise Indeed
+    Separately Similarly Likewise Nevertheless Nonetheless Overall Finally First Second Third
+    Last Next Previously Recently Currently Today Yesterday Tomorrow Tonight Once Twice Again
+    According Asked Speaking Writing Talking Addressing Responding Reporting Following
+    Published Updated Share Advertisement Related Read Watch Click Sign Subscribe Follow Photo
+    Image Video Source Sources Reuters Note Editor Editors Comments Comment Top Home News
+    Breaking Live Update Mr Mrs Ms Dr Sir Madam Dear Please Thank Thanks Let Do Does Did Is
+    Are Was Were Be Been Being Have Has Had Will Would Shall Should Can Could May Might Must
+    One Two Three Four Five Six Seven Eight Nine Ten Hundreds Thousands Millions Dozens
+    Officials Experts Analysts People Police Government Authorities Critics Supporters
+    Residents Witnesses Observers Sources Others Many Most Some""".split()
+) - {"Reuters"}
+
+#: Lower-case words allowed inside a capitalised name ("Ministry of Defence", "Bank of England").
+NAME_CONNECTORS: frozenset[str] = frozenset({"of", "for", "and", "the", "de", "du", "des", "la", "le", "van", "von", "der", "den", "al", "bin", "ibn", "da", "di", "dos", "del"})  # fmt: skip

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from harness.plugins import reset_plugins
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A writable copy of the two-document goldset; returns the goldset folder."""
+    shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
+    return tmp_path / "mini" / "gold"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_plugins(monkeypatch: pytest.MonkeyPatch):
+    """Each test sees plugins loaded from its own environment."""
+    reset_plugins()
+    yield
+    reset_plugins()
