@@ -122,7 +122,10 @@ def get_plugins() -> Plugins:
     return _default
 
 
-def reset_plugins() -> None:
-    """Forget the loaded plugins (tests use this after changing the environment)."""
+def reset_plugins(extra: list[tuple[str, object]] | None = None) -> None:
+    """Forget the loaded plugins; with ``extra``, load them again plus these in-code plugins.
+
+    Tests use this after changing the environment, and to register plugins defined in code.
+    """
     global _default
-    _default = None
+    _default = Plugins(extra) if extra else None

@@ -211,14 +211,14 @@ def run_extractor(
         for i, doc, pred in zip(idx, batch, out, strict=True):
             if pred is None:
                 continue
-            problems = validate_prediction(pred, doc, cls.name, None)
+            problems = validate_prediction(pred, doc)
             if problems:
                 err = ExtractorError(
                     cls.name, doc.id, "invalid predictions: " + "; ".join(problems[:5])
                 )
                 if fail_fast:
                     raise err
-                run.errors.append(DocError(doc.id, "InvalidPrediction", err.message))
+                run.errors.append(DocError(doc.id, "InvalidPrediction", str(err)))
                 continue
             preds[i] = pred
             cache.put(doc, pred)

@@ -77,7 +77,12 @@ CASES = [
     ("text differs", _set("entities.1.text", "Tuesday"), "entities[1]", "differs from the covered"),
     ("overlap", _overlap, "entities[", "overlaps"),
     ("unknown label", _set("entities.0.label", "PERSN"), "entities[0]", "unknown label 'PERSN'"),
-    ("speaker", _set("quotes.0.speaker", "john-doe"), "quotes[0]", "'john-doe' is not in the speakers"),
+    (
+        "speaker",
+        _set("quotes.0.speaker", "john-doe"),
+        "quotes[0]",
+        "'john-doe' is not in the speakers",
+    ),
     ("missing field", _del("entities.0.label"), "entities[0]", "missing field label"),
     ("missing top", _del("quotes"), "doc1.json", "missing field quotes"),
     ("duplicate", _duplicate_entity, "entities[7]", "duplicate of entities[0]"),

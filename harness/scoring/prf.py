@@ -55,8 +55,8 @@ def add_class_count(
     """Add the per-class counts of one document for every class seen in ``n_pred`` or ``n_gold``."""
     for cls in n_pred.keys() | n_gold.keys():
         pred_key, gold_key = class_keys(f"{prefix}.{cls}")
-        add_count(counts, pred_key, pred_credit.get(cls, 0.0), n_pred.get(cls, 0), 0)
-        add_count(counts, gold_key, gold_credit.get(cls, 0.0), 0, n_gold.get(cls, 0))
+        add_count(counts, pred_key, pred_credit.get(cls, 0.0), float(n_pred.get(cls, 0)), 0.0)
+        add_count(counts, gold_key, gold_credit.get(cls, 0.0), 0.0, float(n_gold.get(cls, 0)))
 
 
 def sum_counts(per_doc: Iterable[Mapping[str, Count]]) -> Counts:

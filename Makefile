@@ -1,0 +1,33 @@
+# Quick start:  make eval   (set up .venv and evaluate the built-in extractors on the seed goldset)
+#               make test   (run the test suite)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PLUGINS := plugins/regex plugins/spacy plugins/transformers
+
+.PHONY: setup eval test lint bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# the CPU build of torch first: anything else would pull a multi-GB CUDA build
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[test]" $(addprefix -e ,$(PLUGINS))
+	touch $@
+
+eval: setup
+	HF_HUB_OFFLINE=1 $(BIN)/harness eval --config configs/seeds.yaml
+
+test: setup
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: setup
+	for b in benchmarks/bench_*.py; do HF_HUB_OFFLINE=1 $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .harness-cache runs

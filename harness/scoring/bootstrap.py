@@ -1,0 +1,123 @@
+"""Document-level bootstrap: confidence intervals and the paired significance test.
+
+Documents, not mentions, are the sampling unit (mentions of one article are not independent).
+Counts are laid out as a ``documents x (keys * 3)`` matrix; a replicate is a vector of document
+multiplicities drawn with replacement, so all replicates' totals are one matrix product, and every
+score is computed for all replicates at once by :func:`scores_from_totals`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from harness.scoring.prf import Counts, FloatArray
+from harness.scoring.summary import Scores, scores_from_totals
+
+_MAX_CELLS = 4_000_000  # replicates x documents per chunk of the weight matrix
+
+
+def _matrix(runs: Sequence[Sequence[Counts]]) -> tuple[list[str], list[FloatArray]]:
+    """Union of count keys and one ``(documents, keys, 3)`` array per run (missing keys = 0)."""
+    keys = sorted({key for run in runs for counts in run for key in counts})
+    column = {key: i for i, key in enumerate(keys)}
+    mats = []
+    for run in runs:
+        mat = np.zeros((len(run), len(keys), 3))
+        for d, counts in enumerate(run):
+            for key, value in counts.items():
+                mat[d, column[key]] = value
+        mats.append(mat)
+    return keys, mats
+
+
+def _weights(rng: np.random.Generator, n: int, n_docs: int) -> Iterator[FloatArray]:
+    """Chunks of the ``(n, n_docs)`` matrix of document multiplicities of ``n`` replicates."""
+    chunk = max(1, _MAX_CELLS // max(n_docs, 1))
+    for first in range(0, n, chunk):
+        rows = min(chunk, n - first)
+        idx = rng.integers(0, n_docs, size=(rows, n_docs))
+        flat = (idx + n_docs * np.arange(rows)[:, None]).ravel()
+        yield np.bincount(flat, minlength=rows * n_docs).reshape(rows, n_docs).astype(np.float64)
+
+
+def _scores(keys: list[str], totals: FloatArray, labels: Sequence[str]) -> Scores:
+    """Scores of replicates from a ``(replicates, keys, 3)`` array of totals."""
+    columns = {
+        key: (totals[:, i, 0], totals[:, i, 1], totals[:, i, 2]) for i, key in enumerate(keys)
+    }
+    return scores_from_totals(columns, labels)
+
+
+def _replicates(
+    per_doc_runs: Sequence[Sequence[Counts]], labels: Sequence[str], n: int, seed: int
+) -> tuple[list[Scores], list[Scores]]:
+    """Point scores and ``n`` replicate scores of each run, all runs resampled together."""
+    n_docs = len(per_doc_runs[0])
+    if n_docs == 0:
+        raise ValueError("cannot bootstrap over zero documents")
+    if any(len(run) != n_docs for run in per_doc_runs):
+        raise ValueError("paired runs must score the same documents in the same order")
+    keys, mats = _matrix(per_doc_runs)
+    flat = [m.reshape(n_docs, -1) for m in mats]
+    point = [_scores(keys, m.sum(axis=0)[None], labels) for m in mats]
+    chunks: list[list[FloatArray]] = [[] for _ in mats]
+    for w in _weights(np.random.default_rng(seed), n, n_docs):
+        for i, m in enumerate(flat):
+            chunks[i].append(w @ m)
+    reps = [_scores(keys, np.concatenate(c).reshape(n, len(keys), 3), labels) for c in chunks]
+    return point, reps
+
+
+def _check_keys(keys: Sequence[str], scores: Scores) -> None:
+    unknown = [k for k in keys if k not in scores]
+    if unknown:
+        raise KeyError(f"unknown score key(s) {unknown}; known: {sorted(scores)}")
+
+
+def bootstrap(
+    per_doc: Sequence[Counts], keys: Sequence[str], labels: Sequence[str],
+    n: int = 1000, seed: int = 0, alpha: float = 0.05,
+) -> dict[str, tuple[float, float]]:  # fmt: skip
+    """Percentile ``1 - alpha`` confidence interval of each score in ``keys``.
+
+    Documents are resampled with replacement ``n`` times (``numpy.random.default_rng(seed)``).
+    Replicates in which a score is undefined (no gold and no predicted item) are skipped; a key
+    undefined in every replicate is left out. Unknown keys raise :class:`KeyError`.
+    """
+    _, (reps,) = _replicates([per_doc], labels, n, seed)
+    _check_keys(keys, reps)
+    out: dict[str, tuple[float, float]] = {}
+    for key in keys:
+        values = reps[key][~np.isnan(reps[key])]
+        if values.size:
+            lo, hi = np.percentile(values, [100 * alpha / 2, 100 * (1 - alpha / 2)])
+            out[key] = (float(lo), float(hi))
+    return out
+
+
+def paired_bootstrap(
+    per_doc_a: Sequence[Counts], per_doc_b: Sequence[Counts], keys: Sequence[str],
+    labels: Sequence[str], n: int = 1000, seed: int = 0,
+) -> dict[str, float]:  # fmt: skip
+    """Two-sided p-value of the difference ``b - a`` of each score, by paired bootstrap.
+
+    Both runs are resampled with the same documents. With ``delta`` the observed difference and
+    ``delta*`` the replicates' differences, the bootstrap distribution is shifted to the null
+    (Efron & Tibshirani 1993, ch. 16) and ``p = (1 + #{|delta* - delta| >= |delta|}) / (m + 1)``
+    over the ``m`` replicates where the score is defined in both runs. Identical runs give 1.
+    Keys undefined on the full data of either run are left out.
+    """
+    (point_a, point_b), (reps_a, reps_b) = _replicates([per_doc_a, per_doc_b], labels, n, seed)
+    _check_keys(keys, reps_a)
+    out: dict[str, float] = {}
+    for key in keys:
+        delta = float(point_b[key][0] - point_a[key][0])
+        deltas = reps_b[key] - reps_a[key]
+        deltas = deltas[~np.isnan(deltas)]
+        if np.isnan(delta) or not deltas.size:
+            continue
+        extreme = np.abs(deltas - delta) >= abs(delta) - 1e-12
+        out[key] = float((1 + extreme.sum()) / (deltas.size + 1))
+    return out

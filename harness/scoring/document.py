@@ -1,0 +1,38 @@
+"""Per-document counts: the one entry point the runner calls for each (gold, prediction) pair."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from harness.model import TASKS, Document, Prediction
+from harness.scoring.entities import count_entities
+from harness.scoring.prf import Counts
+from harness.scoring.quotes import count_quotes
+from harness.scoring.speakers import count_speakers
+
+
+def count_document(
+    gold: Document, pred: Prediction, tasks: Collection[str], labels: Sequence[str]
+) -> Counts:
+    """Counts of one document for the requested tasks.
+
+    ``tasks`` is a subset of ``("entities", "quotes", "speakers")``; ``labels`` are the goldset's
+    entity labels (predicted entities with other labels are ignored and counted). The
+    ``speakers`` task also yields the end-to-end ``attribution`` counts; it matches quotes at
+    overlap@0.3 whether or not ``quotes`` is requested.
+    """
+    unknown = set(tasks) - set(TASKS)
+    if unknown:
+        raise ValueError(f"unknown task(s) {sorted(unknown)}; expected some of {list(TASKS)}")
+    if pred.doc_id != gold.id:
+        raise ValueError(f"prediction for {pred.doc_id!r} scored against gold {gold.id!r}")
+    counts: Counts = {}
+    if "entities" in tasks:
+        counts.update(count_entities(gold.entities, pred.entities, labels))
+    if "quotes" in tasks or "speakers" in tasks:
+        quote_counts, pairs = count_quotes(gold.text, gold.quotes, pred.quotes)
+        if "quotes" in tasks:
+            counts.update(quote_counts)
+        if "speakers" in tasks:
+            counts.update(count_speakers(gold, pairs, len(pred.quotes), len(gold.quotes)))
+    return counts

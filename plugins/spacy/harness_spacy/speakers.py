@@ -1,0 +1,183 @@
+"""Speaker mentions from the parse, and their resolution to the document's named speakers.
+
+A mention is the word grammatically tied to a cue (its subject, or the object of "according to"),
+expanded to the whole name (the enclosing entity, or the noun with its compound/flat/modifier
+children). Pronouns ("she") and definite role descriptions ("the minister") are resolved to the
+most plausible earlier named speaker: the most recent one, preferring a matching gender and,
+for descriptions, a person whose titles share a word with the description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from .lexicon import (
+    DEFINITE_DETERMINERS,
+    FEMALE_PRONOUNS,
+    GROUP_PRONOUNS,
+    MALE_PRONOUNS,
+    ROLE_NOUNS,
+    SOURCE_LABELS,
+)
+from .names import NameBook, fold
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+MentionKind = Literal["name", "pronoun", "description"]
+_NP_LEFT_DEPS = frozenset({"det", "amod", "compound", "poss", "nummod", "nmod", "quantmod", "case"})
+_NP_RIGHT_DEPS = frozenset({"compound", "flat", "case"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A speaker mention: its character span and what kind of expression it is."""
+
+    start: int
+    end: int
+    text: str
+    kind: MentionKind
+    label: str | None = None
+    head: str = ""
+    modifiers: frozenset[str] = frozenset()
+    definite: bool = False
+    plural: bool = False
+
+
+def _entity_of(token: Token) -> tuple[int, int, str, str] | None:
+    """Character span, text and label of the source entity containing ``token``."""
+    if token.ent_type_ not in SOURCE_LABELS:
+        return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    span = doc[start:end]
+    return span.start_char, span.end_char, span.text, token.ent_type_
+
+
+def mention_for(token: Token) -> Mention:
+    """The mention headed by ``token`` (a subject or the object of "according to")."""
+    ent = _entity_of(token)
+    if ent is None:
+        # "spokesman Jane Doe": the head may sit outside the entity its compounds form.
+        for child in token.children:
+            if child.dep_ in ("compound", "flat", "appos") and child.ent_type_ == "PERSON":
+                ent = _entity_of(child)
+                break
+    if ent is not None:
+        start, end, text, label = ent
+        return Mention(start, end, text, "name", label, fold(token.text))
+    if token.pos_ == "PRON" or token.tag_ in ("PRP", "WP"):
+        return Mention(
+            token.idx, token.idx + len(token.text), token.text, "pronoun", head=fold(token.text)
+        )
+    left = [c for c in token.lefts if c.dep_ in _NP_LEFT_DEPS]
+    right = [c for c in token.rights if c.dep_ in _NP_RIGHT_DEPS]
+    first = min([token.i] + [min(t.i for t in c.subtree) for c in left])
+    last = max([token.i] + [max(t.i for t in c.subtree) for c in right])
+    span = token.doc[first : last + 1]
+    modifiers = frozenset(
+        fold(t.text) for c in left for t in c.subtree if t.pos_ in ("ADJ", "PROPN", "NOUN")
+    )
+    definite = any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS for c in left) or any(
+        c.dep_ == "poss" for c in left
+    )
+    return Mention(
+        span.start_char,
+        span.end_char,
+        span.text,
+        "description",
+        None,
+        fold(token.lemma_ or token.text),
+        modifiers,
+        definite,
+        token.tag_ in ("NNS", "NNPS"),
+    )
+
+
+@dataclass
+class _Seen:
+    name: str
+    label: str
+    position: int
+    gender: str | None
+    titles: set[str] = field(default_factory=set)
+
+
+class SpeakerResolver:
+    """Resolves mentions, in document order, to canonical speaker names."""
+
+    def __init__(self, book: NameBook, persons: list[tuple[int, str]] | None = None) -> None:
+        """``persons``: (offset, canonical name) of every PERSON mention, fallback antecedents."""
+        self.book = book
+        self.speakers: dict[str, _Seen] = {}
+        self.persons: list[tuple[int, str]] = list(persons or [])
+
+    def resolve(self, mention: Mention, position: int) -> str | None:
+        """Canonical name of the speaker ``mention`` stands for (``None`` when unknown)."""
+        if mention.kind == "name":
+            name = self.book.canonical(mention.text, mention.label)
+            self._remember(name, mention.label or "PERSON", position)
+            return name
+        if mention.kind == "pronoun":
+            return self._resolve_pronoun(mention, position)
+        if mention.definite and not mention.plural and mention.head in ROLE_NOUNS:
+            found = self._best_person(position, None, mention.modifiers | {mention.head})
+            if found is not None:
+                return found
+        return mention.text
+
+    def _remember(self, name: str, label: str, position: int) -> None:
+        info = self.book.lookup(tuple(fold(w) for w in name.split()), label)
+        seen = self.speakers.get(name)
+        gender = info.gender if info else None
+        titles = set(info.titles) if info else set()
+        if seen is None:
+            self.speakers[name] = _Seen(name, label, position, gender, titles)
+        else:
+            seen.position = max(seen.position, position)
+
+    def _resolve_pronoun(self, mention: Mention, position: int) -> str | None:
+        word = mention.head
+        if word in MALE_PRONOUNS or word in FEMALE_PRONOUNS:
+            gender = "m" if word in MALE_PRONOUNS else "f"
+            found = self._best_person(position, gender, frozenset())
+            if found is not None and self.speakers.get(found) is not None:
+                if self.speakers[found].gender is None:
+                    self.speakers[found].gender = gender
+            return found
+        if word in GROUP_PRONOUNS:
+            groups = [s for s in self.speakers.values() if s.label != "PERSON"]
+            groups = [s for s in groups if s.position <= position] or groups
+            if groups:
+                return max(groups, key=lambda s: s.position).name
+        return None
+
+    def _best_person(
+        self, position: int, gender: str | None, words: frozenset[str] | set[str]
+    ) -> str | None:
+        """Most recent named PERSON speaker; gender match and shared title words win."""
+        people = [s for s in self.speakers.values() if s.label == "PERSON"]
+        if people:
+
+            def score(s: _Seen) -> tuple[int, int, int]:
+                overlap = len(words & s.titles)
+                if gender is None or s.gender is None:
+                    g = 0
+                else:
+                    g = 1 if s.gender == gender else -2
+                return (overlap + g, s.position <= position, s.position)
+
+            best = max(people, key=score)
+            if gender is not None and best.gender is not None and best.gender != gender:
+                return None
+            return best.name
+        earlier = [(p, n) for p, n in self.persons if p <= position]
+        if earlier:
+            return max(earlier)[1]
+        return None

@@ -1,0 +1,242 @@
+"""The ``transformers`` extractor: CoNLL-type named entities from a token-classification model.
+
+By default it runs the model bundled with this package (``harness_transformers/model``, a
+MiniLM encoder fine-tuned on CoNLL++; see its ``MODEL_CARD.md``). Any local folder, a folder
+inside an installed package (``package:sub/folder``) or a Hugging Face hub id may be given instead
+with the ``model`` option. Local models are loaded with ``local_files_only`` and set
+``HF_HUB_OFFLINE=1`` unless it is already set; hub ids honour ``HF_HUB_OFFLINE``.
+
+How a document is processed:
+
+1. the text is cut into CoNLL-like words with exact character offsets (:mod:`.words`);
+2. the whole text is tokenized once by the *fast* tokenizer with ``offset_mapping`` over the
+   original string, and each token is attached to its word;
+3. the token sequence is cut into overlapping windows (:mod:`.windows`); every token keeps the
+   prediction of the window where it is most central; windows of all documents in a batch are run
+   together, ``batch_size`` windows at a time;
+4. word labels are aggregated from sub-word probabilities and decoded into spans
+   (:mod:`.decode`); spans are trimmed of whitespace.
+
+Labels: the extractor emits the CoNLL types PER, ORG, LOC, MISC (``label_scheme = "conll"``).
+Its class ``label_map`` maps them onto OntoNotes for an OntoNotes goldset: PER->PERSON, ORG->ORG,
+LOC->GPE, MISC->dropped. The better comparison is the coarse scheme, where the *gold* OntoNotes
+labels are mapped down to CoNLL with :data:`harness_transformers.labels.ONTONOTES_TO_CONLL`
+(PERSON->PER, ORG->ORG, GPE/LOC/FAC->LOC, NORP/EVENT/WORK_OF_ART/PRODUCT/LAW/LANGUAGE->MISC,
+numeric types dropped) and predictions are scored unmapped. The ``label_map`` *option* is
+different: it renames the loaded model's own entity types (e.g. ``PERSON`` of another model) to
+the extractor's native CoNLL types before they are emitted (``null`` drops a type).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from harness.errors import ConfigError
+from harness.extractors import Extractor
+from harness.model import Entity, Prediction, TextDoc
+
+from harness_transformers.labels import CONLL_TO_ONTONOTES, ENTITY_TYPES
+
+#: The model bundled with the package.
+BUNDLED_MODEL = Path(__file__).resolve().parent / "model"
+
+
+@dataclass(frozen=True)
+class TransformersOptions:
+    """Options of the ``transformers`` extractor."""
+
+    #: Model: "" for the bundled model, a local folder, ``package:sub/folder``, or a hub id.
+    model: str = ""
+    #: Torch device ("cpu", "cuda", "cuda:0", "mps").
+    device: str = "cpu"
+    #: Number of windows per forward pass.
+    batch_size: int = 16
+    #: How a word's label is taken from its sub-words.
+    aggregation: Literal["first", "max", "average"] = "first"
+    #: Window length in tokens, special tokens included (at most the model's maximum).
+    window: int = 128
+    #: Overlap between consecutive windows, in tokens.
+    stride: int = 32
+    #: Renames the model's entity types to the extractor's native ones (``None`` drops a type).
+    label_map: dict[str, str | None] = field(default_factory=dict)
+    #: Torch CPU threads (0 leaves torch's default).
+    threads: int = 0
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
+        if self.window < 8:
+            raise ValueError(f"window must be at least 8 tokens, got {self.window}")
+        if not 0 <= self.stride < self.window // 2:
+            raise ValueError(f"stride must be in [0, window/2), got {self.stride}")
+        if self.threads < 0:
+            raise ValueError(f"threads must not be negative, got {self.threads}")
+
+
+def resolve_model(spec: str) -> tuple[str, bool]:
+    """``(name_or_path, is_local)`` for a ``model`` option value."""
+    if not spec:
+        return str(BUNDLED_MODEL), True
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        return str(path), True
+    if ":" in spec and not spec.startswith(("/", ".")):
+        package, _, sub = spec.partition(":")
+        try:
+            target = resources.files(package).joinpath(sub)
+        except ModuleNotFoundError as exc:
+            raise ConfigError(f"transformers: model {spec!r}: no package {package!r}") from exc
+        if not target.is_dir():
+            raise ConfigError(f"transformers: model {spec!r}: {sub!r} is not a folder")
+        return str(target), True
+    if spec.startswith(("/", ".", "~")) or os.sep in spec.strip("/").replace("/", "", 1):
+        raise ConfigError(f"transformers: model folder {spec!r} does not exist")
+    return spec, False
+
+
+class TransformersExtractor(Extractor):
+    """Named entities from a Hugging Face token-classification model, in CoNLL types."""
+
+    name = "transformers"
+    version = "1.0"
+    tasks = frozenset({"entities"})
+    label_scheme = "conll"
+    labels = ENTITY_TYPES
+    label_map: ClassVar[Mapping[str, str | None]] = CONLL_TO_ONTONOTES
+    Options = TransformersOptions
+
+    options: TransformersOptions
+
+    def setup(self) -> None:
+        """Load the tokenizer and the model (torch and transformers are imported here)."""
+        name, local = resolve_model(self.options.model)
+        if local:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        offline = local or os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
+        import torch
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        if self.options.threads:
+            torch.set_num_threads(self.options.threads)
+        self._torch = torch
+        tokenizer = AutoTokenizer.from_pretrained(name, local_files_only=offline)
+        if not getattr(tokenizer, "is_fast", False):
+            raise ConfigError(f"transformers: model {name!r} has no fast tokenizer (offsets)")
+        model = AutoModelForTokenClassification.from_pretrained(name, local_files_only=offline)
+        model.to(self.options.device)
+        if self.options.device == "cpu":
+            model.float()
+        model.eval()
+        self._tokenizer = tokenizer
+        self._model = model
+        self._num_special = tokenizer.num_special_tokens_to_add(pair=False)
+        limit = int(getattr(model.config, "max_position_embeddings", 512))
+        self._window = min(self.options.window, limit) - self._num_special
+        self._stride = min(self.options.stride, self._window // 2 - 1 if self._window > 2 else 0)
+        self._tags = self._native_tags(model.config.id2label)
+
+    def _native_tags(self, id2label: Mapping[Any, str]) -> list[str | None]:
+        """Model class id -> native tag (``B-PER``...) after ``label_map``; ``None`` is O."""
+        from harness_transformers.decode import split_tag
+
+        tags: list[str | None] = []
+        for i in range(len(id2label)):
+            prefix, kind = split_tag(str(id2label.get(i, id2label.get(str(i), "O"))))  # type: ignore[call-overload]
+            if kind is not None and kind in self.options.label_map:
+                kind = self.options.label_map[kind]
+            tags.append(None if kind is None else f"{prefix}-{kind}")
+        return tags
+
+    def extract(self, docs: Sequence[TextDoc]) -> Iterable[Prediction]:
+        """Predict the entities of each document (windows of all documents batched together)."""
+        from harness_transformers.windows import best_window, plan_windows
+        from harness_transformers.words import assign_tokens, split_words
+
+        prepared = []
+        windows: list[tuple[int, int, int]] = []  # (doc index, token start, token end)
+        for d, doc in enumerate(docs):
+            words = split_words(doc.text)
+            enc = self._tokenizer(
+                doc.text,
+                add_special_tokens=False,
+                return_offsets_mapping=True,
+                truncation=False,
+                verbose=False,
+            )
+            ids: list[int] = enc["input_ids"]
+            token_words = assign_tokens(words, [tuple(o) for o in enc["offset_mapping"]])
+            plan = plan_windows(len(ids), self._window, self._stride) if ids else []
+            prepared.append((words, ids, token_words, plan, len(windows)))
+            windows.extend((d, s, e) for s, e in plan)
+        probs = self._run_windows(windows, [p[1] for p in prepared])
+        for doc, (words, ids, token_words, plan, first) in zip(docs, prepared, strict=True):
+            if not ids:
+                yield Prediction(doc.id)
+                continue
+            choice = best_window(plan, len(ids))
+            token_probs = [
+                probs[first + w][i - plan[w][0]] for i, w in enumerate(choice)
+            ]
+            yield Prediction(doc.id, self._entities(doc.text, words, token_words, token_probs))
+
+    def _run_windows(
+        self, windows: Sequence[tuple[int, int, int]], doc_ids: Sequence[Sequence[int]]
+    ) -> list[Any]:
+        """Softmax probabilities per window (content tokens only), as numpy arrays."""
+        torch = self._torch
+        tok = self._tokenizer
+        out: list[Any] = [None] * len(windows)
+        order = sorted(range(len(windows)), key=lambda w: windows[w][2] - windows[w][1])
+        pad = tok.pad_token_id if tok.pad_token_id is not None else 0
+        for b in range(0, len(order), self.options.batch_size):
+            idx = order[b : b + self.options.batch_size]
+            rows: list[list[int]] = []
+            firsts: list[int] = []
+            for w in idx:
+                d, s, e = windows[w]
+                content = list(doc_ids[d][s:e])
+                full = tok.build_inputs_with_special_tokens(content)
+                mask = tok.get_special_tokens_mask(content, already_has_special_tokens=False)
+                firsts.append(mask.index(0) if 0 in mask else 0)
+                rows.append(full)
+            width = max(len(r) for r in rows)
+            input_ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows])
+            attention = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
+            with torch.inference_mode():
+                logits = self._model(
+                    input_ids=input_ids.to(self._model.device),
+                    attention_mask=attention.to(self._model.device),
+                ).logits
+            probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+            for row, w in enumerate(idx):
+                _, s, e = windows[w]
+                out[w] = probs[row, firsts[row] : firsts[row] + (e - s)]
+        return out
+
+    def _entities(
+        self,
+        text: str,
+        words: Sequence[tuple[int, int]],
+        token_words: Sequence[int | None],
+        token_probs: Sequence[Any],
+    ) -> tuple[Entity, ...]:
+        """Aggregate to words, decode spans, map to character offsets."""
+        import numpy as np
+
+        from harness_transformers.decode import aggregate_words, decode_spans, trim_span
+
+        ids = aggregate_words(
+            np.stack(token_probs), token_words, len(words), self.options.aggregation
+        )
+        tags = [None if i is None else self._tags[i] for i in ids]
+        entities: list[Entity] = []
+        for first, last, kind in decode_spans(tags):
+            start, end = trim_span(text, words[first][0], words[last - 1][1])
+            if end > start:
+                entities.append(Entity(start, end, kind, text[start:end]))
+        return tuple(entities)

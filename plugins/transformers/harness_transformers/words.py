@@ -1,0 +1,50 @@
+"""Split raw text into CoNLL-like words with exact character offsets.
+
+The model was trained on CoNLL tokens (punctuation split off, hyphenated compounds and
+abbreviations such as ``U.S.`` kept whole), labelled on their first sub-word. At inference the
+text is cut into words of the same shape, and each sub-word token (whose offsets come from the
+fast tokenizer's ``offset_mapping`` over the original string) is attached to the word holding its
+first character. Offsets are therefore indices into the original string, whatever the tokenizer's
+normalisation (lower-casing, accent stripping) does.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+
+#: Abbreviations with periods (``U.S.``), words with inner hyphens / ampersands / apostrophes
+#: (``Franco-German``, ``AT&T``, ``O'Neill``; but the clitics of ``it's``, ``don't`` split off as
+#: in CoNLL), and any other non-space character on its own.
+WORD_RE = re.compile(
+    r"(?:[^\W_]\.){2,}"
+    r"|[^\W_]+(?:(?:[-&]|['’](?!(?:s|t|re|ve|ll|d|m)\b))[^\W_]+)*"
+    r"|['’](?:s|t|re|ve|ll|d|m)\b"
+    r"|\S",
+    re.IGNORECASE,
+)
+
+
+def split_words(text: str) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of the words of ``text``, in order, without whitespace."""
+    return [m.span() for m in WORD_RE.finditer(text)]
+
+
+def assign_tokens(
+    words: Sequence[tuple[int, int]], offsets: Sequence[tuple[int, int]]
+) -> list[int | None]:
+    """Word index of each token (by the token's first character); ``None`` for empty tokens."""
+    starts = [s for s, _ in words]
+    result: list[int | None] = []
+    for start, end in offsets:
+        if end <= start:
+            result.append(None)
+            continue
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and start < words[i][1]:
+            result.append(i)
+        else:  # token starting in whitespace (should not happen): attach to the next word
+            j = i + 1
+            result.append(j if j < len(words) and words[j][0] < end else None)
+    return result

@@ -1,0 +1,64 @@
+"""Extractors defined in code for the runner tests, registered as an ordinary pluggy plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from harness import hookimpl
+from harness.extractors import Extractor
+from harness.model import Entity, Prediction, TextDoc
+
+CALLS: list[str] = []
+
+
+@dataclass(frozen=True)
+class CrashOptions:
+    crash_on: str = "doc2"
+
+
+class Crashy(Extractor):
+    """Tags capitalised words as PERSON; raises on one chosen document."""
+
+    name = "crashy"
+    version = "1"
+    tasks = frozenset({"entities"})
+    Options = CrashOptions
+
+    def extract(self, docs: Sequence[TextDoc]) -> Iterator[Prediction]:
+        for doc in docs:
+            CALLS.append(doc.id)
+            if doc.id == self.options.crash_on:
+                raise RuntimeError("boom")
+            yield Prediction(doc.id, (Entity(0, 4, "PERSON"),))
+
+
+class OutOfBounds(Extractor):
+    name = "outofbounds"
+    version = "1"
+    tasks = frozenset({"entities"})
+
+    def extract(self, docs: Sequence[TextDoc]) -> Iterator[Prediction]:
+        for doc in docs:
+            yield Prediction(doc.id, (Entity(0, len(doc.text) + 5, "PERSON"),))
+
+
+class Foreign(Extractor):
+    """Emits a label outside the goldset's scheme and one its label map drops."""
+
+    name = "foreign"
+    version = "1"
+    tasks = frozenset({"entities"})
+    label_map = {"PER": "PERSON", "JUNK": None}
+
+    def extract(self, docs: Sequence[TextDoc]) -> Iterator[Prediction]:
+        for doc in docs:
+            yield Prediction(
+                doc.id, (Entity(0, 4, "PER"), Entity(5, 10, "WEIRD"), Entity(11, 12, "JUNK"))
+            )
+
+
+@hookimpl
+def register_extractors(register: Callable[[type[Extractor]], None]) -> None:
+    for cls in (Crashy, OutOfBounds, Foreign):
+        register(cls)

@@ -1,0 +1,79 @@
+"""Config validation: errors name the file and the key, and suggest the closest known name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.config import load_config
+from harness.errors import ConfigError
+
+GOLD = Path(__file__).parent / "fixtures" / "mini" / "gold"
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    p = tmp_path / "run.yaml"
+    p.write_text(body.replace("GOLD", str(GOLD)), encoding="utf-8")
+    return p
+
+
+def test_valid_config(tmp_path: Path) -> None:
+    cfg = load_config(
+        write(tmp_path, "goldset: GOLD\nextractors:\n  - name: replay\n    options: {path: x}\n")
+    )
+    assert cfg.tasks == ("entities", "quotes", "speakers")
+    assert cfg.extractors[0].parsed_options.path == "x"
+    assert cfg.output == (tmp_path / "runs/latest").resolve()
+    assert len(cfg.sha256) == 64
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "goldset: GOLD\nextractor: [replay]\n",
+            r"unknown key 'extractor'\. Did you mean 'extractors'\?",
+        ),
+        ("goldset: GOLD\n", r"missing required key 'extractors'"),
+        ("goldset: nowhere\nextractors: [replay]\n", r"goldset: folder .*nowhere.* does not exist"),
+        (
+            "goldset: GOLD\ntasks: [entites]\nextractors: [replay]\n",
+            r"unknown task 'entites'\. Did you mean 'entities'\?",
+        ),
+        (
+            "goldset: GOLD\nextractors: [{name: repaly}]\n",
+            r"extractors\[0\]: unknown extractor 'repaly'\. Did you mean 'replay'\?",
+        ),
+        (
+            "goldset: GOLD\nextractors: [{name: replay, options: {pth: x}}]\n",
+            r"extractors\[0\]\.options \(replay\): unknown option 'pth'\. Did you mean 'path'\?",
+        ),
+        ("goldset: GOLD\nextractors: [{name: replay}]\n", r"missing required option 'path'"),
+        (
+            "goldset: GOLD\nextractors: [{name: replay, options: {path: 3}}]\n",
+            r"option 'path' should be str, got 3",
+        ),
+        (
+            "goldset: GOLD\nextractors: [{name: replay, options: {path: x, missing: maybe}}]\n",
+            r"option 'missing' should be",
+        ),
+        ("goldset: GOLD\nbootstrap: {samples: -1}\nextractors: [replay]\n", r"bootstrap\.samples"),
+        (
+            "goldset: GOLD\nextractors:\n - {name: replay, options: {path: a}}\n - {name: replay, options: {path: b}}\n",
+            r"give one a distinct 'label'",
+        ),
+        ("goldset: [GOLD\n", r"malformed YAML"),
+        ("- just\n- a list\n", r"expected a mapping"),
+    ],
+)
+def test_config_errors(tmp_path: Path, body: str, message: str) -> None:
+    path = write(tmp_path, body)
+    with pytest.raises(ConfigError, match=message) as info:
+        load_config(path)
+    assert str(path) in str(info.value)
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nope.yaml")
