@@ -144,7 +144,7 @@ def best_time(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--rate", type=float, default=0.10)
     args = parser.parse_args(argv)

@@ -21,7 +21,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .errors import HarnessError
+from .errors import ConfigError, HarnessError
 
 EXIT_INCOMPLETE = 5
 EXIT_GATE = 7
@@ -34,7 +34,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(exc: HarnessError) -> typer.Exit:
@@ -123,6 +123,57 @@ def plugins() -> None:
     except HarnessError as exc:
         raise _fail(exc) from None
     out.print(plugins_table(p))
+
+
+@app.command()
+def compare(
+    baseline: Annotated[Path, typer.Argument(help="Baseline results file or run folder.")],
+    new: Annotated[Path, typer.Argument(help="New results file, run folder or folder of runs.")],
+    max_drop: Annotated[
+        list[str],
+        typer.Option(help="Largest allowed drop: 0.01 for every metric, or METRIC=0.02."),
+    ] = [],  # noqa: B006 - typer needs a literal default
+    minimum: Annotated[
+        list[str], typer.Option("--min", help="Minimum absolute score: METRIC=0.8.")
+    ] = [],  # noqa: B006
+    metric: Annotated[
+        list[str], typer.Option(help="Compare only these metrics (default: the headline ones).")
+    ] = [],  # noqa: B006
+    fmt_: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
+    output: Annotated[Path | None, typer.Option(help="Also write Markdown/JSON here.")] = None,
+    force: Annotated[bool, typer.Option(help="Compare runs that are not comparable.")] = False,
+    samples: Annotated[int, typer.Option(help="Paired-bootstrap samples (0: no p-values).")] = 1000,
+    config: Annotated[
+        Path | None, typer.Option(help="Take gate thresholds from this config's `gate:` key.")
+    ] = None,
+    significant_only: Annotated[
+        bool, typer.Option(help="Fail the gate only on significant drops.")
+    ] = False,
+) -> None:
+    """Compare two runs: every headline score, its difference and a paired-bootstrap p-value.
+
+    Refuses runs on another goldset version or hash, other tasks or another label scheme
+    (exit 6) unless --force. With thresholds (--max-drop, --min, or the config's gate), exits 7
+    naming each metric that broke one.
+    """
+    from .cli_compare import run_compare
+
+    if fmt_ not in ("table", "markdown", "json"):
+        raise _fail(ConfigError(f"--format {fmt_!r}: expected table, markdown or json"))
+    run_compare(
+        baseline, new, max_drop=max_drop, minimum=minimum, metric=metric, fmt_=fmt_,
+        output=output, force=force, samples=samples, config=config,
+        significant_only=significant_only,
+    )  # fmt: skip
+
+
+def _add_subcommands() -> None:
+    from .cli_compare import baseline_app
+
+    app.add_typer(baseline_app, name="baseline")
+
+
+_add_subcommands()
 
 
 def main() -> None:

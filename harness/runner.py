@@ -63,6 +63,7 @@ class ExtractorRun:
     options: dict[str, Any]
     label_scheme: str
     gold_label_map: str | None
+    labels: tuple[str, ...] = ()
     predictions: list[Prediction] = field(default_factory=list)
     errors: list[DocError] = field(default_factory=list)
     unmapped_pred_labels: Counter[str] = field(default_factory=Counter)
@@ -173,6 +174,7 @@ def run_extractor(
         options=_options_dict(ec.parsed_options),
         label_scheme=cls.label_scheme,
         gold_label_map=map_name,
+        labels=labels,
     )
     if not tasks:
         run.seconds_total = time.perf_counter() - t_start

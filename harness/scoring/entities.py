@@ -18,17 +18,48 @@ ignored and counted under ``entities.n_ignored``.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Sequence
 
 from harness.model import Entity
 from harness.scoring.matching import boundary_match, greedy_match, overlapping_pairs
-from harness.scoring.prf import Counts, add_class_count
+from harness.scoring.prf import Counts, class_totals, set_class_counts
 
 SCHEMES: tuple[str, ...] = ("strict", "exact", "partial", "type")
 PARTIAL_CREDIT = 0.5
 
+Item = tuple[int, int, str]  # (start, end, label): all that scoring looks at
+Pairs = list[tuple[int, int]]  # (gold index, pred index) into the canonical (sorted) lists
 Match = tuple[Entity, Entity, float]  # (gold, pred, credit)
+
+
+def _match_indices(g: Sequence[Item], p: Sequence[Item]) -> tuple[Pairs, Pairs, Pairs, Pairs]:
+    """Match sorted gold and predicted items; returns ``strict`` pairs and the pairs *added* to them
+    by ``exact`` (same boundaries, other label), ``type`` (overlap, same label) and ``partial``
+    (overlap with other boundaries, after all exact pairs).
+
+    So ``exact = strict + exact_extra``, ``type = strict + type_extra`` and
+    ``partial = strict + exact_extra`` (credit 1) ``+ partial_extra`` (credit 0.5).
+    """
+    strict = boundary_match(g, p, range(len(g)), range(len(p)))
+    if len(strict) == len(g) or len(strict) == len(p):
+        return strict, [], [], []
+    matched_g = {gi for gi, _ in strict}
+    matched_p = {pi for _, pi in strict}
+    g_rest = [i for i in range(len(g)) if i not in matched_g]
+    p_rest = [i for i in range(len(p)) if i not in matched_p]
+    g_bounds = [(s, e) for s, e, _ in g]
+    p_bounds = [(s, e) for s, e, _ in p]
+    exact_extra = boundary_match(g_bounds, p_bounds, g_rest, p_rest)
+    overlaps = overlapping_pairs(g_bounds, p_bounds, g_rest, p_rest)
+    type_extra = greedy_match(((-ov,), gi, pi) for gi, pi, ov in overlaps if g[gi][2] == p[pi][2])
+    exact_g = {gi for gi, _ in exact_extra}
+    exact_p = {pi for _, pi in exact_extra}
+    partial_extra = greedy_match(
+        ((-ov, g[gi][2] != p[pi][2]), gi, pi)
+        for gi, pi, ov in overlaps
+        if gi not in exact_g and pi not in exact_p
+    )
+    return strict, exact_extra, type_extra, partial_extra
 
 
 def _canonical(entities: Sequence[Entity]) -> list[Entity]:
@@ -38,39 +69,30 @@ def _canonical(entities: Sequence[Entity]) -> list[Entity]:
 def match_entities(gold: Sequence[Entity], pred: Sequence[Entity]) -> dict[str, list[Match]]:
     """Match predicted to gold entities under every scheme; ``{scheme: [(gold, pred, credit)]}``."""
     g, p = _canonical(gold), _canonical(pred)
-    strict = boundary_match(
-        [(e.start, e.end, e.label) for e in g], [(e.start, e.end, e.label) for e in p],
-        range(len(g)), range(len(p)),
-    )  # fmt: skip
-    matched_g = {gi for gi, _ in strict}
-    matched_p = {pi for _, pi in strict}
-    g_rest = [i for i in range(len(g)) if i not in matched_g]
-    p_rest = [i for i in range(len(p)) if i not in matched_p]
-    exact, typed, partial_overlap = list(strict), list(strict), []
-    if g_rest and p_rest:
-        exact += boundary_match(
-            [(e.start, e.end) for e in g], [(e.start, e.end) for e in p], g_rest, p_rest
-        )
-        overlaps = overlapping_pairs(
-            [(e.start, e.end) for e in g], [(e.start, e.end) for e in p], g_rest, p_rest
-        )
-        typed += greedy_match(
-            ((-ov,), gi, pi) for gi, pi, ov in overlaps if g[gi].label == p[pi].label
-        )
-        exact_g = {gi for gi, _ in exact}
-        exact_p = {pi for _, pi in exact}
-        partial_overlap = greedy_match(
-            ((-ov, g[gi].label != p[pi].label), gi, pi)
-            for gi, pi, ov in overlaps
-            if gi not in exact_g and pi not in exact_p
-        )
+    strict, exact_x, type_x, partial_x = _match_indices(
+        [(e.start, e.end, e.label) for e in g], [(e.start, e.end, e.label) for e in p]
+    )
+
+    def entities(pairs: Pairs, credit: float) -> list[Match]:
+        return [(g[gi], p[pi], credit) for gi, pi in pairs]
+
     return {
-        "strict": [(g[gi], p[pi], 1.0) for gi, pi in strict],
-        "exact": [(g[gi], p[pi], 1.0) for gi, pi in exact],
-        "partial": [(g[gi], p[pi], 1.0) for gi, pi in exact]
-        + [(g[gi], p[pi], PARTIAL_CREDIT) for gi, pi in partial_overlap],
-        "type": [(g[gi], p[pi], 1.0) for gi, pi in typed],
+        "strict": entities(strict, 1.0),
+        "exact": entities(strict + exact_x, 1.0),
+        "partial": entities(strict + exact_x, 1.0) + entities(partial_x, PARTIAL_CREDIT),
+        "type": entities(strict + type_x, 1.0),
     }
+
+
+def _credits(
+    base: dict[str, float], items: Sequence[Item], pairs: Pairs, side: int, credit: float
+) -> dict[str, float]:
+    """``base`` plus ``credit`` for the label of each pair's gold (side 0) or pred (side 1) item."""
+    out = dict(base)
+    for pair in pairs:
+        label = items[pair[side]][2]
+        out[label] = out.get(label, 0.0) + credit
+    return out
 
 
 def count_entities(
@@ -81,18 +103,25 @@ def count_entities(
     ``labels`` are the goldset's entity labels; predictions with another label are ignored.
     """
     allowed = set(labels)
-    kept = [e for e in pred if e.label in allowed]
-    n_gold = Counter(e.label for e in gold)
-    n_pred = Counter(e.label for e in kept)
-    counts: Counts = {"entities.n_ignored": (0.0, float(len(pred) - len(kept)), 0.0)}
-    for scheme, matches in match_entities(gold, kept).items():
-        pred_credit: Counter[str] = Counter()
-        gold_credit: Counter[str] = Counter()
-        total = 0.0
-        for g, p, credit in matches:
-            total += credit
-            gold_credit[g.label] += credit
-            pred_credit[p.label] += credit
-        counts[f"entities.{scheme}"] = (total, float(len(kept)), float(len(gold)))
-        add_class_count(counts, f"entities.{scheme}", pred_credit, gold_credit, n_pred, n_gold)
+    g = sorted((e.start, e.end, e.label) for e in gold)
+    p = sorted((e.start, e.end, e.label) for e in pred if e.label in allowed)
+    n_pred, n_gold = class_totals([x[2] for x in p], [x[2] for x in g])
+    strict, exact_x, type_x, partial_x = _match_indices(g, p)
+    base = _credits({}, g, strict, 0, 1.0)  # a strict pair has one label on both sides
+    exact_g, exact_p = _credits(base, g, exact_x, 0, 1.0), _credits(base, p, exact_x, 1, 1.0)
+    typed = _credits(base, g, type_x, 0, 1.0)  # same label on both sides
+    credits = {
+        "strict": (len(strict), base, base),
+        "exact": (len(strict) + len(exact_x), exact_g, exact_p),
+        "partial": (
+            len(strict) + len(exact_x) + PARTIAL_CREDIT * len(partial_x),
+            _credits(exact_g, g, partial_x, 0, PARTIAL_CREDIT),
+            _credits(exact_p, p, partial_x, 1, PARTIAL_CREDIT),
+        ),
+        "type": (len(strict) + len(type_x), typed, typed),
+    }
+    counts: Counts = {"entities.n_ignored": (0.0, float(len(pred) - len(p)), 0.0)}
+    for scheme, (total, gold_credit, pred_credit) in credits.items():
+        counts[f"entities.{scheme}"] = (float(total), float(len(p)), float(len(g)))
+        set_class_counts(counts, f"entities.{scheme}", pred_credit, gold_credit, n_pred, n_gold)
     return counts

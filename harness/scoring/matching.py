@@ -25,14 +25,16 @@ def boundary_match(
     """
     waiting: dict[Hashable, list[int]] = {}
     for gi in gold_free:
-        waiting.setdefault(gold_keys[gi], []).append(gi)
-    for queue in waiting.values():
-        queue.reverse()  # pop() from the end yields them in the original order
+        key = gold_keys[gi]
+        if key in waiting:
+            waiting[key].append(gi)
+        else:
+            waiting[key] = [gi]
     pairs: list[tuple[int, int]] = []
     for pi in pred_free:
         queue = waiting.get(pred_keys[pi])
         if queue:
-            pairs.append((queue.pop(), pi))
+            pairs.append((queue.pop(0), pi))
     return pairs
 
 

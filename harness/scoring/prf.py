@@ -21,6 +21,7 @@ the array functions return NaN and :func:`harness.scoring.summarise` leaves the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -48,23 +49,41 @@ def add_count(counts: Counts, key: str, score: float, n_pred: float, n_gold: flo
         counts[key] = (old[0] + score, old[1] + n_pred, old[2] + n_gold)
 
 
-def add_class_count(
+def set_class_counts(
     counts: Counts, prefix: str, pred_credit: Mapping[str, float], gold_credit: Mapping[str, float],
-    n_pred: Mapping[str, int], n_gold: Mapping[str, int],
+    n_pred: Mapping[str, float], n_gold: Mapping[str, float],
 ) -> None:  # fmt: skip
-    """Add the per-class counts of one document for every class seen in ``n_pred`` or ``n_gold``."""
-    for cls in n_pred.keys() | n_gold.keys():
-        pred_key, gold_key = class_keys(f"{prefix}.{cls}")
-        add_count(counts, pred_key, pred_credit.get(cls, 0.0), float(n_pred.get(cls, 0)), 0.0)
-        add_count(counts, gold_key, gold_credit.get(cls, 0.0), 0.0, float(n_gold.get(cls, 0)))
+    """Store one document's per-class halves for every class in ``n_pred`` or ``n_gold``.
+
+    ``n_pred`` and ``n_gold`` must both hold every such class (0.0 when absent on that side).
+    """
+    for cls in n_pred:
+        counts[f"{prefix}.{cls}{PRED_SIDE}"] = (pred_credit.get(cls, 0.0), n_pred[cls], 0.0)
+        counts[f"{prefix}.{cls}{GOLD_SIDE}"] = (gold_credit.get(cls, 0.0), 0.0, n_gold[cls])
+
+
+def class_totals(
+    pred_classes: Iterable[str], gold_classes: Iterable[str]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Number of predicted and gold items of each class, both over the union of classes."""
+    n_pred = Counter(pred_classes)
+    n_gold = Counter(gold_classes)
+    classes = sorted(n_pred.keys() | n_gold.keys())
+    return (
+        {c: float(n_pred.get(c, 0)) for c in classes},
+        {c: float(n_gold.get(c, 0)) for c in classes},
+    )
 
 
 def sum_counts(per_doc: Iterable[Mapping[str, Count]]) -> Counts:
     """Sum counts element-wise over documents (keys missing from a document count as zero)."""
     total: Counts = {}
     for counts in per_doc:
-        for key, (score, n_pred, n_gold) in counts.items():
-            add_count(total, key, score, n_pred, n_gold)
+        for key, value in counts.items():
+            old = total.get(key)
+            total[key] = (
+                value if old is None else (old[0] + value[0], old[1] + value[1], old[2] + value[2])
+            )
     return total
 
 

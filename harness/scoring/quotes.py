@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from harness.model import Quote
 from harness.scoring.matching import Interval, boundary_match, greedy_match, overlapping_pairs
-from harness.scoring.prf import Counts, add_class_count
+from harness.scoring.prf import Counts, class_totals, set_class_counts
 
 THRESHOLDS: tuple[float, ...] = (0.3, 0.8)
 SPEAKER_THRESHOLD = 0.3  # speakers and attribution are scored over pairs matched at overlap@0.3
@@ -104,12 +104,11 @@ def count_quotes(
 ) -> tuple[Counts, list[QuotePair]]:
     """Counts of one document (``quotes.<metric>``, per-type halves) and its overlap@0.3 pairs."""
     matches = match_quotes(text, gold, pred)
-    n_gold = Counter(q.type for q in gold)
-    n_pred = Counter(q.type for q in pred)
+    n_pred, n_gold = class_totals([q.type for q in pred], [q.type for q in gold])
     counts: Counts = {}
     for metric, pairs in matches.items():
         counts[f"quotes.{metric}"] = (float(len(pairs)), float(len(pred)), float(len(gold)))
         gold_credit = Counter(gq.type for gq, _ in pairs)
         pred_credit = Counter(pq.type for _, pq in pairs)
-        add_class_count(counts, f"quotes.{metric}", pred_credit, gold_credit, n_pred, n_gold)
+        set_class_counts(counts, f"quotes.{metric}", pred_credit, gold_credit, n_pred, n_gold)
     return counts, matches[overlap_name(SPEAKER_THRESHOLD)]

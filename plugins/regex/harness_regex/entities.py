@@ -147,8 +147,8 @@ def _tokens(text: str, start: int, end: int) -> list[_Tok]:
                     pos += len(p) + 1
                 continue
             keep = []
-            for p in parts:  # "Kremlin-backed" -> "Kremlin"
-                if not p[:1].isupper():
+            for p in parts:  # "Kremlin-backed" -> "Kremlin", but "Ban Ki-moon" stays whole
+                if p in W.HYPHEN_SUFFIXES:
                     break
                 keep.append(p)
             if len(keep) < len(parts):
@@ -215,6 +215,12 @@ class _NameClassifier:
             return self.add(run, "NORP")
         if len(run) == 1 and (phrase in W.MONTHS or phrase in W.WEEKDAYS):
             return  # left to the DATE expressions
+        for i, w in enumerate(words):  # "A and the B" is two names unless "of"/"for" came first
+            if w in {"of", "for"}:
+                break
+            if w in {"and", "the"}:
+                self.classify(run[:i])
+                return self.classify(run[i + 1 :])
         # a title splits the run: "Russian President Jane Doe" -> NORP, (title), PERSON
         core = [i for i, w in enumerate(words) if w in W.TITLES and i + 1 < len(words)]
         if core and not any(w in W.ORG_KEYWORDS for w in words[: core[-1]]):

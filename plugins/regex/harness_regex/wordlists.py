@@ -46,6 +46,15 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     pilot soldier captain colonel coach manager player striker singer actor actress""".split()
 )
 
+#: Plural nouns that can be the subject of a speech verb without a name ("officials said").
+GROUP_NOUNS: frozenset[str] = frozenset(
+    """officials police sources experts analysts witnesses residents critics investigators
+    prosecutors diplomats observers authorities lawmakers officers aides activists doctors
+    scientists researchers economists leaders ministers protesters campaigners organisers
+    organizers organizations organisations spokesmen rebels militants insurgents
+    reports""".split()
+)
+
 #: Subject pronouns that can introduce a quote.
 PRONOUNS: frozenset[str] = frozenset("he she they it we i".split())
 #: Pronouns that refer to one person (resolved to the most recent person mention).
@@ -314,6 +323,14 @@ NON_NAME_WORDS: frozenset[str] = frozenset(
     One Two Three Four Five Six Seven Eight Nine Ten Hundreds Thousands Millions Dozens
     Officials Experts Analysts People Police Government Authorities Critics Supporters
     Residents Witnesses Observers Others""".split()
+)
+
+#: Lower-case second parts of hyphenated adjectives that are cut off a name ("Kremlin-backed").
+HYPHEN_SUFFIXES: frozenset[str] = frozenset(
+    """led backed based born made owned run controlled held linked allied funded sponsored
+    style era type friendly bound speaking inspired brokered registered flagged designed built
+    supported dominated affiliated related leaning aligned occupied bred educated trained
+    armed born like wide only centric era""".split()
 )
 
 #: Lower-case words allowed inside a capitalised name ("Ministry of Defence", "Bank of England").

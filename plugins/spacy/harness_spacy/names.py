@@ -60,6 +60,7 @@ class NameInfo:
     count: int = 0
     gender: str | None = None
     titles: set[str] = field(default_factory=set)
+    nationalities: set[str] = field(default_factory=set)
 
 
 class NameBook:
@@ -95,6 +96,8 @@ class NameBook:
             if word in HONORIFICS and HONORIFICS[word] and info.gender is None:
                 info.gender = HONORIFICS[word]
             info.titles.add(word)
+            if doc[i].ent_type_ == "NORP":
+                info.nationalities.add(word)
             i -= 1
         for t in ent:
             word = fold(t.text.strip("."))
@@ -102,15 +105,20 @@ class NameBook:
                 info.gender = HONORIFICS[word]
 
     def lookup(self, key: tuple[str, ...], label: str | None) -> NameInfo | None:
-        """The canonical entry whose key ends with (or equals) ``key``; the fullest wins."""
+        """The canonical entry whose key ends with (or equals) ``key``; the fullest wins.
+
+        PERSON names match PERSON names, organisations and places match each other; a name the
+        NER called ORG may also match a PERSON (a frequent confusion for surnames).
+        """
         if not key:
             return None
         best: NameInfo | None = None
         for info in self.infos:
-            if label is not None and _label_group(info.label) != _label_group(label):
+            if not _compatible(label, info.label):
                 continue
             if info.key[-len(key) :] == key or (len(key) > 1 and _is_subsequence(key, info.key)):
-                if best is None or (len(info.key), info.count) > (len(best.key), best.count):
+                rank = (len(info.key), info.label == label, info.count)
+                if best is None or rank > (len(best.key), best.label == label, best.count):
                     best = info
         return best
 
@@ -118,6 +126,12 @@ class NameBook:
         """The fullest name in the document for ``text`` (``text`` itself when unknown)."""
         info = self.lookup(name_key(text), label)
         return info.name if info is not None else display_name(text)
+
+
+def _compatible(query: str | None, label: str) -> bool:
+    if query is None or _label_group(query) == _label_group(label):
+        return True
+    return query == "ORG" and label == "PERSON"
 
 
 def _label_group(label: str) -> str:

@@ -82,10 +82,14 @@ def complements(verb: Token) -> Iterator[tuple[int, int]]:
             return
         if lem == "call":
             return
-    clauses = [c for c in children if c.dep_ in CLAUSE_DEPS]
+    clauses = [c for c in children if c.dep_ in CLAUSE_DEPS and not _is_wh_clause(verb, c)]
     if clauses:
-        for clause in clauses:
-            yield _extent([clause])
+        # Clauses on the same side of the verb form one content ("said A and B").
+        before = [c for c in clauses if c.i < verb.i]
+        after = [c for c in clauses if c.i > verb.i]
+        for side in (before, after):
+            if side:
+                yield _extent(side)
         return
     xcomps = [c for c in children if c.dep_ == "xcomp" and c.i > verb.i]
     if xcomps:
@@ -94,13 +98,21 @@ def complements(verb: Token) -> Iterator[tuple[int, int]]:
             yield _extent(objs + xcomps)
 
 
+def _is_wh_clause(verb: Token, clause: Token) -> bool:
+    """"what she said were lies": the clause's wh-word sits before the verb, no reported clause."""
+    for t in (*clause.children, *verb.children):
+        if t.tag_ in ("WP", "WDT") and t.i < verb.i:
+            return True
+    return False
+
+
 def trim_tokens(verb: Token, first: int, last: int) -> tuple[int, int] | None:
     """Character span of tokens ``first..last`` without a leading "that" and edge punctuation."""
     doc = verb.doc
     while first <= last and (
         doc[first].is_space
         or (doc[first].is_punct and doc[first].text not in QUOTE_CHARS)
-        or (doc[first].lower_ == "that" and doc[first].dep_ == "mark")
+        or (doc[first].lower_ == "that" and (doc[first].dep_ == "mark" or doc[first].tag_ == "IN"))
     ):
         first += 1
     while last >= first and (doc[last].is_space or doc[last].text in ",;:-–—"):

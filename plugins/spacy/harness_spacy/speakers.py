@@ -20,7 +20,7 @@ from .lexicon import (
     ROLE_NOUNS,
     SOURCE_LABELS,
 )
-from .names import NameBook, fold
+from .names import NameBook, display_name, fold, name_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -43,6 +43,10 @@ class Mention:
     modifiers: frozenset[str] = frozenset()
     definite: bool = False
     plural: bool = False
+    #: Nationality words of a description ("the Dutch minister").
+    nationalities: frozenset[str] = frozenset()
+    #: A name given in apposition to a description ("the agency, Newswire, said").
+    name: str | None = None
 
 
 def _entity_of(token: Token) -> tuple[int, int, str, str] | None:
@@ -84,19 +88,33 @@ def mention_for(token: Token) -> Mention:
     modifiers = frozenset(
         fold(t.text) for c in left for t in c.subtree if t.pos_ in ("ADJ", "PROPN", "NOUN")
     )
+    nationalities = frozenset(
+        fold(t.text) for c in left for t in c.subtree if t.ent_type_ == "NORP"
+    )
     definite = any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS for c in left) or any(
         c.dep_ == "poss" for c in left
     )
+    if token.pos_ == "PROPN":
+        # A name the NER missed ("Mr Smith"): its canonical form is looked up by its words.
+        return Mention(span.start_char, span.end_char, span.text, "name", None, fold(token.text))
+    label, name = None, None
+    for child in token.rights:
+        appositive = _entity_of(child) if child.dep_ == "appos" else None
+        if appositive is not None:
+            name, label = appositive[2], appositive[3]
+            break
     return Mention(
         span.start_char,
         span.end_char,
         span.text,
         "description",
-        None,
+        label,
         fold(token.lemma_ or token.text),
         modifiers,
         definite,
         token.tag_ in ("NNS", "NNPS"),
+        nationalities,
+        name,
     )
 
 
@@ -107,6 +125,7 @@ class _Seen:
     position: int
     gender: str | None
     titles: set[str] = field(default_factory=set)
+    nationalities: set[str] = field(default_factory=set)
 
 
 class SpeakerResolver:
@@ -120,33 +139,41 @@ class SpeakerResolver:
 
     def resolve(self, mention: Mention, position: int) -> str | None:
         """Canonical name of the speaker ``mention`` stands for (``None`` when unknown)."""
-        if mention.kind == "name":
-            name = self.book.canonical(mention.text, mention.label)
-            self._remember(name, mention.label or "PERSON", position)
-            return name
+        if mention.kind == "name" or mention.name is not None:
+            return self._remember(mention.name or mention.text, mention.label, position)
         if mention.kind == "pronoun":
             return self._resolve_pronoun(mention, position)
         if mention.definite and not mention.plural and mention.head in ROLE_NOUNS:
-            found = self._best_person(position, None, mention.modifiers | {mention.head})
+            found = self._best_person(
+                position, None, mention.modifiers | {mention.head}, mention.nationalities
+            )
             if found is not None:
                 return found
         return mention.text
 
-    def _remember(self, name: str, label: str, position: int) -> None:
-        info = self.book.lookup(tuple(fold(w) for w in name.split()), label)
+    def _remember(self, text: str, label: str | None, position: int) -> str:
+        """Record a named speaker; return its canonical name."""
+        info = self.book.lookup(name_key(text), label)
+        name = info.name if info is not None else display_name(text)
         seen = self.speakers.get(name)
-        gender = info.gender if info else None
-        titles = set(info.titles) if info else set()
         if seen is None:
-            self.speakers[name] = _Seen(name, label, position, gender, titles)
+            self.speakers[name] = _Seen(
+                name,
+                info.label if info is not None else (label or "PERSON"),
+                position,
+                info.gender if info is not None else None,
+                set(info.titles) if info is not None else set(),
+                set(info.nationalities) if info is not None else set(),
+            )
         else:
             seen.position = max(seen.position, position)
+        return name
 
     def _resolve_pronoun(self, mention: Mention, position: int) -> str | None:
         word = mention.head
         if word in MALE_PRONOUNS or word in FEMALE_PRONOUNS:
             gender = "m" if word in MALE_PRONOUNS else "f"
-            found = self._best_person(position, gender, frozenset())
+            found = self._best_person(position, gender)
             if found is not None and self.speakers.get(found) is not None:
                 if self.speakers[found].gender is None:
                     self.speakers[found].gender = gender
@@ -159,19 +186,24 @@ class SpeakerResolver:
         return None
 
     def _best_person(
-        self, position: int, gender: str | None, words: frozenset[str] | set[str]
+        self,
+        position: int,
+        gender: str | None,
+        words: frozenset[str] | set[str] = frozenset(),
+        nationalities: frozenset[str] = frozenset(),
     ) -> str | None:
-        """Most recent named PERSON speaker; gender match and shared title words win."""
+        """Most recent named PERSON speaker; matching gender, shared title words and nationality
+        win, a different gender or nationality loses."""
         people = [s for s in self.speakers.values() if s.label == "PERSON"]
         if people:
 
             def score(s: _Seen) -> tuple[int, int, int]:
-                overlap = len(words & s.titles)
-                if gender is None or s.gender is None:
-                    g = 0
-                else:
-                    g = 1 if s.gender == gender else -2
-                return (overlap + g, s.position <= position, s.position)
+                bonus = len(words & s.titles)
+                if gender is not None and s.gender is not None:
+                    bonus += 1 if s.gender == gender else -2
+                if nationalities and s.nationalities and not nationalities & s.nationalities:
+                    bonus -= 2
+                return (bonus, s.position <= position, s.position)
 
             best = max(people, key=score)
             if gender is not None and best.gender is not None and best.gender != gender:

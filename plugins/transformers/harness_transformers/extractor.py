@@ -94,9 +94,19 @@ def resolve_model(spec: str) -> tuple[str, bool]:
         if not target.is_dir():
             raise ConfigError(f"transformers: model {spec!r}: {sub!r} is not a folder")
         return str(target), True
-    if spec.startswith(("/", ".", "~")) or os.sep in spec.strip("/").replace("/", "", 1):
+    if spec.startswith(("/", ".", "~")) or spec.count("/") > 1:
         raise ConfigError(f"transformers: model folder {spec!r} does not exist")
-    return spec, False
+    return spec, False  # a hub id such as "owner/name"
+
+
+def special_affixes(tokenizer: Any) -> tuple[list[int], list[int]]:
+    """Special token ids the tokenizer puts before and after a single sequence."""
+    bare = tokenizer("hello", add_special_tokens=False)["input_ids"]
+    full = tokenizer("hello", add_special_tokens=True)["input_ids"]
+    for k in range(len(full) - len(bare) + 1):
+        if full[k : k + len(bare)] == bare:
+            return list(full[:k]), list(full[k + len(bare) :])
+    raise ConfigError("transformers: cannot locate the special tokens of the tokenizer")
 
 
 class TransformersExtractor(Extractor):
@@ -134,9 +144,9 @@ class TransformersExtractor(Extractor):
         model.eval()
         self._tokenizer = tokenizer
         self._model = model
-        self._num_special = tokenizer.num_special_tokens_to_add(pair=False)
+        self._prefix, self._suffix = special_affixes(tokenizer)
         limit = int(getattr(model.config, "max_position_embeddings", 512))
-        self._window = min(self.options.window, limit) - self._num_special
+        self._window = min(self.options.window, limit) - len(self._prefix) - len(self._suffix)
         self._stride = min(self.options.stride, self._window // 2 - 1 if self._window > 2 else 0)
         self._tags = self._native_tags(model.config.id2label)
 
@@ -189,21 +199,16 @@ class TransformersExtractor(Extractor):
     ) -> list[Any]:
         """Softmax probabilities per window (content tokens only), as numpy arrays."""
         torch = self._torch
-        tok = self._tokenizer
         out: list[Any] = [None] * len(windows)
         order = sorted(range(len(windows)), key=lambda w: windows[w][2] - windows[w][1])
-        pad = tok.pad_token_id if tok.pad_token_id is not None else 0
+        pad = self._tokenizer.pad_token_id or 0
         for b in range(0, len(order), self.options.batch_size):
             idx = order[b : b + self.options.batch_size]
-            rows: list[list[int]] = []
-            firsts: list[int] = []
-            for w in idx:
-                d, s, e = windows[w]
-                content = list(doc_ids[d][s:e])
-                full = tok.build_inputs_with_special_tokens(content)
-                mask = tok.get_special_tokens_mask(content, already_has_special_tokens=False)
-                firsts.append(mask.index(0) if 0 in mask else 0)
-                rows.append(full)
+            rows = [
+                [*self._prefix, *doc_ids[windows[w][0]][windows[w][1] : windows[w][2]], *self._suffix]
+                for w in idx
+            ]
+            first = len(self._prefix)
             width = max(len(r) for r in rows)
             input_ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows])
             attention = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
@@ -215,7 +220,7 @@ class TransformersExtractor(Extractor):
             probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
             for row, w in enumerate(idx):
                 _, s, e = windows[w]
-                out[w] = probs[row, firsts[row] : firsts[row] + (e - s)]
+                out[w] = probs[row, first : first + (e - s)]
         return out
 
     def _entities(

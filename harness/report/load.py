@@ -1,0 +1,142 @@
+"""Read a run folder back: results.json, predictions.jsonl and the goldset they were scored on.
+
+The report needs the gold documents, so the goldset recorded in ``results["goldset"]["path"]`` is
+loaded again and checked against the recorded sha256: a report drawn against a goldset that
+changed since the run would classify errors that the scores never saw.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.codec import prediction_from_dict
+from harness.errors import HarnessError, ResultsError
+from harness.goldset import Goldset, load_goldset
+from harness.model import TASKS, Document, Entity, Prediction, Task
+from harness.results import PREDICTIONS_FILE, RESULTS_FILE, read_results
+from harness.schemes import resolve_gold_map
+
+
+@dataclass(frozen=True)
+class ExtractorView:
+    """One extractor of a run as the report sees it."""
+
+    label: str
+    info: Mapping[str, Any]  # results["extractors"][label]
+    tasks: tuple[Task, ...]
+    labels: tuple[str, ...]  # entity labels it was scored on (after the gold label map)
+    gold_map: Mapping[str, str | None]
+    predictions: Mapping[str, Prediction]  # by document id
+    failed: Mapping[str, str]  # document id -> error message
+
+    def prediction(self, doc_id: str) -> Prediction:
+        return self.predictions.get(doc_id, Prediction(doc_id))
+
+    def gold(self, doc: Document) -> Document:
+        """``doc`` with its entity labels mapped the way the scorer mapped them."""
+        if not self.gold_map:
+            return doc
+        ents = []
+        for e in doc.entities:
+            label = self.gold_map.get(e.label, e.label)
+            if label is not None:
+                ents.append(Entity(e.start, e.end, label, e.text))
+        return Document(
+            doc.id, doc.text, tuple(ents), doc.quotes, doc.speakers, doc.text_path, doc.text_sha256
+        )
+
+
+@dataclass(frozen=True)
+class RunData:
+    """Everything a report is drawn from."""
+
+    run_dir: Path
+    results: Mapping[str, Any]
+    goldset: Goldset
+    extractors: tuple[ExtractorView, ...] = field(default_factory=tuple)
+
+
+def _load_goldset(results: Mapping[str, Any], run_dir: Path) -> Goldset:
+    info = results.get("goldset") or {}
+    path = info.get("path")
+    if not path:
+        raise ResultsError(f"{run_dir / RESULTS_FILE}: no goldset path recorded; cannot report")
+    root = Path(path)
+    if not root.is_absolute() and not root.is_dir():
+        root = run_dir / root
+    try:
+        goldset = load_goldset(root)
+    except HarnessError as exc:
+        raise ResultsError(
+            f"cannot load the goldset {str(path)!r} this run was scored on: {exc}"
+        ) from exc
+    expected = info.get("sha256")
+    if expected and goldset.sha256 != expected:
+        raise ResultsError(
+            f"goldset {str(path)!r} changed since the run (sha256 {goldset.sha256[:12]}..., "
+            f"the run recorded {str(expected)[:12]}...): re-run the evaluation before reporting"
+        )
+    return goldset
+
+
+def _read_predictions(path: Path) -> dict[str, dict[str, Prediction]]:
+    if not path.is_file():
+        raise ResultsError(f"predictions file {str(path)!r} does not exist; cannot report")
+    out: dict[str, dict[str, Prediction]] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise ResultsError(f"{path}: not valid UTF-8 ({exc})") from exc
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            pred = prediction_from_dict(rec)
+            label = str(rec["extractor"])
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ResultsError(f"{path}, line {lineno}: malformed prediction ({exc})") from exc
+        out.setdefault(label, {})[pred.doc_id] = pred
+    return out
+
+
+def _gold_map(
+    label: str, info: Mapping[str, Any], results: Mapping[str, Any], scheme: str
+) -> dict[str, str | None]:
+    name = info.get("gold_label_map")
+    if not name:
+        return {}
+    spec: Any = name
+    if name == "custom":  # an explicit mapping: read it back from the recorded config
+        for item in (results.get("config") or {}).get("extractors") or []:
+            if isinstance(item, Mapping) and str(item.get("label", item.get("name"))) == label:
+                spec = item.get("gold_label_map")
+    if not isinstance(spec, (str, Mapping)):
+        return {}
+    try:
+        return resolve_gold_map(spec, scheme, f"{RESULTS_FILE}: extractors[{label}]")[1]
+    except HarnessError as exc:
+        raise ResultsError(str(exc)) from exc
+
+
+def load_run(run_dir: Path) -> RunData:
+    """Load a run folder; raise :class:`ResultsError` when any part of it cannot be used."""
+    run_dir = Path(run_dir)
+    results = read_results(run_dir)
+    goldset = _load_goldset(results, run_dir)
+    preds = _read_predictions(run_dir / PREDICTIONS_FILE)
+    run_tasks = set(results.get("tasks") or TASKS)
+    views = []
+    for label, info in (results.get("extractors") or {}).items():
+        gold_map = _gold_map(label, info, results, goldset.label_scheme)
+        labels = tuple(dict.fromkeys(v for v in (gold_map.get(x, x) for x in goldset.labels) if v))
+        tasks = tuple(t for t in TASKS if t in run_tasks and t in (info.get("tasks") or ()))
+        failed = {str(e.get("doc_id")): str(e.get("message")) for e in info.get("errors") or ()}
+        views.append(
+            ExtractorView(label, info, tasks, labels, gold_map, preds.get(label, {}), failed)
+        )
+    return RunData(run_dir, results, goldset, tuple(views))
