@@ -55,6 +55,9 @@ def eval_(
         bool, typer.Option("--fail-fast", help="Stop at the first extractor error.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    report: Annotated[
+        bool, typer.Option("--report", help="Also write the HTML error-analysis report.")
+    ] = False,
 ) -> None:
     """Run the extractors of a config on its goldset; print scores and write results.
 
@@ -85,6 +88,13 @@ def eval_(
             msg = f"{r.label}: predictions with labels outside the scheme ignored:"
             err.print(f"[yellow]{msg}[/] {ignored}")
     out.print(f"results: {path}")
+    if report:
+        from .report import write_report
+
+        try:
+            out.print(f"report: {write_report(path.parent)}")
+        except HarnessError as exc:
+            raise _fail(exc) from None
     if not result.complete:
         err.print("[bold red]run incomplete:[/] some documents failed; see the errors above")
         raise typer.Exit(EXIT_INCOMPLETE)
@@ -123,6 +133,29 @@ def plugins() -> None:
     except HarnessError as exc:
         raise _fail(exc) from None
     out.print(plugins_table(p))
+
+
+@app.command("report")
+def report_(
+    run: Annotated[Path, typer.Argument(help="Run folder (with results.json) or results file.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="HTML file (default: RUN/report.html).")
+    ] = None,
+) -> None:
+    """Write a self-contained HTML error-analysis report of a run, and SVG plots beside it.
+
+    Score tables with confidence intervals, per-label and per-quote-type charts, a confusion
+    table of entity labels, and every document with gold and predicted spans highlighted and
+    each error classified. Works offline.
+    """
+    from .compare import resolve_run
+    from .report import write_report
+
+    try:
+        path = write_report(resolve_run(run).parent, output)
+    except HarnessError as exc:
+        raise _fail(exc) from None
+    out.print(f"report: {path}")
 
 
 @app.command()

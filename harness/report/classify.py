@@ -14,9 +14,11 @@ score tables:
 
 from __future__ import annotations
 
+import inspect
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from harness.model import Document, Entity, Prediction, Quote
@@ -33,6 +35,8 @@ KIND_TITLES: dict[str, str] = {
     "boundary": "wrong boundary",
     "speaker": "wrong speaker",
 }
+#: Whether the scorer's quote matching breaks ties by speaker agreement (newer scorers do).
+_MATCH_AGREES = "agree" in inspect.signature(match_quotes).parameters
 ReportTask = Literal["entities", "quotes", "speakers"]
 MISSED, SPURIOUS = "(missed)", "(spurious)"  # confusion-table rows and columns
 
@@ -97,14 +101,21 @@ def _speaker_text(doc: Document, q: Quote, gold: bool) -> str:
         return s.name if s else "(unknown)"
     if q.speaker:
         return q.speaker
-    return q.speaker_span.text if q.speaker_span and q.speaker_span.text else "(none)"
+    if q.speaker_span:
+        return doc.text[q.speaker_span.start : q.speaker_span.end]
+    return "(none)"
 
 
 def classify_quotes(doc: Document, pred: Sequence[Quote], tasks: Collection[str]) -> list[Finding]:
     """Findings for one document's quotes: tasks ``quotes`` and/or ``speakers``."""
     gold = doc.quotes
     gi, pi = _index(gold), _index(pred)
-    pairs = match_quotes(doc.text, gold, pred)[overlap_name(SPEAKER_THRESHOLD)]
+    if _MATCH_AGREES:  # the same tie-break as the scorer: prefer pairs whose speaker is right
+        agree = partial(attribution_is_correct, doc)
+        matches = match_quotes(doc.text, gold, pred, agree=agree)  # type: ignore[call-arg]
+    else:
+        matches = match_quotes(doc.text, gold, pred)
+    pairs = matches[overlap_name(SPEAKER_THRESHOLD)]
     span_task: ReportTask = "quotes" if "quotes" in tasks else "speakers"
     out: list[Finding] = []
     for g, p in pairs:

@@ -68,8 +68,14 @@ def _load_goldset(results: Mapping[str, Any], run_dir: Path) -> Goldset:
     root = Path(path)
     if not root.is_absolute() and not root.is_dir():
         root = run_dir / root
+    fmt = info.get("format")
+    kwargs: dict[str, Any] = {}
+    if fmt and fmt != "harness":  # a foreign format: its options are in the recorded config
+        cfg_gs = (results.get("config") or {}).get("goldset")
+        options = cfg_gs.get("options") if isinstance(cfg_gs, Mapping) else None
+        kwargs = {"format": fmt, "options": dict(options or {})}
     try:
-        goldset = load_goldset(root)
+        goldset = load_goldset(root, **kwargs)
     except HarnessError as exc:
         raise ResultsError(
             f"cannot load the goldset {str(path)!r} this run was scored on: {exc}"
