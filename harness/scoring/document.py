@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import partial
 
 from harness.model import TASKS, Document, Prediction
 from harness.scoring.entities import count_entities
 from harness.scoring.prf import Counts
 from harness.scoring.quotes import count_quotes
-from harness.scoring.speakers import count_speakers
+from harness.scoring.speakers import attribution_is_correct, count_speakers
 
 
 def count_document(
@@ -30,7 +31,9 @@ def count_document(
     if "entities" in tasks:
         counts.update(count_entities(gold.entities, pred.entities, labels))
     if "quotes" in tasks or "speakers" in tasks:
-        quote_counts, pairs = count_quotes(gold.text, gold.quotes, pred.quotes)
+        quote_counts, pairs = count_quotes(
+            gold.text, gold.quotes, pred.quotes, partial(attribution_is_correct, gold)
+        )
         if "quotes" in tasks:
             counts.update(quote_counts)
         if "speakers" in tasks:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from harness.model import Entity
-from harness.scoring.matching import boundary_match, greedy_match, overlapping_pairs
+from harness.scoring.matching import greedy_match, merge_match, overlapping_pairs
 from harness.scoring.prf import Counts, class_totals, set_class_counts
 
 SCHEMES: tuple[str, ...] = ("strict", "exact", "partial", "type")
@@ -40,16 +40,12 @@ def _match_indices(g: Sequence[Item], p: Sequence[Item]) -> tuple[Pairs, Pairs, 
     So ``exact = strict + exact_extra``, ``type = strict + type_extra`` and
     ``partial = strict + exact_extra`` (credit 1) ``+ partial_extra`` (credit 0.5).
     """
-    strict = boundary_match(g, p, range(len(g)), range(len(p)))
-    if len(strict) == len(g) or len(strict) == len(p):
+    strict, g_rest, p_rest = merge_match(g, p, range(len(g)), range(len(p)))
+    if not g_rest or not p_rest:
         return strict, [], [], []
-    matched_g = {gi for gi, _ in strict}
-    matched_p = {pi for _, pi in strict}
-    g_rest = [i for i in range(len(g)) if i not in matched_g]
-    p_rest = [i for i in range(len(p)) if i not in matched_p]
     g_bounds = [(s, e) for s, e, _ in g]
     p_bounds = [(s, e) for s, e, _ in p]
-    exact_extra = boundary_match(g_bounds, p_bounds, g_rest, p_rest)
+    exact_extra = merge_match(g_bounds, p_bounds, g_rest, p_rest)[0]
     overlaps = overlapping_pairs(g_bounds, p_bounds, g_rest, p_rest)
     type_extra = greedy_match(((-ov,), gi, pi) for gi, pi, ov in overlaps if g[gi][2] == p[pi][2])
     exact_g = {gi for gi, _ in exact_extra}

@@ -8,34 +8,43 @@ label or type) and break every tie by those canonical ranks.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 Interval = tuple[int, int]
 
 
-def boundary_match(
-    gold_keys: Sequence[Hashable], pred_keys: Sequence[Hashable],
-    gold_free: Iterable[int], pred_free: Iterable[int],
-) -> list[tuple[int, int]]:  # fmt: skip
-    """Pair free gold and predicted items whose keys are equal, one-to-one.
+def merge_match(
+    gold_keys: Sequence[Any], pred_keys: Sequence[Any],
+    gold_idx: Sequence[int], pred_idx: Sequence[int],
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:  # fmt: skip
+    """Pair equal keys one-to-one by merging two index lists sorted by key.
 
-    Items are taken in the order of ``gold_free`` / ``pred_free`` (callers pass canonical ranks),
-    so among duplicates the first ones are paired.
+    ``gold_idx`` and ``pred_idx`` must list indices in ascending order of their keys. Returns the
+    pairs and the unpaired gold and predicted indices (still sorted); among equal keys the first
+    ones are paired. One linear pass, no hashing.
     """
-    waiting: dict[Hashable, list[int]] = {}
-    for gi in gold_free:
-        key = gold_keys[gi]
-        if key in waiting:
-            waiting[key].append(gi)
-        else:
-            waiting[key] = [gi]
     pairs: list[tuple[int, int]] = []
-    for pi in pred_free:
-        queue = waiting.get(pred_keys[pi])
-        if queue:
-            pairs.append((queue.pop(0), pi))
-    return pairs
+    gold_rest: list[int] = []
+    pred_rest: list[int] = []
+    i = j = 0
+    n_gold, n_pred = len(gold_idx), len(pred_idx)
+    while i < n_gold and j < n_pred:
+        gi, pi = gold_idx[i], pred_idx[j]
+        g_key, p_key = gold_keys[gi], pred_keys[pi]
+        if g_key == p_key:
+            pairs.append((gi, pi))
+            i += 1
+            j += 1
+        elif g_key < p_key:
+            gold_rest.append(gi)
+            i += 1
+        else:
+            pred_rest.append(pi)
+            j += 1
+    gold_rest.extend(gold_idx[i:])
+    pred_rest.extend(pred_idx[j:])
+    return pairs, gold_rest, pred_rest
 
 
 def overlapping_pairs(

@@ -40,13 +40,16 @@ def class_keys(prefix: str) -> tuple[str, str]:
     return prefix + PRED_SIDE, prefix + GOLD_SIDE
 
 
-def add_count(counts: Counts, key: str, score: float, n_pred: float, n_gold: float) -> None:
-    """Add ``(score, n_pred, n_gold)`` to ``counts[key]`` in place."""
-    old = counts.get(key)
-    if old is None:
-        counts[key] = (score, n_pred, n_gold)
-    else:
-        counts[key] = (old[0] + score, old[1] + n_pred, old[2] + n_gold)
+_KEY_CACHE: dict[str, dict[str, tuple[str, str]]] = {}  # prefix -> class -> keys
+_KEY_CACHE_LIMIT = 4096  # classes per prefix; labels and quote types are few in practice
+
+
+def _class_keys_of(prefix: str) -> dict[str, tuple[str, str]]:
+    """Cached key pairs of one prefix (building key strings dominated the cost of counting)."""
+    keys = _KEY_CACHE.get(prefix)
+    if keys is None or len(keys) > _KEY_CACHE_LIMIT:
+        keys = _KEY_CACHE[prefix] = {}
+    return keys
 
 
 def set_class_counts(
@@ -57,9 +60,14 @@ def set_class_counts(
 
     ``n_pred`` and ``n_gold`` must both hold every such class (0.0 when absent on that side).
     """
+    cache = _class_keys_of(prefix)
     for cls in n_pred:
-        counts[f"{prefix}.{cls}{PRED_SIDE}"] = (pred_credit.get(cls, 0.0), n_pred[cls], 0.0)
-        counts[f"{prefix}.{cls}{GOLD_SIDE}"] = (gold_credit.get(cls, 0.0), 0.0, n_gold[cls])
+        pair = cache.get(cls)
+        if pair is None:
+            pair = cache[cls] = class_keys(f"{prefix}.{cls}")
+        pred_key, gold_key = pair
+        counts[pred_key] = (pred_credit.get(cls, 0.0), n_pred[cls], 0.0)
+        counts[gold_key] = (gold_credit.get(cls, 0.0), 0.0, n_gold[cls])
 
 
 def class_totals(

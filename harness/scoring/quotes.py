@@ -6,7 +6,7 @@
 - ``overlap@t``: ``overlap_length / gold_length >= t`` on the untrimmed spans (the Gender Gap
   Tracker's convention; a zero-length gold span counts as overlapped only by an identical span).
   Candidate pairs are matched best-first: exact pairs, then decreasing overlap ratio, overlap
-  length and closeness of lengths, ties broken by canonical order.
+  length and closeness of lengths, then same type and agreeing speaker, then canonical order.
 
 Per type (``direct``, ``indirect``, ``mixed``) matching stays global, recall is computed over the
 gold quotes of that type and precision over the predicted quotes of that *predicted* type, so a
@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from harness.model import Quote
-from harness.scoring.matching import Interval, boundary_match, greedy_match, overlapping_pairs
+from harness.scoring.matching import Interval, greedy_match, overlapping_pairs
 from harness.scoring.prf import Counts, class_totals, set_class_counts
 
 THRESHOLDS: tuple[float, ...] = (0.3, 0.8)
@@ -28,6 +28,7 @@ SPEAKER_THRESHOLD = 0.3  # speakers and attribution are scored over pairs matche
 EXTRA_QUOTE_MARKS = frozenset("`´")
 
 QuotePair = tuple[Quote, Quote]  # (gold, pred)
+Agreement = Callable[[Quote, Quote], bool]
 
 
 def overlap_name(threshold: float) -> str:
@@ -64,32 +65,41 @@ def _canonical(quotes: Sequence[Quote]) -> list[Quote]:
 
 
 def match_quotes(
-    text: str, gold: Sequence[Quote], pred: Sequence[Quote]
+    text: str, gold: Sequence[Quote], pred: Sequence[Quote], agree: Agreement | None = None
 ) -> dict[str, list[QuotePair]]:
-    """Match predicted to gold quotes for ``exact`` and every ``overlap@t``; ``{metric: pairs}``."""
+    """Match predicted to gold quotes for ``exact`` and every ``overlap@t``; ``{metric: pairs}``.
+
+    Among candidate pairs that are equally good on the spans, pairs of the same type and then
+    pairs for which ``agree(gold, pred)`` holds (the runner passes "the speaker is right") win.
+    """
     g, p = _canonical(gold), _canonical(pred)
     g_trim = [trim_span(text, q.start, q.end) for q in g]
     p_trim = [trim_span(text, q.start, q.end) for q in p]
-    result = {
-        "exact": [
-            (g[gi], p[pi])
-            for gi, pi in boundary_match(g_trim, p_trim, range(len(g)), range(len(p)))
-        ]
-    }
+
+    def tie_break(gi: int, pi: int) -> tuple[bool, bool]:
+        return g[gi].type != p[pi].type, agree is not None and not agree(g[gi], p[pi])
+
+    exact = [
+        (tie_break(gi, pi), gi, pi)
+        for gi in range(len(g))
+        for pi in range(len(p))
+        if g_trim[gi] == p_trim[pi]
+    ]
+    result = {"exact": [(g[gi], p[pi]) for gi, pi in greedy_match(exact)]}
     spans_g = [(q.start, q.end) for q in g]
     spans_p = [(q.start, q.end) for q in p]
-    candidates: list[tuple[float, tuple[bool, float, int, int], int, int]] = []
+    candidates: list[tuple[float, tuple[object, ...], int, int]] = []
     for gi, pi, overlap in overlapping_pairs(spans_g, spans_p, range(len(g)), range(len(p))):
         g_len, p_len = spans_g[gi][1] - spans_g[gi][0], spans_p[pi][1] - spans_p[pi][0]
         ratio = overlap / g_len
-        key = (g_trim[gi] != p_trim[pi], -ratio, -overlap, abs(p_len - g_len))
+        key = (g_trim[gi] != p_trim[pi], -ratio, -overlap, abs(p_len - g_len), *tie_break(gi, pi))
         candidates.append((ratio, key, gi, pi))
     for gi, (g_start, g_end) in enumerate(spans_g):
         if g_start >= g_end:  # zero-length gold: only an identical span overlaps it
             candidates += [
-                (1.0, (False, -1.0, 0, 0), gi, pi)
-                for pi, s in enumerate(spans_p)
-                if s == spans_g[gi]
+                (1.0, (False, -1.0, 0, 0, *tie_break(gi, pi)), gi, pi)
+                for pi, span in enumerate(spans_p)
+                if span == spans_g[gi]
             ]
     for threshold in THRESHOLDS:
         pairs = greedy_match(
@@ -100,10 +110,10 @@ def match_quotes(
 
 
 def count_quotes(
-    text: str, gold: Sequence[Quote], pred: Sequence[Quote]
+    text: str, gold: Sequence[Quote], pred: Sequence[Quote], agree: Agreement | None = None
 ) -> tuple[Counts, list[QuotePair]]:
     """Counts of one document (``quotes.<metric>``, per-type halves) and its overlap@0.3 pairs."""
-    matches = match_quotes(text, gold, pred)
+    matches = match_quotes(text, gold, pred, agree)
     n_pred, n_gold = class_totals([q.type for q in pred], [q.type for q in gold])
     counts: Counts = {}
     for metric, pairs in matches.items():

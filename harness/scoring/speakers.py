@@ -4,11 +4,15 @@ A predicted speaker is *right* for a gold quote when
 
 - its ``speaker_span`` overlaps the gold ``speaker_span`` (both present, positive overlap), or
 - its ``speaker`` text, normalised by :func:`normalise_name`, equals the normalised name or one of
-  the normalised aliases of the gold speaker (``gold.speaker(quote.speaker)``).
+  the normalised aliases of the gold speaker (``gold.speaker(quote.speaker)``; an id missing from
+  the registry leaves only the span rule).
 
 Gold quotes whose speaker is ``None`` (source not determinable) are left out of
 ``speakers.accuracy``; for ``attribution`` such a match is correct only when the prediction names no
 speaker either (``speaker`` is ``None`` or normalises to the empty string).
+
+Quote matching breaks ties between equally good span pairs in favour of a correct attribution,
+so duplicated quote spans with different speakers are paired the right way round.
 
 Counts: ``speakers`` = ``(n_right, n_evaluated, n_evaluated)`` so that accuracy is score / n_gold;
 ``attribution`` = ``(n_correct, n_pred_quotes, n_gold_quotes)``.

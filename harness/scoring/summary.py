@@ -12,7 +12,8 @@
 - ``quotes.<metric>.{p,r,f1}`` and ``quotes.<metric>.<type>.{p,r,f1}`` for ``metric`` in exact,
   overlap@0.3, overlap@0.8; ``quotes.n_gold``, ``quotes.n_pred``, ``quotes.<type>.n_gold``,
   ``quotes.<type>.n_pred``.
-- ``speakers.accuracy``, ``speakers.n_matched``, ``attribution.{p,r,f1}``.
+- ``speakers.accuracy``, ``speakers.n_matched`` (gold quotes matched at overlap@0.3 whose speaker
+  is known: the denominator of the accuracy), ``attribution.{p,r,f1}``.
 
 A score whose count has neither predictions nor gold items is undefined: NaN here, and left out
 of :func:`summarise`'s result (spaCy reports ``None``).
