@@ -159,7 +159,7 @@ def test_validate_command(mini: Path) -> None:
 
 
 def test_plugins_command_lists_extractors_and_tasks() -> None:
-    res = cli.invoke(app, ["plugins"])
+    res = cli.invoke(app, ["plugins"], env={"COLUMNS": "200"})
     assert res.exit_code == 0
     assert "replay" in res.output and "crashy" in res.output
     assert "entities, quotes," in res.output

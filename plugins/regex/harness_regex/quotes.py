@@ -2,11 +2,9 @@
 
 The text is read paragraph by paragraph (a paragraph is a line):
 
-1. Quotation marks are paired into *segments* (“ ” « » „ and straight double quotes; ‘ ’ and
-   straight single quotes when they are not apostrophes). A segment that opens a clause is a
-   *direct quote*; one that starts inside a clause ("an act of ‘betrayal’") is a *fragment*.
-   A paragraph whose quote is not closed runs to its end; the following paragraphs that open with
-   a quote mark continue it (one quote per paragraph, all with the block's speaker).
+1. Quotation marks are paired into segments (:mod:`.segments`): a standalone segment is a direct
+   quote, a fragment may belong to a mixed quote; a paragraph whose quote is not closed continues
+   into the next one that opens with a quote mark (one quote per paragraph, one speaker).
 2. Each direct quote is attributed from the text right after it (“…,” Jane Doe said / said the
    minister) or right before it (Jane Doe said: “…”), else from its block, else from the quote
    just before it.
@@ -19,42 +17,123 @@ The text is read paragraph by paragraph (a paragraph is a line):
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
-from harness.model import Entity, Quote, Span
+from harness.model import Entity, Quote, QuoteType, Span
 
 from . import wordlists as W
-from .speakers import ADVERBS, CUE, SUBJECT, SUBJECT_AFTER, Subject, SpeakerResolver
+from .segments import (
+    find_segments,
+    paragraphs,
+    sentences,
+    strip_span,
+    word_count,
+)
+from .speakers import (
+    ADVERBS,
+    CUE,
+    REPORT_CUE,
+    SUBJECT,
+    SUBJECT_AFTER,
+    SpeakerResolver,
+    Subject,
+)
 from .speakers import subject_from_match as _subject
+from .wordlists import alternation as _alt
 
 MASK = "\x00"
 
 # --- patterns (compiled once) -----------------------------------------------------------------
 
-_PARAGRAPH = re.compile(r"[^\n]+")
-_DOUBLE_MARK = re.compile(r"[“”«»„\"]")
-_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–\-:;,“\"]))[‘'](?=[^\W\d_]|\d(?!0s\b))")
-_SINGLE_CLOSE = re.compile(r"(?<=[^\s‘'])[’'](?![^\W_])")
-_WORD = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
-_SENTENCE_END = re.compile(r"[.!?]+[”’\"»)\]]*(?=[ \t]+[“‘\"«(\[]?[A-Z0-9\x00]|[ \t]*$)")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Prof|Rev|Jr|Sr|Inc|Corp|Ltd|Co|"
-    r"No|vs|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|U\.S|U\.K|U\.N|E\.U)|\b[A-Z])$"
+#: An apposition or relative clause between a subject and its cue ("Jane Doe, 54, said").
+_PARENTHESIS = (
+    rf"(?:,[ \t]+(?:(?:who|whose|which|the|a|an|his|her|its|their|former|deputy|senior|acting"
+    rf"|{_alt(W.ROLE_NOUNS)}|[a-z]+(?:ing|ed))(?![\w’'-])|\d|[A-Z])[^,\x00.;:!?\n]{{0,80}}?,|,)?"
 )
-_OPEN_CONTEXT = re.compile(r"(?:^|[:,.!?;—–\-(]|" + CUE + r")[ \t]*$")
 
 #: Attribution right after a closing mark: “…,” Jane Doe said / “…,” said the minister.
-_AFTER_SUBJ_CUE = re.compile(rf"[ \t,]*{SUBJECT}[ \t]+{ADVERBS}(?P<cue>{CUE})")
+#: (a few lower-case words may come first: “…,” council president Jane Doe said)
+_AFTER_SUBJ_CUE = re.compile(
+    rf"[ \t,]*(?:[a-z][\w’'-]*[ \t]+){{0,3}}?{SUBJECT}{_PARENTHESIS}[ \t]+{ADVERBS}(?P<cue>{CUE})"
+)
 _AFTER_CUE_SUBJ = re.compile(rf"[ \t,]*(?P<cue>{CUE})[ \t]+{SUBJECT_AFTER}")
 #: Attribution right before an opening mark: Jane Doe said (at a news conference):
 _BEFORE = re.compile(
-    rf"{SUBJECT}[ \t]+{ADVERBS}(?P<cue>{CUE})(?:[ \t]+[^\x00.!?:;,]{{0,80}}?)??[ \t]*[:,]?[ \t]*$"
+    rf"{SUBJECT}{_PARENTHESIS}[ \t]+{ADVERBS}(?P<cue>{CUE})(?:[ \t]+[^\x00.!?:;,]{{0,80}}?)??"
+    r"[ \t]*[:,]?[ \t]*$"
 )
 _BEFORE_COLON = re.compile(rf"[ \t]*{SUBJECT_AFTER}[ \t]*(?P<cue>:)[ \t]*$")
+_PHRASAL_CUE = "|".join(
+    re.escape(p).replace(r"\ ", r"[ \t]+") + r"(?![\w’'-])"
+    for p in sorted(W.PHRASAL_CUES, key=len, reverse=True)
+)
 #: Any subject followed by a cue, for reported speech.
-_SUBJ_CUE = re.compile(rf"{SUBJECT}[ \t]+{ADVERBS}(?P<cue>{CUE})")
+_SUBJ_CUE = re.compile(
+    rf"{SUBJECT}{_PARENTHESIS}[ \t]+{ADVERBS}(?:(?:was|were|is|are|has[ \t]+been)[ \t]+)?"
+    rf"(?P<cue>{_PHRASAL_CUE}|{REPORT_CUE})(?:[ \t]+of\b)?"
+)
+#: A second cue of the same subject: "..., and warned that ...", "..., saying ...".
+_COORD_CUE = re.compile(
+    rf"(?:,[ \t]*(?:and|but|while)|[ \t]+(?:and|but))[ \t]+{ADVERBS}(?P<cue>{REPORT_CUE})"
+    rf"(?:[ \t]+of\b)?|,[ \t]*(?P<part>(?P<cue2>{_alt(W.PARTICIPLE_CUES)})(?![\w’'-]))"
+)
+_LOWER_WORD = re.compile(r"[a-z]+")
+_CALENDAR = rf"(?:{_alt(W.WEEKDAYS | W.MONTHS)})(?![\w’'-])"
+_ADJUNCT_WORDS = (
+    r"(?:on|in|at|during|after|before|late|early|last|this|yesterday|today|earlier|later)"
+)
+_LEADING_ADJUNCT = re.compile(
+    rf"[ \t]+{_ADJUNCT_WORDS}(?:[ \t]+[\w’'-]+){{0,4}}?"
+    rf"(?=[ \t]+(?:he|she|they|it|we|I|the|a|an|his|her|their|its|(?!{_CALENDAR})[A-Z][\w’'-]*)"
+    r"[ \t]+[a-z])"
+)
+_ADJUNCT_ONLY = re.compile(rf"[ \t]+{_ADJUNCT_WORDS}(?![\w’'-])")
+_SENTENCE_SUBJECT = re.compile(rf"[ \t]*{SUBJECT}(?=[ \t]+[a-z])")
+#: Reported clauses do not start with these prepositions ("writes about ...", "spoke to ...").
+_PREPOSITION_START = re.compile(
+    r"[ \t]*(?:about|with|for|to|from|by|against|into|of|over|toward|towards|up|out|off)(?![\w’'-])"
+)
+_CUE_WORDS = (
+    W.SPEECH_VERBS
+    | W.MIXED_ONLY_VERBS
+    | W.PARTICIPLE_CUES
+    | {p.split()[0] for p in W.PHRASAL_CUES}
+    | {"according"}
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_finder(words: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z])(?:{_alt(words)})(?![A-Za-z])", re.IGNORECASE)
+
+
+def _cue_positions(text: str) -> list[tuple[int, int]]:
+    """Spans of the words of ``text`` that can be cues, in order."""
+    present = frozenset(_LOWER_WORD.findall(text.lower())) & _CUE_WORDS
+    return [m.span() for m in _word_finder(present).finditer(text)] if present else []
+
+
+#: How far before its cue a subject can start (characters).
+_MAX_SUBJECT = 150
+#: ", as ...", ", but ...": what follows ", X said," is not the rest of the quote.
+_CONJUNCTION_AFTER = re.compile(
+    r"[ \t]*,[ \t]*(?:as|while|after|before|because|but|and|although|though|when|adding|with)"
+    r"(?![\w’'-])"
+)
+#: Words that open a clause without belonging to what was said: "that", "though",
+#: a sentence adverb ("Separately, ...", "However, ..."), a dateline ("PARIS (AFP) - ").
+_LEADING_WORDS = re.compile(
+    r"(?:(?:that|though|although|while|whereas)[ \t]+"
+    r"|[A-Z][A-Z .'-]+(?:[ \t]*\([^()\n]{1,40}\))?[ \t]+[-—–][ \t]+"
+    r"|(?:[A-Z][a-z]+ly|However|Meanwhile|Still|Instead|Now|Moreover|Furthermore|Nevertheless"
+    r"|Nonetheless|Indeed|Also|Yet|Then)[ \t]*,[ \t]+)+"
+)
+_TRAILING_CONJUNCTION = re.compile(
+    r"(?:[ \t,]+(?:and|but|although|though|while|whereas|as|because|so|or))+[ \t,]*$"
+)
 _CUE_SUBJ = re.compile(rf"(?<![\w’'-])(?P<cue>{CUE})[ \t]+{SUBJECT_AFTER}")
 _ACCORDING = re.compile(r"(?<![\w’'-])[Aa]ccording[ \t]+to(?![\w’'-])")
 _ADJUNCT_THAT = re.compile(
@@ -62,142 +141,22 @@ _ADJUNCT_THAT = re.compile(
     r"early|publicly|repeatedly|again|also|then|separately|recently|previously)\b"
     r"[^,\x00.!?;:]{0,60}?)?[ \t]+that(?![\w’'-])"
 )
+_PREPOSITIONS = (
+    r"(?:about|against|at|by|for|from|in|into|of|on|over|to|toward|towards|with|that|not)"
+    r"(?![\w’'-])"
+)
+_CAPS = r"[A-Z][\w’'.-]*(?:[ \t]+[A-Z][\w’'.-]*)*"
+#: The addressee of "told"/"warned": "reporters", "the BBC", "a news conference", "Jane Doe".
 _ADDRESSEE = re.compile(
-    r"[ \t]+(?:(?:the|a|an|his|her|their|its|our|local|state|foreign|[A-Z][\w’'.-]*)[ \t]+){0,4}?"
-    r"(?:(?:[A-Z][\w’'.-]*)|[a-z]+)(?=[ \t,.:;]|$)"
+    rf"[ \t]+(?:(?:the|a|an|his|her|their|its|our)[ \t]+"
+    rf"(?:{_CAPS}|[a-z][\w-]*(?:[ \t]+(?!{_PREPOSITIONS})[a-z][\w-]*)?)|{_CAPS}|[a-z][\w-]*)"
+    r"(?=[ \t,.:;]|$)"
 )
 _HEADLINE = re.compile(
-    r"^(?P<name>[A-Z][\w’'.-]*(?:[ \t]+[A-Z][\w’'.-]*){0,3})[ \t]*(?P<cue>:)[ \t]+(?P<body>\S.*?)[ \t]*$"
+    r"(?P<name>[A-Z][\w’'.-]*(?:[ \t]+[A-Z][\w’'.-]*){0,3})[ \t]*(?P<cue>:)"
+    r"[ \t]+(?P<body>\S.*?)[ \t]*$"
 )
 _TRAILING = ".,;:!? \t—–-"
-
-
-@dataclass
-class Segment:
-    """Text between quotation marks, within one paragraph."""
-
-    start: int  # content start (after the opening mark)
-    end: int  # content end (before the closing mark, or the paragraph end)
-    open_at: int  # position of the opening mark
-    close_at: int | None  # position of the closing mark; None when the paragraph ends first
-    para: int  # index of the paragraph
-    standalone: bool = False  # a direct quote (vs a fragment inside a clause)
-    block: int = -1  # index of the multi-paragraph block, -1 when alone
-    subject: Subject | None = None
-    cue: Span | None = None
-    speaker: str | None = None
-    inherited: bool = field(default=False)
-
-    @property
-    def outer_end(self) -> int:
-        return self.close_at + 1 if self.close_at is not None else self.end
-
-
-# --- quotation marks --------------------------------------------------------------------------
-
-
-def _strip(text: str, s: int, e: int, chars: str = " \t") -> tuple[int, int]:
-    while s < e and text[s] in chars:
-        s += 1
-    while e > s and text[e - 1] in chars:
-        e -= 1
-    return s, e
-
-
-def _double_segments(text: str, ps: int, pe: int, para: int) -> list[Segment]:
-    out: list[Segment] = []
-    open_at: int | None = None
-    for m in _DOUBLE_MARK.finditer(text, ps, pe):
-        ch, pos = m.group(), m.start()
-        opening = ch in "“«„" or (ch == '"' and open_at is None)
-        if opening:
-            open_at = pos  # an unclosed earlier opener is dropped
-        elif open_at is not None:
-            s, e = _strip(text, open_at + 1, pos)
-            if e > s:
-                out.append(Segment(s, e, open_at, pos, para))
-            open_at = None
-    if open_at is not None:
-        s, e = _strip(text, open_at + 1, pe)
-        if e > s:
-            out.append(Segment(s, e, open_at, None, para))
-    return out
-
-
-def _single_segments(text: str, ps: int, pe: int, para: int, taken: list[Segment]) -> list[Segment]:
-    """Single-quoted segments outside double-quoted ones; apostrophes are not quote marks."""
-    out: list[Segment] = []
-    pos = ps
-    while True:
-        m = _SINGLE_OPEN.search(text, pos, pe)
-        if not m:
-            return out
-        o = m.start()
-        if any(t.open_at <= o < t.outer_end for t in taken):
-            pos = o + 1
-            continue
-        c = _SINGLE_CLOSE.search(text, o + 2, pe)
-        if not c or any(t.open_at <= c.start() < t.outer_end for t in taken):
-            pos = o + 1
-            continue
-        s, e = _strip(text, o + 1, c.start())
-        if e > s:
-            out.append(Segment(s, e, o, c.start(), para))
-        pos = c.start() + 1
-
-
-def find_segments(text: str) -> list[Segment]:
-    """Quoted segments of every paragraph, with direct/fragment and block decided."""
-    segs: list[Segment] = []
-    paras = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
-    for i, (ps, pe) in enumerate(paras):
-        double = _double_segments(text, ps, pe, i)
-        single = _single_segments(text, ps, pe, i, double)
-        for seg in sorted([*double, *single], key=lambda s: s.start):
-            before = text[max(ps, seg.open_at - 60) : seg.open_at]
-            seg.standalone = bool(_OPEN_CONTEXT.search(before))
-            segs.append(seg)
-    _link_blocks(text, segs, paras)
-    return segs
-
-
-def _link_blocks(text: str, segs: list[Segment], paras: list[tuple[int, int]]) -> None:
-    """Group unclosed paragraph quotes with the next paragraphs that open with a quote mark."""
-    by_para: dict[int, list[Segment]] = {}
-    for s in segs:
-        by_para.setdefault(s.para, []).append(s)
-    block = 0
-    for i in range(len(paras)):
-        here = by_para.get(i, [])
-        if not here or here[-1].close_at is not None or not here[-1].standalone:
-            continue
-        last = here[-1]
-        if last.block < 0:
-            last.block = block
-            block += 1
-        nxt = by_para.get(i + 1, [])
-        if nxt and nxt[0].open_at == _strip(text, *paras[i + 1])[0] and nxt[0].standalone:
-            nxt[0].block = last.block
-
-
-# --- sentences --------------------------------------------------------------------------------
-
-
-def _sentences(masked: str, ps: int, pe: int) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    start = ps
-    for m in _SENTENCE_END.finditer(masked, ps, pe):
-        if _ABBREVIATION.search(masked, max(ps, m.start() - 6), m.start()):
-            continue
-        out.append((start, m.end()))
-        start = m.end()
-    if start < pe:
-        out.append((start, pe))
-    return [_strip(masked, s, e) for s, e in out if masked[s:e].strip()]
-
-
-def _word_count(text: str) -> int:
-    return len(_WORD.findall(text))
 
 
 # --- the extractor's entry point --------------------------------------------------------------
@@ -213,27 +172,57 @@ class QuoteSettings:
     resolve_references: bool = True
 
 
+@dataclass
+class _Found:
+    """A quote before its speaker is resolved."""
+
+    start: int
+    end: int
+    type: QuoteType
+    subject: Subject | None = None
+    cue: Span | None = None
+    block: int = -1
+    speaker: str | None = None
+
+
+#: Words that start an adjunct after a cue ("..., she said on Friday after the talks.").
+_ADJUNCT_START = re.compile(
+    r"[ \t]*(?:$|[.!?,;:—–-]|(?:on|in|at|during|after|before|while|when|as|to|from|with|without|"
+    r"yesterday|today|tonight|last|this|earlier|later|late|early|recently|previously|again|"
+    r"also|then|afterwards|adding|according|standing|speaking|citing|referring)(?![\w’'-]))"
+)
+
+
 class _QuoteFinder:
+    """Finds the quotes of one document (see the module docstring for the steps)."""
+
     def __init__(self, text: str, entities: Sequence[Entity], settings: QuoteSettings) -> None:
         self.text = text
         self.settings = settings
-        self.segments = find_segments(text)
-        self.direct = [s for s in self.segments if s.standalone]
-        self.fragments = [s for s in self.segments if not s.standalone]
+        self.paras = paragraphs(text)
+        self.para_starts = [p[0] for p in self.paras]
+        segments = find_segments(text)
+        self.direct = [s for s in segments if s.standalone]
+        self.fragments = [s for s in segments if not s.standalone]
+        self.fragment_closes = {s.close_at for s in self.fragments if s.close_at is not None}
         chars = list(text)
         for s in self.direct:
-            for k in range(s.open_at, s.outer_end):
-                chars[k] = MASK
+            chars[s.open_at : s.outer_end] = MASK * (s.outer_end - s.open_at)
         self.masked = "".join(chars)
+        #: positions of the words that can be cues: sentences without one are not searched
+        self.cue_positions = _cue_positions(self.masked)
         hidden = [Span(s.start, s.end) for s in self.direct]
-        self.resolver = SpeakerResolver(text, entities, hidden)
-        self.paras = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+        self.resolver = SpeakerResolver(text, entities, hidden, self.para_starts)
+
+    def para_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.para_starts, pos) - 1
 
     # direct quotes -----------------------------------------------------------------------
 
-    def attribute_direct(self) -> None:
-        """Find the subject and cue of each direct quote: after it, else before it."""
+    def direct_quotes(self) -> list[_Found]:
+        """Direct quotes with the subject and cue after them, else before them."""
         t, masked = self.text, self.masked
+        out: list[_Found] = []
         for seg in self.direct:
             ps, pe = self.paras[seg.para]
             m = None
@@ -248,134 +237,174 @@ class _QuoteFinder:
                     masked, ps, seg.open_at
                 )
                 subject = _subject(m, t) if m else None
-            if m and subject:
-                seg.subject = subject
-                seg.cue = Span(m.start("cue"), m.end("cue"), m.group("cue"))
-
-    def share_blocks(self) -> None:
-        blocks: dict[int, list[Segment]] = {}
-        for seg in self.direct:
-            if seg.block >= 0:
-                blocks.setdefault(seg.block, []).append(seg)
-        for members in blocks.values():
-            source = next((s for s in members if s.subject), None)
-            for s in members:
-                if source and not s.subject:
-                    s.speaker, s.inherited = source.speaker, True
+            if subject is None and seg.para > 0 and not masked[ps : seg.open_at].strip():
+                # "Jane Doe told reporters:" closing the paragraph before the quote
+                qs, qe = self.paras[seg.para - 1]
+                if masked[qs:qe].rstrip().endswith(":"):
+                    m = _BEFORE.search(masked, max(qs, qe - 200), qe)
+                    subject = _subject(m, t) if m else None
+            cue = Span(m.start("cue"), m.end("cue"), m.group("cue")) if m and subject else None
+            if subject is None and seg.block < 0:
+                if word_count(t[seg.start : seg.end]) < self.settings.min_quote_words:
+                    continue  # a short unattributed segment: a title or a scare quote
+            out.append(_Found(seg.start, seg.end, "direct", subject, cue, seg.block))
+        return out
 
     # reported speech ---------------------------------------------------------------------
 
-    def reported(self) -> list[Quote]:
-        out: list[Quote] = []
+    def reported(self) -> list[_Found]:
+        out: list[_Found] = []
         for ps, pe in self.paras:
-            for ss, se in _sentences(self.masked, ps, pe):
-                q = self._reported_in_sentence(ss, se)
-                if q:
-                    out.append(q)
+            for ss, se in sentences(self.masked, ps, pe):
+                i = bisect.bisect_left(self.cue_positions, (ss, ss))
+                j = bisect.bisect_left(self.cue_positions, (se, se))
+                if i < j:
+                    out += self._reported_in_sentence(ss, se, self.cue_positions[i:j])
         return out
 
     def _clause(self, s: int, e: int) -> tuple[int, int] | None:
         """Trim a reported clause: no leading "that", no direct quote, no final punctuation."""
         masked = self.masked
-        s, e = _strip(masked, s, e, " \t,:;—–-")
-        if masked.startswith("that ", s):
-            s += 5
+        s, e = strip_span(masked, s, e, " \t,:;—–-")
+        lead = _LEADING_WORDS.match(masked, s, e)
+        if lead:
+            s = lead.end()
         cut = masked.find(MASK, s, e)
         if cut >= 0:
             e = cut
-        s, e = _strip(masked, s, e, _TRAILING)
-        while e > s and masked[e - 1] in "”’\"»" and not self._closes_fragment(e - 1):
+        s, e = strip_span(masked, s, e, _TRAILING)
+        conj = _TRAILING_CONJUNCTION.search(masked, s, e)
+        if conj:
+            e = conj.start()
+        s, e = strip_span(masked, s, e, _TRAILING)
+        while e > s and masked[e - 1] in '”’"»' and e - 1 not in self.fragment_closes:
             e -= 1
-        if _word_count(masked[s:e]) < self.settings.min_quote_words:
+        if word_count(masked[s:e]) < self.settings.min_quote_words:
             return None
         return s, e
 
-    def _closes_fragment(self, pos: int) -> bool:
-        return any(f.close_at == pos for f in self.fragments)
+    def _reported(self, span: tuple[int, int] | None, subject: Subject, cue: Span) -> _Found | None:
+        if span is None:
+            return None
+        s, e = span
+        mixed = any(s <= f.open_at < e for f in self.fragments)
+        if not mixed and cue.text in W.MIXED_ONLY_VERBS:
+            return None
+        return _Found(s, e, "mixed" if mixed else "indirect", subject, cue)
 
-    def _make(
-        self, s: int, e: int, subject: Subject | None, cue: Span, speaker: str | None
-    ) -> Quote:
-        mixed = any(s <= f.open_at and f.start < e for f in self.fragments)
-        return Quote(
-            s,
-            e,
-            "mixed" if mixed else "indirect",
-            speaker,
-            subject.span if subject else None,
-            cue,
-            self.text[s:e],
-        )
+    def _reported_in_sentence(
+        self, ss: int, se: int, cue_words: list[tuple[int, int]]
+    ) -> list[_Found]:
+        """The reported speech of one sentence: one or more cues, else "according to X"."""
+        acc = _ACCORDING.search(self.masked, ss, se)
+        limit = se
+        if acc and acc.start() > cue_words[0][0]:  # "X said ..., according to the agency."
+            limit = acc.start()
+        out = self._cued(ss, limit, [c for c in cue_words if c[1] <= limit])
+        if not out and acc:
+            according = self._according(ss, se)
+            return [according] if according else []
+        return out
 
-    def _reported_in_sentence(self, ss: int, se: int) -> Quote | None:
-        masked, text = self.masked, self.text
-        # according to X, CLAUSE  /  CLAUSE, according to X
+    def _cued(self, ss: int, se: int, cue_words: list[tuple[int, int]]) -> list[_Found]:
+        """Quotes of the cue words of a sentence, each with its subject."""
+        cues: list[tuple[int, re.Match[str], Subject | None]] = []  # (start, match, subject)
+        done = ss
+        for cs, ce in cue_words:  # a subject ending at each cue word, searched just before it
+            m = _SUBJ_CUE.search(self.masked, max(done, cs - _MAX_SUBJECT), min(se, ce + 12))
+            if m and m.start("cue") == cs:
+                cues.append((m.start(), m, _subject(m, self.text)))
+                done = m.end()
+        for m in _COORD_CUE.finditer(self.masked, ss, se):
+            if any(c[0] <= m.start() < c[1].end() for c in cues):
+                continue
+            earlier = [c for c in cues if c[0] < m.start() and c[2] is not None]
+            if earlier:
+                cues.append((m.start(), m, earlier[-1][2]))
+            elif (head := _SENTENCE_SUBJECT.match(self.masked, ss, m.start())) and (
+                subject := _subject(head, self.text)
+            ):  # "Jane Doe is ready to talk but warned that ..."
+                cues.append((m.start(), m, subject))
+        cues.sort(key=lambda c: c[0])
+        out: list[_Found] = []
+        floor = ss
+        for i, (_, m, subject) in enumerate(cues):
+            limit = cues[i + 1][0] if i + 1 < len(cues) else se
+            found = self._from_cue(m, subject, floor, limit) if subject else None
+            if found:
+                out.append(found)
+                floor = max(floor, found.end, m.end())
+        if not out:
+            for m in _CUE_SUBJ.finditer(self.masked, ss, se):  # CLAUSE, said the minister.
+                before = self.masked[ss : m.start()].rstrip()
+                subject = _subject(m, self.text)
+                ends = _ADJUNCT_START.match(self.masked, m.end(), se)
+                if before.endswith(",") and MASK not in before and subject and ends:
+                    found = self._reported(self._clause(ss, m.start()), subject, _cue(m))
+                    if found:
+                        out.append(found)
+        return out
+
+    def _according(self, ss: int, se: int) -> _Found | None:
+        """According to X, CLAUSE. / CLAUSE, according to X."""
+        masked = self.masked
         acc = _ACCORDING.search(masked, ss, se)
-        if acc:
-            m = _CUE_SUBJ_AFTER_ACCORDING.match(masked, acc.end(), se)
-            if m:
-                subject = _subject(m, text)
-                cue = Span(acc.start(), acc.end(), text[acc.start() : acc.end()])
-                if _strip(masked, ss, acc.start())[1] == _strip(masked, ss, acc.start())[0]:
-                    comma = masked.find(",", m.end(), se)
-                    span = self._clause(comma + 1, se) if comma >= 0 else None
-                else:
-                    span = self._clause(ss, acc.start())
-                if span and subject:
-                    return self._make(*span, subject, cue, self.resolver.resolve(subject))
-        for m in _SUBJ_CUE.finditer(masked, ss, se):
-            q = self._from_subject_cue(m, ss, se)
-            if q:
-                return q
-        for m in _CUE_SUBJ.finditer(masked, ss, se):  # CLAUSE, said the minister.
-            if masked[ss : m.start()].rstrip().endswith(",") and MASK not in masked[ss : m.start()]:
-                span = self._clause(ss, m.start())
-                subject = _subject(m, text)
-                if span and subject:
-                    cue = Span(m.start("cue"), m.end("cue"), m.group("cue"))
-                    return self._make(*span, subject, cue, self.resolver.resolve(subject))
-        return None
-
-    def _from_subject_cue(self, m: re.Match[str], ss: int, se: int) -> Quote | None:
-        masked, text = self.masked, self.text
-        subject = _subject(m, text)
-        if subject is None:
+        m = _SUBJECT_AFTER_ACCORDING.match(masked, acc.end(), se) if acc else None
+        subject = _subject(m, self.text) if m else None
+        if not (acc and m and subject):
             return None
-        cue = Span(m.start("cue"), m.end("cue"), m.group("cue"))
-        before = masked[ss : m.start()].rstrip()
-        if before.endswith(MASK) or before.rstrip(", \t").endswith(MASK):
-            return None  # “…,” X said: attribution of a direct quote
-        after = masked[m.end() : se]
-        if before.endswith(","):
-            rest = after.lstrip()
-            if rest.startswith(",") and len(before) > 1:  # The plan, he said, would fail.
-                span = self._clause(ss, se)
-            else:  # CLAUSE, X said (on Friday).
-                span = self._clause(ss, ss + len(before) - 1)
-        else:
-            if after.lstrip().startswith((":", MASK)) or not after.strip(_TRAILING):
-                return None
-            start = m.end()
-            that = _ADJUNCT_THAT.match(masked, start, se)
-            if that:
-                start = that.end()
-            elif cue.text in W.ADDRESSEE_VERBS:
-                obj = _ADDRESSEE.match(masked, start, se)
-                if obj:
-                    start = obj.end()
-            span = self._clause(start, se)
-        if not span:
-            return None
-        return self._make(*span, subject, cue, self.resolver.resolve(subject, self._refs))
+        cue = Span(acc.start(), acc.end(), self.text[acc.start() : acc.end()])
+        if not masked[ss : acc.start()].strip():
+            comma = masked.find(",", m.end(), se)
+            return self._reported(self._clause(comma + 1, se), subject, cue) if comma >= 0 else None
+        return self._reported(self._clause(ss, acc.start()), subject, cue)
 
-    @property
-    def _refs(self) -> bool:
-        return self.settings.resolve_references
+    def _from_cue(
+        self, m: re.Match[str], subject: Subject, floor: int, limit: int
+    ) -> _Found | None:
+        """The reported clause of one cue: after it ("X said (that) ..."), or before it
+        ("..., X said (on Friday).")."""
+        masked = self.masked
+        cue_group = "cue" if m.group("cue") else "cue2"
+        cue = Span(m.start(cue_group), m.end(), self.text[m.start(cue_group) : m.end()])
+        before = masked[floor : m.start()].rstrip()
+        if before.rstrip(", \t").endswith(MASK):
+            return None  # “…,” X said: the attribution of a direct quote
+        between = masked[subject.span.end : m.start("cue")]
+        if m.re is _SUBJ_CUE and between.count(",") == 1 and not before.endswith(","):
+            return None  # "..., Jane Doe, said" needs the comma before the name too
+        after = masked[m.end() : limit]
+        if after.lstrip().startswith((":", MASK)):
+            return None  # X said: “…”
+        if m.re is _SUBJ_CUE and before.endswith(",") and _ADJUNCT_START.match(after):
+            if (
+                after.lstrip().startswith(",")
+                and masked.find(",", m.end() + 1, limit) < 0
+                and not _CONJUNCTION_AFTER.match(masked, m.end(), limit)
+            ):
+                return self._reported(self._clause(floor, limit), subject, cue)  # A, he said, B.
+            return self._reported(self._clause(floor, floor + len(before) - 1), subject, cue)
+        start = m.end()
+        that = _ADJUNCT_THAT.match(masked, start, limit)
+        if that:
+            start = that.end()
+        elif cue.text in W.ADDRESSEE_VERBS:
+            obj = _ADDRESSEE.match(masked, start, limit)
+            if obj:
+                start = obj.end()
+        elif _PREPOSITION_START.match(masked, start, limit):
+            return None
+        elif adjunct := _LEADING_ADJUNCT.match(masked, start, limit):
+            start = adjunct.end()  # said on Friday (that) the plan ...
+        elif _ADJUNCT_ONLY.match(masked, start, limit):
+            return None  # said in a statement.
+        return self._reported(self._clause(start, limit), subject, cue)
 
     # headlines -----------------------------------------------------------------------------
 
-    def headlines(self) -> list[Quote]:
-        out: list[Quote] = []
+    def headlines(self) -> list[_Found]:
+        """Lines "Name: words" (the name looks like a name, the words are not a label)."""
+        out: list[_Found] = []
         for ps, pe in self.paras:
             m = _HEADLINE.match(self.text, ps, pe)
             if not m or MASK in self.masked[ps:pe]:
@@ -388,197 +417,69 @@ class _QuoteFinder:
                 or first.upper() in W.NON_ACRONYMS
                 or name in W.COUNTRIES
                 or m.group("body").endswith(":")
-                or _word_count(m.group("body")) < self.settings.min_quote_words
+                or word_count(m.group("body")) < self.settings.min_quote_words
             ):
                 continue
-            s, e = _strip(self.text, m.start("body"), m.end("body"), _TRAILING)
+            s, e = strip_span(self.text, m.start("body"), m.end("body"), _TRAILING)
             subject = Subject("name", Span(m.start("name"), m.end("name"), name))
-            speaker = self.resolver.resolve(subject, self._refs)
-            cue = Span(m.start("cue"), m.end("cue"), ":")
-            out.append(Quote(s, e, "direct", speaker, subject.span, cue, self.text[s:e]))
+            out.append(_Found(s, e, "direct", subject, _cue(m)))
         return out
 
     # all together --------------------------------------------------------------------------
 
     def run(self) -> list[Quote]:
-        self.attribute_direct()
-        for seg in self.direct:
-            if seg.subject:
-                seg.speaker = self.resolver.resolve(seg.subject, self._refs)
-        self.share_blocks()
-        quotes = self.headlines() if self.settings.headlines else []
+        found = self.direct_quotes()
+        if self.settings.headlines:
+            found += self.headlines()
         if self.settings.indirect:
-            quotes += self.reported()
-        for seg in self.direct:
-            if seg.subject is None and not seg.inherited:
-                if _word_count(self.text[seg.start : seg.end]) < self.settings.min_quote_words:
-                    continue
-            quotes.append(
-                Quote(
-                    seg.start,
-                    seg.end,
-                    "direct",
-                    seg.speaker,
-                    seg.subject.span if seg.subject else None,
-                    seg.cue if seg.subject else None,
-                    self.text[seg.start : seg.end],
-                )
-            )
-        quotes.sort(key=lambda q: (q.start, q.end))
-        return self._inherit_speakers(quotes)
+            found += self.reported()
+        found.sort(key=lambda f: (f.start, f.end))
+        refs = self.settings.resolve_references
+        for f in found:  # in document order, so "he" can refer to the speaker before
+            if f.subject:
+                f.speaker = self.resolver.resolve(f.subject, refs)
+        self._share_blocks(found)
+        self._inherit(found)
+        return [
+            Quote(f.start, f.end, f.type, f.speaker, f.subject.span if f.subject else None,
+                  f.cue, self.text[f.start : f.end])
+            for f in found
+        ]  # fmt: skip
 
-    def _inherit_speakers(self, quotes: list[Quote]) -> list[Quote]:
-        """A quote without a speaker takes the one of the nearest quote around it: the previous
+    @staticmethod
+    def _share_blocks(found: list[_Found]) -> None:
+        """Every paragraph of a multi-paragraph quote gets the speaker found for the block."""
+        speakers: dict[int, str] = {}
+        for f in found:
+            if f.block >= 0 and f.speaker and f.block not in speakers:
+                speakers[f.block] = f.speaker
+        for f in found:
+            if f.block >= 0 and f.speaker is None:
+                f.speaker = speakers.get(f.block)
+
+    def _inherit(self, found: list[_Found]) -> None:
+        """A direct quote without a speaker takes the speaker of the nearest quote: the previous
         one in the same or the two paragraphs before, else the next one in the next paragraph."""
-        starts = [p[0] for p in self.paras]
-        para = [bisect.bisect_right(starts, q.start) - 1 for q in quotes]
-        out = list(quotes)
-        for i, q in enumerate(quotes):
-            if q.speaker is not None or q.speaker_span is not None:
+        para = [self.para_of(f.start) for f in found]
+        for i, f in enumerate(found):
+            if f.speaker is not None or f.subject is not None:
                 continue
-            prev = [j for j in range(i - 1, -1, -1) if out[j].speaker and para[i] - para[j] <= 2]
-            nxt = [j for j in range(i + 1, len(out)) if out[j].speaker and para[j] - para[i] <= 1]
-            if prev:
-                out[i] = replace(q, speaker=out[prev[0]].speaker)
-            elif nxt:
-                out[i] = replace(q, speaker=out[nxt[0]].speaker)
-        return out
-
-
-_CUE_SUBJ_AFTER_ACCORDING.match(masked, acc.end(), se)
-            if m:
-                subject = _subject(m, text)
-                cue = Span(acc.start(), acc.end(), text[acc.start() : acc.end()])
-                if _strip(masked, ss, acc.start())[1] == _strip(masked, ss, acc.start())[0]:
-                    comma = masked.find(",", m.end(), se)
-                    span = self._clause(comma + 1, se) if comma >= 0 else None
-                else:
-                    span = self._clause(ss, acc.start())
-                if span and subject:
-                    return self._make(*span, subject, cue, self.resolver.resolve(subject))
-        for m in _SUBJ_CUE.finditer(masked, ss, se):
-            q = self._from_subject_cue(m, ss, se)
-            if q:
-                return q
-        for m in _CUE_SUBJ.finditer(masked, ss, se):  # CLAUSE, said the minister.
-            if masked[ss : m.start()].rstrip().endswith(",") and MASK not in masked[ss : m.start()]:
-                span = self._clause(ss, m.start())
-                subject = _subject(m, text)
-                if span and subject:
-                    cue = Span(m.start("cue"), m.end("cue"), m.group("cue"))
-                    return self._make(*span, subject, cue, self.resolver.resolve(subject))
-        return None
-
-    def _from_subject_cue(self, m: re.Match[str], ss: int, se: int) -> Quote | None:
-        masked, text = self.masked, self.text
-        subject = _subject(m, text)
-        if subject is None:
-            return None
-        cue = Span(m.start("cue"), m.end("cue"), m.group("cue"))
-        before = masked[ss : m.start()].rstrip()
-        if before.endswith(MASK) or before.rstrip(", \t").endswith(MASK):
-            return None  # “…,” X said: attribution of a direct quote
-        after = masked[m.end() : se]
-        if before.endswith(","):
-            rest = after.lstrip()
-            if rest.startswith(",") and len(before) > 1:  # The plan, he said, would fail.
-                span = self._clause(ss, se)
-            else:  # CLAUSE, X said (on Friday).
-                span = self._clause(ss, ss + len(before) - 1)
-        else:
-            if after.lstrip().startswith((":", MASK)) or not after.strip(_TRAILING):
-                return None
-            start = m.end()
-            that = _ADJUNCT_THAT.match(masked, start, se)
-            if that:
-                start = that.end()
-            elif cue.text in W.ADDRESSEE_VERBS:
-                obj = _ADDRESSEE.match(masked, start, se)
-                if obj:
-                    start = obj.end()
-            span = self._clause(start, se)
-        if not span:
-            return None
-        return self._make(*span, subject, cue, self.resolver.resolve(subject, self._refs))
-
-    @property
-    def _refs(self) -> bool:
-        return self.settings.resolve_references
-
-    # headlines -----------------------------------------------------------------------------
-
-    def headlines(self) -> list[Quote]:
-        out: list[Quote] = []
-        for ps, pe in self.paras:
-            m = _HEADLINE.match(self.text, ps, pe)
-            if not m or MASK in self.masked[ps:pe]:
+            prev = (j for j in range(i - 1, -1, -1) if found[j].speaker)
+            j = next(prev, None)
+            if j is not None and para[i] - para[j] <= 2:
+                f.speaker = found[j].speaker
                 continue
-            name = m.group("name")
-            first = name.split()[0]
-            if (
-                first in W.NON_NAME_WORDS
-                or first.capitalize() in W.NON_NAME_WORDS
-                or first.upper() in W.NON_ACRONYMS
-                or name in W.COUNTRIES
-                or m.group("body").endswith(":")
-                or _word_count(m.group("body")) < self.settings.min_quote_words
-            ):
-                continue
-            s, e = _strip(self.text, m.start("body"), m.end("body"), _TRAILING)
-            subject = Subject("name", Span(m.start("name"), m.end("name"), name))
-            speaker = self.resolver.resolve(subject, self._refs)
-            cue = Span(m.start("cue"), m.end("cue"), ":")
-            out.append(Quote(s, e, "direct", speaker, subject.span, cue, self.text[s:e]))
-        return out
-
-    # all together --------------------------------------------------------------------------
-
-    def run(self) -> list[Quote]:
-        self.attribute_direct()
-        for seg in self.direct:
-            if seg.subject:
-                seg.speaker = self.resolver.resolve(seg.subject, self._refs)
-        self.share_blocks()
-        quotes = [*self.headlines()] if self.settings.headlines else []
-        if self.settings.indirect:
-            quotes += self.reported()
-        direct = self._direct_quotes(quotes)
-        out = sorted([*direct, *quotes], key=lambda q: (q.start, q.end))
-        return out
-
-    def _direct_quotes(self, reported: list[Quote]) -> list[Quote]:
-        out: list[Quote] = []
-        previous: list[tuple[int, str | None]] = [(self._para_of(q.start), q.speaker) for q in reported]
-        for seg in self.direct:
-            if not seg.subject and not seg.inherited:
-                if _word_count(self.text[seg.start : seg.end]) < self.settings.min_quote_words:
-                    continue
-                earlier = [sp for p, sp in previous if seg.para - 2 <= p <= seg.para and sp]
-                if earlier:
-                    seg.speaker = earlier[-1]
-            previous.append((seg.para, seg.speaker))
-            previous.sort(key=lambda x: x[0])
-            out.append(
-                Quote(
-                    seg.start,
-                    seg.end,
-                    "direct",
-                    seg.speaker,
-                    seg.subject.span if seg.subject else None,
-                    seg.cue if seg.subject else None,
-                    self.text[seg.start : seg.end],
-                )
-            )
-        return out
-
-    def _para_of(self, pos: int) -> int:
-        for i, (ps, pe) in enumerate(self.paras):
-            if ps <= pos <= pe:
-                return i
-        return -1
+            nxt = (j for j in range(i + 1, len(found)) if found[j].speaker)
+            j = next(nxt, None)
+            if j is not None and para[j] - para[i] <= 1:
+                f.speaker = found[j].speaker
 
 
-_CUE_SUBJ_AFTER_ACCORDING = re.compile(rf"[ \t]+{SUBJECT_AFTER}")
+def _cue(m: re.Match[str]) -> Span:
+    return Span(m.start("cue"), m.end("cue"), m.group("cue"))
+
+
+_SUBJECT_AFTER_ACCORDING = re.compile(rf"[ \t]+{SUBJECT_AFTER}")
 
 
 def find_quotes(

@@ -19,30 +19,57 @@ from typing import Literal
 from harness.model import Entity, Span
 
 from . import wordlists as W
-from .entities import _alt
+from .wordlists import alternation as _alt
 
 SubjectKind = Literal["name", "pronoun", "description", "group"]
 
 # --- patterns (compiled once) -----------------------------------------------------------------
 
 _TITLE_ABBR = r"(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Prof|Rev|St)\."
-_CAPWORD = rf"(?:{_TITLE_ABBR}|(?:[A-Z]\.){{2,}}|[A-Z][\w’'-]*)"
+_CAPWORD_ANY = rf"(?:{_TITLE_ABBR}|(?:[A-Z]\.){{2,}}|[A-Z][\w-]*(?:[’'][A-Z][\w-]*)?)"
+#: A capitalised word that is not a possessive ("Smith", not "Smith’s").
+_CAPWORD = rf"{_CAPWORD_ANY}(?![’'\w])"
 NAME = rf"{_CAPWORD}(?:[ \t]+{_CAPWORD}){{0,5}}"
 _DET = r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne)"
-DESCRIPTION = rf"{_DET}[ \t]+(?:[\w’'-]+[ \t]+){{0,3}}?[a-z][\w-]*"
-_POSS_DESCRIPTION = rf"{_CAPWORD}(?:[ \t]+{_CAPWORD}){{0,3}}[’']s[ \t]+(?:[\w-]+[ \t]+){{0,2}}?[a-z][\w-]*"
-PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)(?![\w’'])"
-GROUP = rf"(?:{'|'.join(f'[{w[0].upper()}{w[0]}]{re.escape(w[1:])}' for w in sorted(W.GROUP_NOUNS))})"
+_NOT_IN_DESCRIPTION = (
+    r"(?!(?:that|which|who|whom|with|and|but|or|to|in|on|by|from|is|was|were|are|be|"
+    r"has|had|have|will|would|can|could|as|than|into|after|before|about|also|not)(?![\w’'-]))"
+)
+_NOT_HEAD = r"(?!(?:of|for|at|the|a|an|its|his|her|their)(?![\w’'-]))"
+#: "the minister", "a senior official", "an affiliate of the group" (no verbs, no clauses).
+DESCRIPTION = (
+    rf"{_DET}[ \t]+(?:{_NOT_IN_DESCRIPTION}[\w’'-]+[ \t]+){{0,5}}?"
+    rf"{_NOT_IN_DESCRIPTION}{_NOT_HEAD}[a-z][\w-]*"
+    rf"(?:[’']s(?:[ \t]+{_NOT_IN_DESCRIPTION}[a-z][\w-]*){{1,2}})?"
+)
+_POSS_DESCRIPTION = (
+    rf"(?:{_CAPWORD}[ \t]+){{0,3}}{_CAPWORD_ANY}[’']s[ \t]+"
+    rf"(?:{_NOT_IN_DESCRIPTION}[\w-]+[ \t]+){{0,2}}?{_NOT_IN_DESCRIPTION}[a-z][\w-]*"
+)
+#: ("who" only after a comma: "Jane Doe, who said", not "people who said")
+PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I|(?<=, )who)(?![\w’'])"
+GROUP = (
+    rf"(?:{'|'.join(f'[{w[0].upper()}{w[0]}]{re.escape(w[1:])}' for w in sorted(W.GROUP_NOUNS))})"
+)
 #: Any subject, description alternatives first so "the minister" is not read as a name.
 SUBJECT = (
     rf"(?<![\w’'-])(?:(?P<desc>{DESCRIPTION})|(?P<poss>{_POSS_DESCRIPTION})"
     rf"|(?P<pron>{PRONOUN})|(?P<group>{GROUP})(?![\w’'])|(?P<name>{NAME}))"
 )
 #: A subject after a postposed cue ("said the minister", "said Jane Doe").
-SUBJECT_AFTER = rf"(?:(?P<desc>{DESCRIPTION})|(?P<name>{NAME})|(?P<pron>{PRONOUN}))"
+#: A description directly followed by a name is the name ("the ministry spokesman Jane Doe").
+SUBJECT_AFTER = (
+    rf"(?:(?P<desc>{DESCRIPTION})(?:[ \t]+(?P<name2>{NAME}))?"
+    rf"|(?:(?:{NAME}[ \t]+)?(?:[a-z][\w-]*[ \t]+){{1,3}}?(?=[A-Z]))?(?P<name>{NAME})"
+    rf"|(?P<pron>{PRONOUN}))"
+)
 CUE = rf"(?:{_alt(W.SPEECH_VERBS)})(?![\w’'-])"
-ADVERBS = rf"(?:(?:{_alt(W.CUE_ADVERBS)})[ \t]+){{0,2}}"
+#: Cues of reported speech, with the verbs that need a quoted fragment ("called it a ‘…’").
+REPORT_CUE = rf"(?:{_alt(W.SPEECH_VERBS | W.MIXED_ONLY_VERBS)})(?![\w’'-])"
+#: Adverbs and auxiliaries between a subject and its cue ("also said", "has repeatedly said").
+ADVERBS = rf"(?:(?:{_alt(W.CUE_ADVERBS)}|[a-z]+ly)[ \t]+){{0,2}}"
 
+_NONSPACE = re.compile(r"\S+")
 _LEADING_NON_NAME = frozenset(W.TITLES | W.TITLE_MODIFIERS | W.DEMONYMS | W.NON_NAME_WORDS)
 
 
@@ -58,6 +85,7 @@ def subject_from_match(m: re.Match[str], text: str) -> Subject | None:
     """The :class:`Subject` of a match of :data:`SUBJECT` or :data:`SUBJECT_AFTER`."""
     groups = m.groupdict()
     for kind, group in (
+        ("name", "name2"),
         ("description", "desc"),
         ("description", "poss"),
         ("pronoun", "pron"),
@@ -71,19 +99,20 @@ def subject_from_match(m: re.Match[str], text: str) -> Subject | None:
                 if trimmed is None:
                     return None
                 s, e = trimmed
-                if text[s:e] in W.NON_NAME_WORDS or text[s:e].lower() in W.GROUP_NOUNS:
-                    return (
-                        Subject("group", Span(s, e, text[s:e]))
-                        if text[s:e].lower() in W.GROUP_NOUNS
-                        else None
-                    )
+                if text[s:e].lower() in W.GROUP_NOUNS:  # "Officials said"
+                    return Subject("group", Span(s, e, text[s:e]))
+                if text[s:e] in W.NON_NAME_WORDS:  # "However said" is no subject
+                    return None
             return Subject(kind, Span(s, e, text[s:e]))  # type: ignore[arg-type]
     return None
 
 
 def _trim_name(text: str, s: int, e: int) -> tuple[int, int] | None:
     """Cut leading titles, nationalities and sentence-initial words from a name mention."""
-    words = [(m.start() + s, m.end() + s) for m in re.finditer(r"\S+", text[s:e])]
+    words = [m.span() for m in _NONSPACE.finditer(text, s, e)]
+    titles = [i for i, (a, b) in enumerate(words[:-1]) if text[a:b] in W.TITLES]
+    if titles:  # "Emergency Management Minister Jane Doe" -> "Jane Doe"
+        words = words[titles[-1] + 1 :]
     while len(words) > 1 and text[words[0][0] : words[0][1]] in _LEADING_NON_NAME:
         words.pop(0)
     if not words:
@@ -108,69 +137,126 @@ _ORG_HEADS = frozenset(w.lower() for w in W.ORG_KEYWORDS) | {
 }
 
 
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` lies in one of the sorted, non-overlapping ``spans``."""
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+_PREFIX_WORDS = re.compile(r"(?:[\w’'-]+[ \t]+){1,3}$")
+
+
+def _title_words(text: str, start: int) -> set[str]:
+    """The (up to three) lower-cased words just before ``start`` on the same line."""
+    m = _PREFIX_WORDS.search(text, max(0, start - 50), start)
+    return {w.lower() for w in m.group().split()} if m else set()
+
+
+def _surname(word: str) -> str:
+    """A last name without its lower-case particle ("al-Hamid" -> "Hamid")."""
+    return re.sub(r"^[a-z]+-(?=[A-Z])", "", word)
+
+
 def _words(name: str) -> list[str]:
     return [w for w in re.split(r"\s+", name.strip()) if w]
 
 
 class SpeakerResolver:
-    """Turns subjects into speaker names using the document's entities and earlier speakers."""
+    """Turns subjects into speaker names, in document order.
 
-    def __init__(self, text: str, entities: Sequence[Entity], hidden: Sequence[Span] = ()) -> None:
+    Names become the fullest form of the name in the document. "he"/"she" become the most
+    recent person: the last person who spoke, unless a person was mentioned in a later
+    paragraph than that speaker. Definite person descriptions ("the minister") become the last
+    person who spoke; organisation descriptions ("the ministry") the last matching organisation.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        entities: Sequence[Entity],
+        hidden: Sequence[Span] = (),
+        para_starts: Sequence[int] = (0,),
+    ) -> None:
         self.text = text
-        visible = [e for e in entities if not any(h.start <= e.start < h.end for h in hidden)]
+        self.entities = list(entities)
+        hidden_at = sorted((h.start, h.end) for h in hidden)
+        visible = [e for e in entities if not _inside(e.start, hidden_at)]
         self.persons = [e for e in visible if e.label == "PERSON"]
         self.orgs = [e for e in visible if e.label == "ORG"]
         self._person_starts = [e.start for e in self.persons]
+        #: lower-case words right before each person mention ("french", "leader")
+        self._prefixes = [_title_words(text, e.start) for e in self.persons]
         self._org_starts = [e.start for e in self.orgs]
-        self.names: list[str] = []  # every person name seen, in order of appearance
-        for e in self.persons:
-            self.names.append(text[e.start : e.end])
-        #: (position, name) of named speakers already attributed, in order
-        self.named_speakers: list[tuple[int, str]] = []
+        self._para_starts = list(para_starts) or [0]
+        #: every person name of the document, for the fullest form of a name
+        self.names = list(
+            dict.fromkeys(
+                tuple(_words(text[e.start : e.end])) for e in entities if e.label == "PERSON"
+            )
+        )
+        #: (position, name) of the people already resolved as speakers, in document order
+        self.person_speakers: list[tuple[int, str]] = []
 
-    def fullest(self, name: str, pos: int = -1) -> str:
-        """The longest name in the document that ends with ``name``'s last word and contains it."""
+    def _para(self, pos: int) -> int:
+        return bisect.bisect_right(self._para_starts, pos) - 1
+
+    def fullest(self, name: str) -> str:
+        """The longest person name of the document that ends like ``name`` and contains it."""
         words = _words(name)
         if not words:
             return name
-        best = " ".join(words)
-        for cand in self.names:
-            cw = _words(cand)
+        best: Sequence[str] = words
+        for cw in self.names:
             if (
-                len(cw) > len(_words(best))
-                and cw[-1] == words[-1]
-                and all(w in cw for w in words)
+                len(cw) > len(best)
+                and _surname(cw[-1]) == _surname(words[-1])
+                and all(w in cw or w == _surname(cw[-1]) for w in words)
             ):
-                best = cand
-        return best
+                best = cw
+        return " ".join(best)
 
-    def _recent(self, starts: list[int], ents: list[Entity], pos: int) -> Entity | None:
+    @staticmethod
+    def _recent(starts: list[int], ents: list[Entity], pos: int) -> Entity | None:
         i = bisect.bisect_left(starts, pos)
         return ents[i - 1] if i > 0 else None
 
+    def _is_person_name(self, span: Span) -> bool:
+        for e in self.entities:
+            if e.start < span.end and span.start < e.end:
+                return e.label == "PERSON"
+        return not (span.text in W.COUNTRIES or span.text in W.COUNTRY_ABBREVIATIONS)
+
     def recent_person(self, pos: int) -> str | None:
-        """The fullest name of the most recent person mention before ``pos``."""
-        ent = self._recent(self._person_starts, self.persons, pos)
-        return self.fullest(self.text[ent.start : ent.end]) if ent else None
+        """The person "he" or "she" at ``pos`` most likely refers to."""
+        mention = self._recent(self._person_starts, self.persons, pos)
+        speaker = self.person_speakers[-1] if self.person_speakers else None
+        if speaker and (mention is None or self._para(speaker[0]) >= self._para(mention.start)):
+            return speaker[1]
+        return self.fullest(self.text[mention.start : mention.end]) if mention else None
 
     def resolve(self, subject: Subject, resolve_references: bool = True) -> str | None:
-        """The speaker text for ``subject``."""
+        """The speaker text for ``subject`` (call in document order)."""
         text, pos = subject.span.text, subject.span.start
-        if subject.kind == "name":
-            words = _words(text)
-            if len(words) == 1 and words[0] in W.COUNTRIES | W.COUNTRY_ABBREVIATIONS:
-                return text
-            name = self.fullest(text, pos)
-            self.named_speakers.append((pos, name))
-            return name
         if subject.kind == "group":
             return text
+        if subject.kind == "name":
+            if not self._is_person_name(subject.span):
+                return text
+            name = self.fullest(text)
+            self.person_speakers.append((pos, name))
+            return name
         lowered = text.lower()
         if subject.kind == "pronoun":
             if not resolve_references:
                 return None
+            if lowered == "who":  # the person just named: "Jane Doe, who said ..."
+                mention = self._recent(self._person_starts, self.persons, pos)
+                return self.fullest(self.text[mention.start : mention.end]) if mention else None
             if lowered in W.PERSON_PRONOUNS:
-                return self.recent_person(pos)
+                name = self.recent_person(pos)
+                if name:
+                    self.person_speakers.append((pos, name))
+                return name
             if lowered == "it":
                 org = self._recent(self._org_starts, self.orgs, pos)
                 return self.text[org.start : org.end] if org else None
@@ -185,9 +271,23 @@ class SpeakerResolver:
             if org and head in self.text[org.start : org.end].lower():
                 return self.text[org.start : org.end]
             return bare
-        if head in W.ROLE_NOUNS:
-            before = [n for p, n in self.named_speakers if p < pos]
-            if before:
-                return before[-1]
-            return self.recent_person(pos) or bare
+        if head in W.ROLE_NOUNS or head.capitalize() in W.TITLES:
+            described = self._described_person(_words(lowered)[1:], pos)
+            if described:
+                return described
+            if self.person_speakers:
+                return self.person_speakers[-1][1]
         return bare
+
+    def _described_person(self, words: list[str], pos: int) -> str | None:
+        """The person whose title words best fit a description ("the French leader" fits
+        "French leader Jean Roe"; a nationality counts twice as much as the role)."""
+        best, best_score = None, 0
+        head, modifiers = words[-1], set(words[:-1])
+        for e, prefix in zip(self.persons, self._prefixes, strict=True):
+            if e.start >= pos:
+                break
+            score = 2 * len(modifiers & prefix) + (head in prefix)
+            if score >= best_score and score > 0:
+                best, best_score = e, score
+        return self.fullest(self.text[best.start : best.end]) if best else None

@@ -8,8 +8,35 @@ Every list is a ``frozenset`` of exact, case-sensitive strings unless its name s
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pycountry
+
+
+def alternation(words: frozenset[str] | set[str]) -> str:
+    """A regular expression matching any of ``words`` (longest first), factored as a trie.
+
+    ``{"said", "says", "stated"}`` gives ``s(?:a(?:id|ys)|tated)``: the engine then tests one
+    character per branch instead of trying every word in turn, which keeps big word lists fast.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if "" in node else group
+
+    return build(trie) if words else "(?!)"
+
 
 # --- people -----------------------------------------------------------------------------------
 
@@ -67,10 +94,13 @@ believe think suggest acknowledge admit assert confirm declare deny emphasise em
 estimate predict promise recall remark reply report reveal write describe accuse vow pledge
 complain concede observe answer respond comment caution allege maintain contend reiterate
 underline underscore hint indicate signal conclude mention assure inform reckon urge
-threaten boast joke lament recount testify tweet post""".split()
+threaten boast joke lament recount testify tweet post stipulate repeat demand propose
+recommend speculate wonder affirm proclaim disclose advise fear ask shout yell scream whisper
+exclaim chant mutter murmur plead quip retort interject concur""".split()
 
 _IRREGULAR_FORMS = {
     "say": ("said", "says", "say", "saying"),
+    "ask": ("asked", "asks"),
     "tell": ("told", "tells", "tell", "telling"),
     "think": ("thought", "thinks", "think"),
     "write": ("wrote", "writes", "written"),
@@ -108,17 +138,34 @@ SPEECH_VERBS: frozenset[str] = frozenset(
     if not form.endswith("ing") and form != "written"
 )
 
+#: Verbs that report speech only around a quoted fragment ("called it a ‘disgrace’").
+MIXED_ONLY_VERBS: frozenset[str] = frozenset(
+    "called calls dubbed dubs labelled labeled labels branded brands termed terms".split()
+)
+#: Reporting phrases made of a verb and a preposition (the clause follows the preposition).
+PHRASAL_CUES: frozenset[str] = frozenset(
+    "called for|calls for|appealed for|appeals for|quoted as saying".split("|")
+)
+
+#: Participles that add a reported clause to the subject of the sentence
+#: ("..., saying that ...", "..., adding the plan would fail").
+PARTICIPLE_CUES: frozenset[str] = frozenset(
+    """saying adding stating arguing insisting warning claiming noting explaining stressing
+    telling suggesting declaring accusing describing calling asserting emphasising
+    emphasizing predicting promising vowing""".split()
+)
+
 #: Verbs whose object is the addressee, skipped before the reported clause ("told reporters").
 ADDRESSEE_VERBS: frozenset[str] = frozenset(
     {"told", "tells", "tell", "warned", "warns", "assured", "assures", "informed", "informs",
-     "reminded", "reminds", "urged", "urges"}
+     "reminded", "reminds", "urged", "urges", "asked", "asks"}
 )  # fmt: skip
 
 #: Adverbs and auxiliaries allowed between a speaker and the cue ("Smith also said").
 CUE_ADVERBS: frozenset[str] = frozenset(
     """also later previously then further again earlier recently has had have would will
     reportedly repeatedly publicly privately simply once already often frequently has
-    never separately additionally""".split()
+    never separately additionally meanwhile however subsequently""".split()
 )
 
 # --- calendar and numbers ---------------------------------------------------------------------
@@ -126,6 +173,9 @@ CUE_ADVERBS: frozenset[str] = frozenset(
 MONTHS: frozenset[str] = frozenset(
     """January February March April May June July August September October November December
     Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec""".split()
+)
+MONTH_ABBREVIATIONS: frozenset[str] = frozenset(
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
 )
 WEEKDAYS: frozenset[str] = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
@@ -138,7 +188,9 @@ DATE_UNITS: frozenset[str] = frozenset(
 )
 TIME_UNITS: frozenset[str] = frozenset("second seconds minute minutes hour hours".split())
 #: Parts of the day (lower case) for "Friday evening", "this morning".
-DAY_PARTS: frozenset[str] = frozenset("morning afternoon evening night midday noon midnight".split())
+DAY_PARTS: frozenset[str] = frozenset(
+    "morning afternoon evening night midday noon midnight".split()
+)
 
 NUMBER_WORDS: frozenset[str] = frozenset(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
@@ -155,7 +207,8 @@ CURRENCY_WORDS: frozenset[str] = frozenset(
     """dollar dollars euro euros pound pounds sterling yen yuan renminbi rouble roubles ruble
     rubles rupee rupees franc francs peso pesos lira liras real reais won rand krona kronor
     krone kroner shekel shekels dinar dinars dirham dirhams riyal riyals naira cent cents
-    pence""".split()
+    pence zloty zlotys forint forints koruna lei leu hryvnia hryvnias baht ringgit rupiah dong
+    lari tenge som bitcoin bitcoins""".split()
 )
 #: Units that turn a number into a QUANTITY (lower case).
 QUANTITY_UNITS: frozenset[str] = frozenset(
@@ -185,7 +238,8 @@ ORG_KEYWORDS: frozenset[str] = frozenset(
 #: Upper-case words that are not organisation acronyms.
 NON_ACRONYMS: frozenset[str] = frozenset(
     """I A OK AM PM TV ID PS II III IV VI VII VIII IX XI XII AD BC CEO UPDATE UPDATED BREAKING
-    WATCH VIDEO PHOTO PHOTOS READ MORE LIVE NEW EXCLUSIVE THE AND OF IN ON TO FOR BY AT""".split()
+    WATCH VIDEO PHOTO PHOTOS READ MORE LIVE NEW EXCLUSIVE THE AND OF IN ON TO FOR BY AT GMT UTC
+    EST EDT PST PDT BST CET CEST""".split()
 )
 
 # --- places and nationalities -----------------------------------------------------------------
@@ -193,7 +247,8 @@ NON_ACRONYMS: frozenset[str] = frozenset(
 #: Conventional short names and abbreviations of countries that ISO 3166 spells otherwise.
 _COUNTRY_ALIASES = """Russia Britain Great Britain America England Scotland Wales Northern Ireland
 Holland Burma Ivory Coast Czech Republic Macedonia Swaziland Cape Verde East Timor Vatican
-Palestine Brunei Congo Kosovo Tibet Gaza West Bank Taiwan Korea""".split("\n")
+Palestine Brunei Congo Kosovo Tibet Gaza West Bank Taiwan Korea
+Turkey Micronesia""".split("\n")  # common English names that ISO 3166 renamed (Türkiye)
 
 _ABBREVIATED_COUNTRIES = frozenset(
     "US U.S. U.S USA U.S.A. UK U.K. UAE U.A.E. DRC PRC ROK DPRK".split()
@@ -241,7 +296,7 @@ COUNTRY_ABBREVIATIONS: frozenset[str] = _ABBREVIATED_COUNTRIES
 #: Demonyms that no suffix rule derives from a country name.
 _IRREGULAR_DEMONYMS = """American British English Scottish Welsh Irish French Spanish
 Portuguese Dutch Flemish Swiss German Danish Swedish Norwegian Finnish Icelandic Polish
-Czech Slovak Greek Cypriot Maltese Turkish Kurdish Arab Arabic Emirati Saudi Iranian Persian
+Czech Slovak Greek Cypriot Maltese Turkish Kurdish Arab Emirati Saudi Iranian Persian
 Afghan Chinese Japanese Taiwanese Vietnamese Burmese Thai Lao Laotian Filipino Malay
 Lebanese Sudanese Senegalese Togolese Congolese Gabonese Beninese Malian Nigerien Chadian
 Ivorian Ghanaian Somali Egyptian Brazilian Peruvian Ecuadorian Argentine Argentinian Chilean
@@ -253,26 +308,33 @@ Mauritian Malagasy Cameroonian Djiboutian Zimbabwean Mozambican Basotho Motswana
 Western Eastern European African Asian Latin Hispanic Nordic Scandinavian Balkan Baltic
 Caucasian Soviet Muslim Muslims Christian Christians Jewish Jews Jew Catholic Catholics
 Protestant Protestants Orthodox Sunni Sunnis Shia Shiite Shiites Alawite Alawites Hindu
-Hindus Sikh Sikhs Buddhist Buddhists Islamist Islamists Jihadist Jihadists Kurds Arabs
+Hindus Sikh Sikhs Buddhist Buddhists Islamist Islamists Moslem Moslems Jihadist Jihadists
+Kurds Arabs
 Democrat Democrats Republican Republicans Conservative Conservatives Socialist Socialists
 Communist Communists Liberal Liberals Labour Tory Tories""".split()
 
 
 def _demonym(name: str) -> str | None:
-    """A regular English demonym of a one-word country name ("Kenya" -> "Kenyan")."""
-    if " " in name or "-" in name or not name.isalpha():
+    """A regular English demonym of a country name ("Kenya" -> "Kenyan", "South Korea" ->
+    "South Korean"); irregular ones are listed in ``_IRREGULAR_DEMONYMS``."""
+    head, _, last = name.rpartition(" ")
+    if not last.isalpha():
         return None
-    if name.endswith("stan"):
-        return name + "i"
-    if name.endswith("ia") or name.endswith("a"):
-        return name + "n"
-    if name.endswith("o"):
-        return name + "an"
-    if name.endswith("y"):
-        return name[:-1] + "ian"
-    if name.endswith("e"):
-        return name[:-1] + "ean"
-    return None
+    if last.endswith("stan"):
+        form = last + "i"
+    elif last.endswith("ium"):
+        form = last[:-3] + "ian"
+    elif last.endswith("a"):
+        form = last + "n"
+    elif last.endswith("o"):
+        form = last[:-1] + "an"
+    elif last.endswith("y"):
+        form = last[:-1] + "ian"
+    elif last.endswith("e"):
+        form = last[:-1] + "ean"
+    else:
+        return None
+    return f"{head} {form}" if head else form
 
 
 def _demonyms() -> frozenset[str]:
@@ -285,6 +347,80 @@ def _demonyms() -> frozenset[str]:
 
 #: Nationality, religious and political group adjectives and nouns (NORP).
 DEMONYMS: frozenset[str] = _demonyms()
+
+#: Capitals and other large cities of the world (GPE).
+CITIES: frozenset[str] = frozenset(
+    line.strip()
+    for line in """Abu Dhabi|Abuja|Accra|Addis Ababa|Algiers|Amman|Amsterdam|Ankara|Antananarivo
+    |Asmara|Astana|Asuncion|Athens|Baghdad|Baku|Bamako|Bangkok|Bangui|Beijing|Beirut|Belgrade
+    |Berlin|Bern|Bishkek|Bogota|Brasilia|Bratislava|Brazzaville|Brussels|Bucharest|Budapest
+    |Buenos Aires|Cairo|Canberra|Caracas|Chisinau|Colombo|Conakry|Copenhagen|Dakar|Damascus
+    |Dhaka|Dili|Djibouti|Doha|Dublin|Dushanbe|Freetown|Gaborone|Georgetown|Guatemala City
+    |Hanoi|Harare|Havana|Helsinki|Islamabad|Jakarta|Jerusalem|Juba|Kabul|Kampala|Kathmandu
+    |Khartoum|Kigali|Kingston|Kinshasa|Kuala Lumpur|Kuwait City|Kyiv|Kiev|La Paz|Libreville
+    |Lilongwe|Lima|Lisbon|Ljubljana|Lome|London|Luanda|Lusaka|Luxembourg|Madrid|Managua|Manama
+    |Manila|Maputo|Maseru|Mexico City|Minsk|Mogadishu|Monrovia|Montevideo|Moscow|Muscat
+    |Nairobi|Nassau|Naypyidaw|New Delhi|Niamey|Nicosia|Nouakchott|Oslo|Ottawa|Ouagadougou
+    |Panama City|Paramaribo|Paris|Phnom Penh|Podgorica|Port-au-Prince|Prague|Pretoria
+    |Pristina|Pyongyang|Quito|Rabat|Reykjavik|Riga|Riyadh|Rome|Sanaa|San Jose|San Salvador
+    |Santiago|Santo Domingo|Sarajevo|Seoul|Singapore|Skopje|Sofia|Stockholm|Suva|Taipei
+    |Tallinn|Tashkent|Tbilisi|Tegucigalpa|Tehran|Tirana|Tokyo|Tripoli|Tunis|Ulaanbaatar
+    |Vaduz|Valletta|Vienna|Vientiane|Vilnius|Warsaw|Washington|Wellington|Windhoek|Yamoussoukro
+    |Yaounde|Yerevan|Zagreb|New York|Los Angeles|Chicago|Houston|San Francisco|Boston|Miami
+    |Seattle|Atlanta|Dallas|Philadelphia|Detroit|Toronto|Montreal|Vancouver|Sydney|Melbourne
+    |Mumbai|Delhi|Kolkata|Chennai|Bangalore|Karachi|Lahore|Shanghai|Hong Kong|Shenzhen
+    |Guangzhou|Osaka|Istanbul|Dubai|Lagos|Johannesburg|Cape Town|Sao Paulo|Rio de Janeiro
+    |Marseille|Lyon|Munich|Hamburg|Frankfurt|Milan|Naples|Barcelona|Geneva|Zurich|Manchester
+    |Birmingham|Glasgow|Edinburgh|Belfast|Cardiff|Liverpool|St Petersburg|Aleppo|Mosul|Basra
+    |Kandahar|Gaza City|Tel Aviv|Alexandria|Casablanca|Marrakesh|Benghazi|Odesa|Odessa
+    |Kharkiv|Strasbourg|Brussels|The Hague|Rotterdam|Antwerp|Krakow|Gdansk""".split("|")
+)
+
+#: Last words of multi-word names of facilities, natural places and administrative areas.
+FAC_KEYWORDS: frozenset[str] = frozenset(
+    """Airport Airbase Base Station Bridge Tower Towers Hall Stadium Arena Palace Square Street
+    Road Avenue Boulevard Highway Motorway Tunnel Dam Port Harbour Harbor Building Plaza
+    Cathedral Mosque Temple Synagogue Prison Camp Hotel Mall Terminal Canal""".split()
+)
+LOC_KEYWORDS: frozenset[str] = frozenset(
+    """River Lake Mountains Mountain Mount Sea Ocean Bay Gulf Valley Desert Island Islands
+    Peninsula Coast Strait Straits Plateau Forest Basin Delta Heights""".split()
+)
+GPE_KEYWORDS: frozenset[str] = frozenset("City County Province Governorate Oblast".split())
+#: Capitalised words that do not occur in people's names (guessing a PERSON skips them).
+NOT_IN_PERSON_NAMES: frozenset[str] = frozenset(
+    """State States Republic Kingdom Empire Union United National International Islamic
+    Democratic People Popular Federal Central Northern Southern Eastern Western North South
+    East West New Great Royal Free Liberation Revolutionary Day Week Year Act Law Bill Treaty
+    Agreement Accord Summit Conference Games Cup League Championship Olympics War Crisis
+    Affairs Security Defence Defense Foreign Interior Home World Open Series Cup Star Stars
+    Red Blue Green White Black Gold Golden Silver Real Air Energy Oil Gas Power Bank Group Club
+    Team City Town County Park Street Road Market Markets Index Exchange Trade Research Capital
+    Holdings Partners Services Systems Solutions Media Sports Motor Motors Airlines Jones
+    Stock Stocks Bond Bonds Grand Prix Tour Race Championships Festival Awards""".split()
+)
+
+
+def _ascii(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
+#: States and provinces of a few countries whose English names are common in the news (GPE).
+STATES: frozenset[str] = frozenset(
+    _ascii(sub.name)
+    for code in ("US", "CA", "AU", "IN")
+    for sub in pycountry.subdivisions.get(country_code=code) or ()
+    if "," not in sub.name and sub.name not in {"Victoria", "Georgia"}
+)
+
+#: Major news agencies and outlets, often the source of a quote (ORG).
+NEWS_ORGS: frozenset[str] = frozenset(
+    """Reuters|AFP|Agence France-Presse|Associated Press|AP|Bloomberg|BBC|CNN|Al Jazeera|Xinhua
+    |Interfax|TASS|RIA Novosti|Kyodo|Yonhap|dpa|ANSA|EFE|Sky News|Fox News|NBC|CBS|ABC|NPR|PBS
+    |MSNBC|CNBC|The New York Times|New York Times|The Washington Post|Washington Post|The Guardian
+    |The Times|Financial Times|Wall Street Journal|The Economist|Le Monde|Der Spiegel|Politico
+    |Axios|Twitter|Facebook|YouTube|Instagram|TikTok""".replace("\n", "").split("|")
+)
 
 #: Geographical region names (LOC).
 REGIONS: frozenset[str] = frozenset(
@@ -318,14 +454,14 @@ NON_NAME_WORDS: frozenset[str] = frozenset(
     According Asked Speaking Writing Talking Addressing Responding Reporting Following
     Published Updated Share Advertisement Related Read Watch Click Sign Subscribe Follow Photo
     Image Video Source Sources Note Editor Editors Comments Comment Top Home News
-    Breaking Live Update Mr Mrs Ms Dr Sir Madam Dear Please Thank Thanks Let Do Does Did Is
+    Breaking Live Update Dear Please Thank Thanks Let Do Does Did Is
     Are Was Were Be Been Being Have Has Had Will Would Shall Should Can Could May Might Must
     One Two Three Four Five Six Seven Eight Nine Ten Hundreds Thousands Millions Dozens
     Officials Experts Analysts People Police Government Authorities Critics Supporters
     Residents Witnesses Observers Others""".split()
 )
 
-#: Lower-case second parts of hyphenated adjectives that are cut off a name ("Kremlin-backed").
+#: Lower-case second parts of hyphenated adjectives that are cut off a name ("Acme-backed").
 HYPHEN_SUFFIXES: frozenset[str] = frozenset(
     """led backed based born made owned run controlled held linked allied funded sponsored
     style era type friendly bound speaking inspired brokered registered flagged designed built
@@ -334,4 +470,6 @@ HYPHEN_SUFFIXES: frozenset[str] = frozenset(
 )
 
 #: Lower-case words allowed inside a capitalised name ("Ministry of Defence", "Bank of England").
-NAME_CONNECTORS: frozenset[str] = frozenset({"of", "for", "and", "the", "de", "du", "des", "la", "le", "van", "von", "der", "den", "al", "bin", "ibn", "da", "di", "dos", "del"})  # fmt: skip
+NAME_CONNECTORS: frozenset[str] = frozenset(
+    "of for and the de du des la le van von der den al bin ibn da di dos del".split()
+)

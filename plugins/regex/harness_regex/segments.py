@@ -1,0 +1,169 @@
+"""Paragraphs, sentences and quotation-mark segments of a text.
+
+A *segment* is the text between a pair of quotation marks within one paragraph (“ ” « » „ and
+straight double quotes; ‘ ’ and straight single quotes when they are not apostrophes, as in
+"don’t", "Smith’s" or "the ‘90s"). A segment that opens a clause is *standalone* (a direct
+quote); one that starts inside a clause ("an act of ‘betrayal’") is a *fragment*. A paragraph
+whose last quote is not closed runs to its end and forms a *block* with the next paragraph when
+that one opens with a quote mark.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .speakers import CUE
+
+_PARAGRAPH = re.compile(r"[^\r\n]+")
+_DOUBLE_MARK = re.compile(r"[“”«»„\"]")
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–\-:;,“\"]))[‘'](?=[^\W\d_]|\d(?!0s\b))")
+_SINGLE_CLOSE = re.compile(r"(?<=[^\s‘'])[’'](?![^\W_])")
+_WORD = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
+_SENTENCE_END = re.compile(r"[.!?]+[”’\"»)\]]*(?=[ \t]+[“‘\"«(\[]?[A-Z0-9\x00]|[ \t]*$)")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Prof|Rev|Jr|Sr|Inc|Corp|Ltd|Co|"
+    r"No|vs|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|U\.S|U\.K|U\.N|E\.U)|\b[A-Z])$"
+)
+_OPEN_CONTEXT = re.compile(r"(?:^|[:,.!?;—–\-(]|(?<![\w’'-])(?P<cue>" + CUE + r"))[ \t]*$")
+_CLAUSE_GOES_ON = re.compile(r"[ \t]+[a-z]")
+
+
+@dataclass
+class Segment:
+    """Text between quotation marks, within one paragraph."""
+
+    start: int  # content start (after the opening mark)
+    end: int  # content end (before the closing mark, or the paragraph end)
+    open_at: int  # position of the opening mark
+    close_at: int | None  # position of the closing mark; None when the paragraph ends first
+    para: int  # index of the paragraph
+    standalone: bool = False  # a direct quote (vs a fragment inside a clause)
+    block: int = -1  # index of the multi-paragraph block, -1 when alone
+
+    @property
+    def outer_end(self) -> int:
+        return self.close_at + 1 if self.close_at is not None else self.end
+
+
+# --- quotation marks --------------------------------------------------------------------------
+
+
+def strip_span(text: str, s: int, e: int, chars: str = " \t") -> tuple[int, int]:
+    """``(s, e)`` without the ``chars`` at either end."""
+    while s < e and text[s] in chars:
+        s += 1
+    while e > s and text[e - 1] in chars:
+        e -= 1
+    return s, e
+
+
+def _double_segments(text: str, ps: int, pe: int, para: int) -> list[Segment]:
+    """Double-quoted segments of one paragraph; an unclosed one runs to the paragraph end."""
+    out: list[Segment] = []
+    open_at: int | None = None
+    for m in _DOUBLE_MARK.finditer(text, ps, pe):
+        ch, pos = m.group(), m.start()
+        opening = ch in "“«„" or (ch == '"' and open_at is None)
+        if opening:
+            open_at = pos  # an unclosed earlier opener is dropped
+        elif open_at is not None:
+            s, e = strip_span(text, open_at + 1, pos)
+            if e > s:
+                out.append(Segment(s, e, open_at, pos, para))
+            open_at = None
+    if open_at is not None:
+        s, e = strip_span(text, open_at + 1, pe)
+        if e > s:
+            out.append(Segment(s, e, open_at, None, para))
+    return out
+
+
+def _single_segments(text: str, ps: int, pe: int, para: int, taken: list[Segment]) -> list[Segment]:
+    """Single-quoted segments outside double-quoted ones; apostrophes are not quote marks."""
+    out: list[Segment] = []
+    pos = ps
+    while True:
+        m = _SINGLE_OPEN.search(text, pos, pe)
+        if not m:
+            return out
+        o = m.start()
+        if any(t.open_at <= o < t.outer_end for t in taken):
+            pos = o + 1
+            continue
+        c = _SINGLE_CLOSE.search(text, o + 2, pe)
+        if not c:
+            return out  # no closing mark after this opener, so none after a later one
+        if any(t.open_at <= c.start() < t.outer_end for t in taken):
+            pos = o + 1
+            continue
+        s, e = strip_span(text, o + 1, c.start())
+        if e > s:
+            out.append(Segment(s, e, o, c.start(), para))
+        pos = c.start() + 1
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of the non-empty lines of ``text``."""
+    return [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+
+
+def find_segments(text: str) -> list[Segment]:
+    """Quoted segments of every paragraph, with direct/fragment and block decided."""
+    segs: list[Segment] = []
+    paras = paragraphs(text)
+    for i, (ps, pe) in enumerate(paras):
+        double = _double_segments(text, ps, pe, i)
+        single = _single_segments(text, ps, pe, i, double)
+        for seg in sorted([*double, *single], key=lambda s: s.start):
+            before = text[max(ps, seg.open_at - 60) : seg.open_at]
+            opener = _OPEN_CONTEXT.search(before)
+            seg.standalone = bool(opener)
+            if opener and opener.group("cue") and seg.close_at is not None:
+                # 'said “We won.”' is a direct quote; in 'said “a win” was near' the quoted
+                # words are a fragment of the reported clause
+                seg.standalone = not _CLAUSE_GOES_ON.match(text, seg.close_at + 1, pe)
+            segs.append(seg)
+    _link_blocks(text, segs, paras)
+    return segs
+
+
+def _link_blocks(text: str, segs: list[Segment], paras: list[tuple[int, int]]) -> None:
+    """Group unclosed paragraph quotes with the next paragraphs that open with a quote mark."""
+    by_para: dict[int, list[Segment]] = {}
+    for s in segs:
+        by_para.setdefault(s.para, []).append(s)
+    block = 0
+    for i in range(len(paras)):
+        here = by_para.get(i, [])
+        if not here or here[-1].close_at is not None or not here[-1].standalone:
+            continue
+        last = here[-1]
+        if last.block < 0:
+            last.block = block
+            block += 1
+        nxt = by_para.get(i + 1, [])
+        if nxt and nxt[0].open_at == strip_span(text, *paras[i + 1])[0] and nxt[0].standalone:
+            nxt[0].block = last.block
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+
+def sentences(masked: str, ps: int, pe: int) -> list[tuple[int, int]]:
+    """Sentence spans of the paragraph ``masked[ps:pe]`` (direct quotes are masked out)."""
+    out: list[tuple[int, int]] = []
+    start = ps
+    for m in _SENTENCE_END.finditer(masked, ps, pe):
+        if _ABBREVIATION.search(masked, max(ps, m.start() - 6), m.start()):
+            continue
+        out.append((start, m.end()))
+        start = m.end()
+    if start < pe:
+        out.append((start, pe))
+    return [strip_span(masked, s, e) for s, e in out if masked[s:e].strip()]
+
+
+def word_count(text: str) -> int:
+    """Number of words of ``text``."""
+    return len(_WORD.findall(text))
