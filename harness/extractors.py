@@ -53,7 +53,8 @@ class Extractor(ABC):
     #: Native entity labels the extractor can emit.
     labels: ClassVar[tuple[str, ...]] = ()
     #: Native label -> goldset label. Labels absent from the map pass through unchanged;
-    #: a label mapped to ``None`` is dropped (and counted as unmapped).
+    #: a label mapped to ``None`` is dropped (and counted as unmapped). The runner reads it from
+    #: the instance, so an extractor may set ``self.label_map`` from its options.
     label_map: ClassVar[Mapping[str, str | None]] = {}
     #: Dataclass of the extractor's options; validated from the config before anything loads.
     Options: ClassVar[type] = NoOptions

@@ -233,7 +233,7 @@ def run_extractor(
     for doc, pred in zip(docs, preds, strict=True):
         if pred is None:  # failed document: scored as if nothing was predicted
             pred = Prediction(doc.id)
-        pred, dropped = map_labels(pred, cls.label_map)
+        pred, dropped = map_labels(pred, extractor.label_map)
         run.unmapped_pred_labels.update(dropped)
         if "entities" in tasks:
             kept = tuple(e for e in pred.entities if e.label in labels)

@@ -12,30 +12,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import ConfigError, ExtractorError
-from harness.extractors import Extractor
-from harness.model import ONTONOTES_LABELS, Entity, Prediction, Task, TextDoc
+from harness.extractors import Extractor, map_labels
+from harness.model import ONTONOTES_LABELS, Prediction, Task, TextDoc
 
 from . import __version__
+from .entities import entities_of
 from .options import SpacyOptions
 from .pipeline import components_to_disable, load_model
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
-
-
-def entities_of(doc: Doc) -> tuple[Entity, ...]:
-    """The NER's entities with character offsets, cut at a line break (a name never spans
-    paragraphs; the statistical NER sometimes runs a headline into the next line)."""
-    out = []
-    for e in doc.ents:
-        start, end, text = e.start_char, e.end_char, e.text
-        if "\n" in text:
-            text = text[: text.index("\n")].rstrip()
-            end = start + len(text)
-        if text:
-            out.append(Entity(start, end, e.label_, text))
-    return tuple(out)
 
 
 class SpacyExtractor(Extractor):
@@ -49,17 +35,14 @@ class SpacyExtractor(Extractor):
     label_map: Mapping[str, str | None] = {}
     Options = SpacyOptions
 
-    def __init__(self, options: Any = None) -> None:
-        super().__init__(options)
-        # The configured overrides on top of the class's (empty: the model is OntoNotes already).
-        self.label_map = {**type(self).label_map, **self.options.label_map}  # type: ignore[misc]
-        self.tasks_requested: frozenset[Task] = frozenset(self.tasks)
+    def __init__(self, options: Any = None, tasks: frozenset[Task] | None = None) -> None:
+        super().__init__(options, tasks)
         self._nlp: Language | None = None
 
     def setup(self) -> None:
         """Load the pipeline once."""
         if self._nlp is None:
-            nlp = load_model(self.options.model)
+            nlp = load_model(self.options.model, self.options.paragraph_breaks)
             if "ner" not in nlp.pipe_names:
                 raise ConfigError(f"spacy extractor: model {self.options.model!r} has no 'ner'")
             if "parser" not in nlp.pipe_names:
@@ -71,7 +54,7 @@ class SpacyExtractor(Extractor):
 
     def requested(self) -> frozenset[Task]:
         """Tasks to compute: ``tasks_requested`` (set by the runner) within the supported ones."""
-        wanted = frozenset(self.tasks_requested or self.tasks) & self.tasks
+        wanted = frozenset(getattr(self, "tasks_requested", None) or self.tasks) & self.tasks
         return wanted or frozenset(self.tasks)
 
     @property
@@ -100,8 +83,14 @@ class SpacyExtractor(Extractor):
         )
         for doc, sdoc in zip(docs, parsed, strict=True):
             try:
-                ents = entities_of(sdoc) if want_entities else ()
-                quotes = tuple(find_quotes(sdoc)) if want_quotes else ()
-            except Exception as exc:  # noqa: BLE001 - report which document broke
+                ents = (
+                    entities_of(sdoc, doc.text, self.options.fix_entities) if want_entities else ()
+                )
+                quotes = tuple(find_quotes(sdoc, doc.text)) if want_quotes else ()
+            except Exception as exc:  # report which document broke
                 raise ExtractorError(self.name, doc.id, f"{type(exc).__name__}: {exc}") from exc
-            yield Prediction(doc.id, ents, quotes)
+            pred = Prediction(doc.id, ents, quotes)
+            if self.options.label_map:
+                # The configured overrides; the runner then applies the class's (empty) map.
+                pred, _ = map_labels(pred, self.options.label_map)
+            yield pred

@@ -15,14 +15,33 @@ SPEECH_VERBS: frozenset[str] = frozenset(
     signal tweet write urge vow pledge ask answer observe recall repeat threaten testify
     feel fear boast charge clarify disclose inform joke lament proclaim propose recommend
     recount retort speculate swear underline underscore brand label dub point concur
-    counter dispute reason question wonder admit affirm
+    counter dispute reason question wonder affirm view regard demand speak stipulate
+    specify
     """.split()
 )
 
 #: Verbs whose reported content is "object + predicate" ("described the plan as a failure",
 #: "called the vote a farce", "accused the board of lying").
 OBJECT_PREDICATE_VERBS: frozenset[str] = frozenset(
-    {"describe", "call", "accuse", "brand", "label", "dub"}
+    {"describe", "call", "accuse", "brand", "label", "dub", "view", "regard"}
+)
+
+#: Verbs whose direct object is the addressee, not the content ("warned residents to leave").
+ADDRESSEE_VERBS: frozenset[str] = frozenset(
+    {"warn", "tell", "urge", "ask", "advise", "remind", "assure", "inform", "caution"}
+)
+
+#: Cues whose content can be a prepositional object ("warned of delays", "called for calm").
+PREPOSITION_CUES: dict[str, frozenset[str]] = {
+    "warn": frozenset({"of", "about", "against"}),
+    "caution": frozenset({"against"}),
+    "call": frozenset({"for"}),
+    "speak": frozenset({"of", "about"}),
+}
+
+#: Cues whose content can be a plain noun phrase ("announced the closure of the plant").
+NOUN_OBJECT_VERBS: frozenset[str] = frozenset(
+    {"announce", "propose", "demand", "recommend", "predict"}
 )
 
 #: Verbs that are cues only with a particle ("point out").
@@ -74,6 +93,12 @@ HONORIFICS: dict[str, str | None] = {
     "father": "m",
     "sister": "f",
 }
+
+#: Honorifics that precede a name but are not part of it ("Mrs [Jane Doe]").
+NAME_PREFIXES: frozenset[str] = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "mr.", "mrs.", "ms.",
+     "dr.", "prof.", "rev."}
+)  # fmt: skip
 
 #: Head nouns of descriptions that may stand for a named person ("the minister said").
 ROLE_NOUNS: frozenset[str] = frozenset(

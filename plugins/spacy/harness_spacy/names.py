@@ -9,9 +9,10 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .lexicon import HONORIFICS, SOURCE_LABELS
+from .lexicon import HONORIFICS, NAME_PREFIXES, SOURCE_LABELS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -20,6 +21,7 @@ _POSSESSIVE = ("'s", "’s", "'", "’")
 _TITLE_POS = frozenset({"PROPN", "NOUN", "ADJ"})
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Lower-case, accent-free form of a word for comparisons."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
@@ -33,6 +35,7 @@ def strip_possessive(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> tuple[str, ...]:
     """Comparable tokens of a name: folded, without honorifics, leading "the" or possessive."""
     words = [fold(w.strip(".,")) for w in strip_possessive(text.strip()).split()]
@@ -42,12 +45,25 @@ def name_key(text: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+def prefix_length(text: str) -> int:
+    """Length of the honorifics ("Mrs ", "Dr. ") at the start of a name (0 when none)."""
+    pos = 0
+    while True:
+        rest = text[pos:]
+        word = rest.split(" ", 1)[0]
+        if " " not in rest or word.lower() not in NAME_PREFIXES:
+            return pos
+        pos += len(word) + 1
+        while pos < len(text) and text[pos] == " ":
+            pos += 1
+
+
 def display_name(text: str) -> str:
-    """A name as reported: without a leading "the" or a possessive ending."""
+    """A name as reported: without a leading "the", honorifics or a possessive ending."""
     text = strip_possessive(text.strip())
     if text.lower().startswith("the "):
         text = text[4:]
-    return text
+    return text[prefix_length(text) :]
 
 
 @dataclass
@@ -67,12 +83,30 @@ class NameBook:
     """Canonical names of a document's PERSON/ORG/GPE/NORP entities."""
 
     def __init__(self) -> None:
-        self.infos: list[NameInfo] = []
+        self._infos: list[NameInfo] = []
+        self._by_word: dict[str, list[NameInfo]] = {}
+
+    @property
+    def infos(self) -> list[NameInfo]:
+        return self._infos
+
+    @infos.setter
+    def infos(self, infos: list[NameInfo]) -> None:
+        self._infos = []
+        self._by_word = {}
+        for info in infos:
+            self.add(info)
+
+    def add(self, info: NameInfo) -> None:
+        self._infos.append(info)
+        for word in set(info.key):
+            self._by_word.setdefault(word, []).append(info)
 
     @classmethod
-    def from_doc(cls, doc: Doc) -> NameBook:
+    def from_doc(cls, doc: Doc, ents: list[Span] | None = None) -> NameBook:
+        """The names of ``doc``'s entities (``ents``: ``doc.ents`` when already at hand)."""
         book = cls()
-        ents = [e for e in doc.ents if e.label_ in SOURCE_LABELS]
+        ents = [e for e in (doc.ents if ents is None else ents) if e.label_ in SOURCE_LABELS]
         counts = Counter((name_key(e.text), e.label_) for e in ents)
         # Longest names first, so that shorter forms attach to them.
         for e in sorted(ents, key=lambda e: (-len(name_key(e.text)), e.start)):
@@ -82,7 +116,7 @@ class NameBook:
             info = book.lookup(key, e.label_)
             if info is None:
                 info = NameInfo(display_name(e.text), e.label_, key)
-                book.infos.append(info)
+                book.add(info)
             info.count += counts[(key, e.label_)]
             book._learn_context(info, e)
         return book
@@ -113,7 +147,7 @@ class NameBook:
         if not key:
             return None
         best: NameInfo | None = None
-        for info in self.infos:
+        for info in self._by_word.get(key[-1], ()):
             if not _compatible(label, info.label):
                 continue
             if info.key[-len(key) :] == key or (len(key) > 1 and _is_subsequence(key, info.key)):

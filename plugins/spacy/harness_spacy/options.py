@@ -15,6 +15,10 @@ class SpacyOptions:
     batch_size: int = 32
     #: Worker processes for ``nlp.pipe`` (1 = in-process).
     n_process: int = 1
+    #: Repair entity spans to the OntoNotes conventions (see ``harness_spacy.entities``).
+    fix_entities: bool = True
+    #: Start a sentence at every line break before parsing (headlines stay out of the next line).
+    paragraph_breaks: bool = True
     #: Overrides of the native (OntoNotes) label -> goldset label map; ``null`` drops a label.
     label_map: dict[str, str | None] = field(default_factory=dict)
 

@@ -19,7 +19,16 @@ TASK_COMPONENTS: dict[str, frozenset[str]] = {
     "entities": frozenset({"ner", "entity_ruler", "span_ruler"}),
     # Quotes read the parse, lemmas (tagger -> attribute_ruler -> lemmatizer) and entities.
     "quotes": frozenset(
-        {"parser", "senter", "tagger", "morphologizer", "attribute_ruler", "lemmatizer", "ner"}
+        {
+            "parser",
+            "senter",
+            "tagger",
+            "morphologizer",
+            "attribute_ruler",
+            "lemmatizer",
+            "ner",
+            "harness_paragraph_breaks",
+        }
     ),
 }
 TASK_COMPONENTS["speakers"] = TASK_COMPONENTS["quotes"]
@@ -30,9 +39,10 @@ def package_hint(model: str) -> str:
     return MODEL_PACKAGES.get(model, model.replace("_", "-"))
 
 
-def load_model(model: str) -> Language:
+def load_model(model: str, paragraph_breaks: bool = True) -> Language:
     """``spacy.load(model)``; a missing spaCy or model is a :class:`ConfigError` saying what to
-    install."""
+    install. With ``paragraph_breaks``, every line starts a sentence (see
+    :mod:`harness_spacy.paragraph_breaks`)."""
     try:
         import spacy
     except ImportError as exc:
@@ -40,12 +50,17 @@ def load_model(model: str) -> Language:
             f"spacy extractor: spaCy is not installed; pip install '{SPACY_REQUIREMENT}'"
         ) from exc
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as exc:
         raise ConfigError(
             f"spacy extractor: spaCy model {model!r} is not installed or cannot be loaded; "
             f"pip install {package_hint(model)}"
         ) from exc
+    if paragraph_breaks:
+        from .paragraph_breaks import add_to
+
+        add_to(nlp)
+    return nlp
 
 
 def components_to_disable(nlp: Language, tasks: Iterable[str]) -> list[str]:

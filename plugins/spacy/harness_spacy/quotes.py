@@ -22,11 +22,13 @@ from typing import TYPE_CHECKING
 from harness.model import Quote, QuoteType, Span
 
 from .lexicon import SOURCE_LABELS
-from .marks import Marked, Paragraph, find_marked, paragraphs
+from .marks import QUOTE_CHARS, Marked, Paragraph, find_marked, paragraphs
 from .names import NameBook
 from .parse import (
+    candidate_indices,
     complements,
     core,
+    end_of_content,
     inverted_subject,
     is_according_to,
     is_cue_verb,
@@ -60,20 +62,20 @@ class _Found:
     inherit: _Found | None = None
     according: bool = False
     speaker: str | None = None
-    resolved: bool = False
 
 
 class _Context:
     """Per-document lookups: paragraphs, marks and token positions."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, text: str | None = None) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc.text if text is None else text
         self.paras: list[Paragraph] = paragraphs(self.text)
         self.para_starts = [p.start for p in self.paras]
         self.marks: list[Marked] = find_marked(self.text)
         self.mark_starts = [m.open_at for m in self.marks]
         self.claimed: dict[int, _Found] = {}
+        self.ents = list(doc.ents)
 
     def paragraph_at(self, offset: int) -> Paragraph | None:
         i = bisect.bisect_right(self.para_starts, offset) - 1
@@ -107,12 +109,14 @@ def _from_clauses(ctx: _Context, verb: Token, found: list[_Found]) -> None:
     """Quotes from the reported clauses of cue ``verb`` (step 1)."""
     para = ctx.paragraph_at(verb.idx)
     for first, last in complements(verb):
+        if para is not None:
+            # A parse that runs over a paragraph break: keep the cue's paragraph.
+            first = max(first, ctx.token_at(para.start) or 0)
+            last = min(last, (ctx.token_at(para.end) or len(ctx.doc)) - 1)
         span = trim_tokens(verb, first, last)
         if span is None:
             continue
         start, end = span
-        if para is not None:
-            start, end = max(start, para.start), min(end, para.end)
         c_start, c_end = core(ctx.text, start, end)
         if c_end <= c_start:
             continue
@@ -193,7 +197,9 @@ def _cue_after(ctx: _Context, m: Marked) -> Token | None:
         if ctx.mark_at(t.idx) is not None:
             return None
         if is_cue_verb(t):
-            return t
+            # "“...”, and warned": a cue whose subject precedes the quote is not its attribution.
+            subj = subject(t)
+            return t if subj is None or subj.idx > m.open_at else None
         if t.pos_ not in _NOMINAL_POS and not (t.pos_ == "PUNCT" and t.text in ("'s", "’s")):
             return None
     return None
@@ -269,77 +275,134 @@ def _from_neighbours(ctx: _Context, found: list[_Found]) -> None:
                 q = _Found(m.start, m.end, "direct", inherit=sources[-1])
                 ctx.claimed[i] = q
                 found.append(q)
-    by_para: dict[int, _Found] = {}
-    for q in sorted(found, key=lambda q: q.start):
-        if q.type != "indirect" and not q.according:
-            p = ctx.paragraph_at(q.start)
-            if p is not None:
-                by_para[p.index] = q
     for i, m in enumerate(ctx.marks):
-        if i in ctx.claimed or not m.opens_paragraph:
+        if i in ctx.claimed or not _starts_sentence(ctx, m):
             continue
-        text = ctx.text[m.start : m.end]
-        previous = by_para.get(m.paragraph - 1) or by_para.get(m.paragraph)
-        if previous is not None and _words(text) >= _MIN_INHERIT_WORDS:
+        words = _words(ctx.text[m.start : m.end])
+        previous = _previous_quote(ctx, m, found)
+        if previous is not None and words >= _MIN_INHERIT_WORDS:
             q = _Found(m.start, m.end, "direct", inherit=previous)
-        elif _words(text) >= _MIN_UNATTRIBUTED_WORDS:
+        elif m.opens_paragraph and words >= _MIN_UNATTRIBUTED_WORDS:
             q = _Found(m.start, m.end, "direct")
         else:
             continue
         ctx.claimed[i] = q
-        by_para[m.paragraph] = q
         found.append(q)
+
+
+def _starts_sentence(ctx: _Context, m: Marked) -> bool:
+    """The mark opens its paragraph or follows the end of a sentence."""
+    if m.opens_paragraph:
+        return True
+    k = m.open_at - 1
+    while k >= 0 and ctx.text[k].isspace():
+        k -= 1
+    return k >= 0 and ctx.text[k] in ".?!…" + QUOTE_CHARS
+
+
+def _previous_quote(ctx: _Context, m: Marked, found: list[_Found]) -> _Found | None:
+    """The last direct or mixed quote before ``m`` in its paragraph or the one before."""
+    best: _Found | None = None
+    for q in found:
+        if q.type == "indirect" or q.according or q.start >= m.start:
+            continue
+        p = ctx.paragraph_at(q.start)
+        if p is None or p.index not in (m.paragraph, m.paragraph - 1):
+            continue
+        if best is None or q.start > best.start:
+            best = q
+    return best
+
+
+def _headline_source(ctx: _Context, para: Paragraph, colon: int) -> Mention | None:
+    """The name before the colon of "Name: words": an entity, or 1-4 proper nouns."""
+    for ent in ctx.ents:
+        if ent.start_char == para.start and ent.label_ in SOURCE_LABELS:
+            if not ctx.text[ent.end_char : colon].strip():
+                return Mention(ent.start_char, ent.end_char, ent.text, "name", ent.label_)
+            break
+    first, stop = ctx.token_at(para.start), ctx.token_at(colon)
+    if first is None or stop is None or not 0 < stop - first <= 4:
+        return None
+    tokens = ctx.doc[first:stop]
+    if all(t.pos_ == "PROPN" for t in tokens):
+        return Mention(tokens.start_char, tokens.end_char, tokens.text, "name", None)
+    return None
 
 
 def _from_headlines(ctx: _Context, found: list[_Found]) -> None:
     """A paragraph "Name: words" is a direct quote of Name with cue ':' (step 4)."""
     covered = [(q.start, q.end) for q in found]
-    for ent in ctx.doc.ents:
-        if ent.label_ not in SOURCE_LABELS:
+    for para in ctx.paras:
+        colon = ctx.text.find(":", para.start, min(para.end, para.start + 60))
+        if colon < 0:
             continue
-        para = ctx.paragraph_at(ent.start_char)
-        if para is None or para.start != ent.start_char:
-            continue
-        k = ent.end_char
-        while k < para.end and ctx.text[k] == " ":
-            k += 1
-        if k >= para.end or ctx.text[k] != ":":
-            continue
-        start, end = k + 1, para.end
+        start, end = colon + 1, para.end
         while start < end and ctx.text[start].isspace():
             start += 1
         if _words(ctx.text[start:end]) < 2 or any(s < end and start < e for s, e in covered):
             continue
-        mention = Mention(ent.start_char, ent.end_char, ent.text, "name", ent.label_)
-        found.append(_Found(start, end, "direct", Span(k, k + 1, ":"), None, mention))
+        mention = _headline_source(ctx, para, colon)
+        if mention is not None:
+            found.append(_Found(start, end, "direct", Span(colon, colon + 1, ":"), None, mention))
 
 
-def _drop_nested(found: list[_Found]) -> list[_Found]:
-    """Drop a quote whose cue lies inside another quote's content (reported reporting), an
-    "according to" that repeats another quote, and repeated spans."""
+def _drop_nested(ctx: _Context, found: list[_Found]) -> list[_Found]:
+    """Settle quotes whose cue lies inside another quote's content (reported reporting).
+
+    When the inner cue's clause ends the outer content ("A said X, although B insists Y"), the
+    outer content stops before it and both are kept; otherwise the inner quote is dropped. An
+    "according to" that repeats another quote and repeated spans are dropped too.
+    """
+    doc = ctx.doc
     keep: list[_Found] = []
-    seen: set[tuple[int, int]] = set()
-    for q in found:
-        if q.cue is not None and any(
-            o is not q and o.start <= q.cue.start and q.cue.end <= o.end for o in found
-        ):
-            continue
+    for q in sorted(found, key=lambda q: (q.start, -q.end)):
         if q.according and any(
             o is not q and not o.according and o.start < q.end and q.start < o.end for o in found
         ):
             continue
-        if (q.start, q.end) in seen:
+        outer = [
+            o
+            for o in found
+            if o is not q
+            and not o.according
+            and q.cue is not None
+            and o.start <= q.cue.start
+            and q.cue.end <= o.end
+        ]
+        if outer and q.cue_index is not None:
+            left = doc[q.cue_index].left_edge
+            for o in outer:
+                if o.start < left.idx and o.type != "direct":
+                    last = end_of_content(doc, 0, left.i - 1)
+                    if last >= 0 and doc[last].idx + len(doc[last].text) > o.start:
+                        o.end = min(o.end, doc[last].idx + len(doc[last].text))
+                else:
+                    break
+            else:
+                outer = []
+        if outer:
             continue
-        seen.add((q.start, q.end))
         keep.append(q)
-    return keep
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for q in keep:
+        if (q.start, q.end) not in seen and q.end > q.start:
+            seen.add((q.start, q.end))
+            out.append(q)
+    return out
 
 
 def _resolve(ctx: _Context, found: list[_Found], book: NameBook) -> None:
     persons = [
-        (e.start_char, book.canonical(e.text, "PERSON")) for e in ctx.doc.ents if e.label_ == "PERSON"
+        (e.start_char, book.canonical(e.text, "PERSON")) for e in ctx.ents if e.label_ == "PERSON"
     ]
-    resolver = SpeakerResolver(book, persons)
+    groups = [
+        (e.start_char, book.canonical(e.text, e.label_))
+        for e in ctx.ents
+        if e.label_ in ("ORG", "GPE")
+    ]
+    resolver = SpeakerResolver(book, persons, groups)
 
     def position(q: _Found) -> int:
         return min(q.start, q.mention.start) if q.mention is not None else q.start
@@ -347,7 +410,6 @@ def _resolve(ctx: _Context, found: list[_Found], book: NameBook) -> None:
     for q in sorted(found, key=position):
         if q.mention is not None:
             q.speaker = resolver.resolve(q.mention, position(q))
-        q.resolved = True
     for q in found:
         source, hops = q.inherit, 0
         while source is not None and source.inherit is not None and hops < 50:
@@ -356,11 +418,15 @@ def _resolve(ctx: _Context, found: list[_Found], book: NameBook) -> None:
             q.speaker = source.speaker
 
 
-def find_quotes(doc: Doc) -> list[Quote]:
-    """Every quote of ``doc`` (parsed and tagged by spaCy), in text order."""
-    ctx = _Context(doc)
+def find_quotes(doc: Doc, text: str | None = None) -> list[Quote]:
+    """Every quote of ``doc`` (parsed and tagged by spaCy), in text order.
+
+    ``text`` is ``doc.text`` when the caller has it (rebuilding it from the tokens is slow).
+    """
+    ctx = _Context(doc, text)
     found: list[_Found] = []
-    for token in doc:
+    for i in candidate_indices(doc):
+        token = doc[i]
         if ctx.mark_at(token.idx) is not None:
             continue
         if is_cue_verb(token):
@@ -372,8 +438,8 @@ def find_quotes(doc: Doc) -> list[Quote]:
     _from_windows(ctx, found)
     _from_neighbours(ctx, found)
     _from_headlines(ctx, found)
-    found = _drop_nested(found)
-    _resolve(ctx, found, NameBook.from_doc(doc))
+    found = _drop_nested(ctx, found)
+    _resolve(ctx, found, NameBook.from_doc(doc, ctx.ents))
     out = []
     for q in sorted(found, key=lambda q: (q.start, q.end)):
         m = q.mention

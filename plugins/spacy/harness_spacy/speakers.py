@@ -20,7 +20,7 @@ from .lexicon import (
     ROLE_NOUNS,
     SOURCE_LABELS,
 )
-from .names import NameBook, display_name, fold, name_key
+from .names import NameBook, display_name, fold, name_key, prefix_length
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -55,10 +55,10 @@ def _entity_of(token: Token) -> tuple[int, int, str, str] | None:
         return None
     doc = token.doc
     start = token.i
-    while start > 0 and doc[start].ent_iob_ == "I":
+    while start > 0 and doc[start].ent_iob_ == "I" and "\n" not in doc[start - 1].text:
         start -= 1
     end = token.i + 1
-    while end < len(doc) and doc[end].ent_iob_ == "I":
+    while end < len(doc) and doc[end].ent_iob_ == "I" and "\n" not in doc[end].text:
         end += 1
     span = doc[start:end]
     return span.start_char, span.end_char, span.text, token.ent_type_
@@ -75,6 +75,9 @@ def mention_for(token: Token) -> Mention:
                 break
     if ent is not None:
         start, end, text, label = ent
+        if label == "PERSON":  # "Mrs [Jane Doe]", as for entities
+            cut = prefix_length(text)
+            start, text = start + cut, text[cut:]
         return Mention(start, end, text, "name", label, fold(token.text))
     if token.pos_ == "PRON" or token.tag_ in ("PRP", "WP"):
         return Mention(
@@ -91,7 +94,8 @@ def mention_for(token: Token) -> Mention:
     nationalities = frozenset(
         fold(t.text) for c in left for t in c.subtree if t.ent_type_ == "NORP"
     )
-    definite = any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS for c in left) or any(
+    # "the minister" may be a named person; "the party's leader" is someone else than the party.
+    definite = any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS for c in left) and not any(
         c.dep_ == "poss" for c in left
     )
     if token.pos_ == "PROPN":
@@ -131,11 +135,18 @@ class _Seen:
 class SpeakerResolver:
     """Resolves mentions, in document order, to canonical speaker names."""
 
-    def __init__(self, book: NameBook, persons: list[tuple[int, str]] | None = None) -> None:
-        """``persons``: (offset, canonical name) of every PERSON mention, fallback antecedents."""
+    def __init__(
+        self,
+        book: NameBook,
+        persons: list[tuple[int, str]] | None = None,
+        groups: list[tuple[int, str]] | None = None,
+    ) -> None:
+        """``persons`` and ``groups``: (offset, canonical name) of every PERSON and ORG/GPE
+        mention, the fallback antecedents of pronouns when no speaker fits."""
         self.book = book
         self.speakers: dict[str, _Seen] = {}
         self.persons: list[tuple[int, str]] = list(persons or [])
+        self.groups: list[tuple[int, str]] = list(groups or [])
 
     def resolve(self, mention: Mention, position: int) -> str | None:
         """Canonical name of the speaker ``mention`` stands for (``None`` when unknown)."""
@@ -183,6 +194,9 @@ class SpeakerResolver:
             groups = [s for s in groups if s.position <= position] or groups
             if groups:
                 return max(groups, key=lambda s: s.position).name
+            earlier = [g for g in self.groups if g[0] <= position]
+            if earlier:
+                return max(earlier)[1]
         return None
 
     def _best_person(
@@ -206,10 +220,11 @@ class SpeakerResolver:
                 return (bonus, s.position <= position, s.position)
 
             best = max(people, key=score)
-            if gender is not None and best.gender is not None and best.gender != gender:
-                return None
-            return best.name
-        earlier = [(p, n) for p, n in self.persons if p <= position]
-        if earlier:
-            return max(earlier)[1]
+            if gender is None or best.gender is None or best.gender == gender:
+                return best.name
+        # No fitting speaker yet: the most recent earlier PERSON mention of a fitting gender.
+        for _, name in sorted((p for p in self.persons if p[0] <= position), reverse=True):
+            info = self.book.lookup(name_key(name), "PERSON")
+            if gender is None or info is None or info.gender in (None, gender):
+                return name
         return None
