@@ -6,7 +6,7 @@ Relative paths in a config are relative to the folder of the config file.
 
 Example::
 
-    goldset: ../goldsets/seeds
+    goldset: ../goldsets/seeds       # or {format: conll, path: dev.txt, scheme: iob2}
     tasks: [entities, quotes, speakers]
     output: ../runs/seeds
     extractors:
@@ -31,10 +31,12 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError, did_you_mean
+from .goldset import NATIVE, GoldsetSource
 from .model import TASKS, Task
 from .options import parse_options
 
 TOP_KEYS = ("goldset", "tasks", "output", "extractors", "bootstrap", "batch_size", "cache", "gate")
+GOLDSET_KEYS = ("path", "format", "options")
 EXTRACTOR_KEYS = ("name", "label", "options", "gold_label_map", "batch_size")
 BOOTSTRAP_KEYS = ("samples", "seed")
 
@@ -52,7 +54,8 @@ class ExtractorConfig:
 @dataclass(frozen=True)
 class RunConfig:
     path: Path | None
-    goldset: Path
+    #: The goldset: a path-like :class:`GoldsetSource` (path, format, format options).
+    goldset: GoldsetSource
     tasks: tuple[Task, ...]
     output: Path
     extractors: tuple[ExtractorConfig, ...]
@@ -101,19 +104,7 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
         if key not in raw:
             raise ConfigError(f"{where}: missing required key {key!r}")
 
-    gs = raw["goldset"]
-    if isinstance(gs, Mapping):
-        _unknown_keys(gs, ("path", "format"), f"{where}: goldset")
-        if gs.get("format", "harness") != "harness":
-            raise ConfigError(
-                f"{where}: goldset.format {gs['format']!r} is not supported yet (only 'harness')"
-            )
-        gs = gs.get("path")
-    if not isinstance(gs, str):
-        raise ConfigError(f"{where}: goldset should be a path, got {gs!r}")
-    goldset = (base / gs).resolve()
-    if not goldset.is_dir():
-        raise ConfigError(f"{where}: goldset: folder {str(goldset)!r} does not exist")
+    goldset = _parse_goldset(raw["goldset"], base, where)
 
     tasks = raw.get("tasks", list(TASKS))
     if not isinstance(tasks, list) or not tasks:
@@ -156,6 +147,55 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
         gate=dict(gate),
         raw=raw,
     )
+
+
+def _parse_goldset(gs: Any, base: Path, where: str) -> GoldsetSource:
+    """``goldset: PATH`` (native folder) or ``goldset: {format: NAME, path: PATH, OPTION: ...}``.
+
+    Format options may be given inline or under ``options:``; they are validated against the
+    format's ``Options`` (unknown names get "did you mean").
+    """
+    fmt, options = NATIVE, {}
+    if isinstance(gs, Mapping):
+        fmt = gs.get("format", NATIVE)
+        if not isinstance(fmt, str):
+            raise ConfigError(f"{where}: goldset.format should be a format name, got {fmt!r}")
+        if fmt == NATIVE:
+            _unknown_keys(gs, ("path", "format"), f"{where}: goldset")
+        else:
+            nested = gs.get("options") or {}
+            if not isinstance(nested, Mapping):
+                raise ConfigError(f"{where}: goldset.options: expected a mapping, got {nested!r}")
+            inline = {k: v for k, v in gs.items() if k not in GOLDSET_KEYS}
+            options = {**nested, **inline}
+            _check_format(fmt, options, where)
+        if "path" not in gs:
+            raise ConfigError(f"{where}: goldset: missing required key 'path'")
+        gs = gs["path"]
+    if not isinstance(gs, str):
+        raise ConfigError(f"{where}: goldset should be a path, got {gs!r}")
+    path = (base / gs).resolve()
+    if fmt == NATIVE and not path.is_dir():
+        raise ConfigError(f"{where}: goldset: folder {str(path)!r} does not exist")
+    if not path.exists():
+        raise ConfigError(
+            f"{where}: goldset: {fmt} file {str(path)!r} does not exist "
+            f"(the path {gs!r} is relative to {str(base)!r}, the folder of the config)"
+        )
+    return GoldsetSource(path, fmt, options)
+
+
+def _check_format(name: str, options: Mapping[str, Any], where: str) -> None:
+    from .formats import get_format
+    from .plugins import get_plugins
+
+    registry = get_plugins().goldset_formats
+    if name not in registry:
+        raise ConfigError(
+            f"{where}: goldset.format: unknown goldset format {name!r}."
+            f"{did_you_mean(name, registry)} Install its plugin, or check HARNESS_DISABLE_PLUGINS."
+        )
+    parse_options(get_format(name).Options, options, f"{where}: goldset ({name} options)")
 
 
 def _parse_extractors(items: Any, where: str) -> tuple[ExtractorConfig, ...]:

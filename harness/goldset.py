@@ -1,27 +1,34 @@
-"""Load and validate goldsets in the native format (``goldset.yaml`` + one JSON per document).
+"""Load and validate goldsets: the native format (``goldset.yaml`` + one JSON per document) and
+every format registered through the ``register_goldset_formats`` hook (CoNLL, brat, Label Studio).
 
 Everything that reads a goldset goes through :func:`load_goldset`, which validates every file and
-raises one :class:`GoldsetError` listing every problem found, each naming the file, the record and
-what is wrong. A valid goldset is exposed as a Hugging Face :class:`datasets.Dataset` with declared
-features (so large goldsets stream from Arrow files) and as :class:`harness.model.Document` objects.
+raises one :class:`GoldsetError` listing every problem found, each naming the file, the record (or
+line) and what is wrong. Rows are streamed into a Hugging Face :class:`datasets.Dataset` with
+declared features (``Dataset.from_generator``, memory-mapped Arrow, cached under a fingerprint of
+the content, the format and its options), and :class:`Goldset` converts them to
+:class:`harness.model.Document` objects lazily, a batch at a time, so large goldsets are iterated
+in bounded memory.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import yaml
 
 from .codec import entity_from_dict, quote_from_dict
-from .errors import GoldsetError
-from .model import ONTONOTES_LABELS, QUOTE_TYPES, Document, Speaker
+from .errors import GoldsetError, HarnessError
+from .formats.base import content_hash
+from .model import ONTONOTES_LABELS, QUOTE_TYPES, Document, Entity, Span, Speaker
+from .options import parse_options
+from .schemes import SCHEMES
 
 MANIFEST = "goldset.yaml"
 MANIFEST_REQUIRED = ("name", "version", "description", "label_scheme", "labels")
@@ -31,6 +38,14 @@ QUOTE_REQUIRED = ("start", "end", "text", "type", "speaker", "speaker_span", "cu
 SPEAKER_REQUIRED = ("name", "type", "aliases")
 SPAN_REQUIRED = ("start", "end", "text")
 MAX_LISTED = 50
+#: Name of the native format in configs and in the format registry.
+NATIVE = "harness"
+#: Version of the native reader (part of the row-cache key).
+NATIVE_VERSION = "1"
+#: Version of the row layout (part of every row-cache key): bump when dataset_features changes.
+ROWS_VERSION = 1
+#: Rows converted to documents at a time while iterating.
+ITER_BATCH = 256
 
 
 def dataset_features() -> Any:
@@ -133,8 +148,65 @@ class Problems:
 
 
 @dataclass(frozen=True)
+class GoldsetSource(os.PathLike):  # type: ignore[type-arg]
+    """Where a goldset is and how to read it: a path, a format name and that format's options.
+
+    It is a path-like object (``os.fspath(source)`` is the path), so code that only needs the
+    location can treat it as a path.
+    """
+
+    path: Path
+    format: str = NATIVE
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
+class DocumentSequence(Sequence[Document]):
+    """The documents of a goldset, read from its Arrow rows on demand (never all at once)."""
+
+    def __init__(self, dataset: Any) -> None:
+        self._ds = dataset
+
+    def __len__(self) -> int:
+        return int(self._ds.num_rows)
+
+    @overload
+    def __getitem__(self, i: int) -> Document: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Document]: ...
+    def __getitem__(self, i: int | slice) -> Document | list[Document]:
+        if isinstance(i, slice):
+            return [row_to_document(self._ds[j]) for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return row_to_document(self._ds[i])
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter_documents(self._ds)
+
+
+def iter_documents(dataset: Any, batch_size: int = ITER_BATCH) -> Iterator[Document]:
+    """Documents of a goldset dataset, converted from Arrow ``batch_size`` rows at a time."""
+    for batch in dataset.iter(batch_size=batch_size):
+        keys = list(batch)
+        for i in range(len(batch["id"])):
+            yield row_to_document({k: batch[k][i] for k in keys})
+
+
+@dataclass(frozen=True, eq=False)
 class Goldset:
-    """A validated goldset: its manifest, its documents and a content hash."""
+    """A validated goldset: its metadata, its rows (a memory-mapped Arrow dataset), a content hash.
+
+    Iterating yields :class:`Document` objects converted lazily from the Arrow rows, so a goldset
+    of any size can be iterated (several times) in bounded memory.
+    """
 
     root: Path
     name: str
@@ -143,33 +215,34 @@ class Goldset:
     label_scheme: str
     labels: tuple[str, ...]
     guidelines: str | None
-    documents: tuple[Document, ...]
+    #: The rows as a ``datasets.Dataset`` with :func:`dataset_features`.
+    dataset: Any
     sha256: str
+    format: str = NATIVE
+    #: The format options it was read with (as given: reading again with them gives this goldset).
+    options: Mapping[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return len(self.documents)
+        return int(self.dataset.num_rows)
 
     def __iter__(self) -> Iterator[Document]:
-        return iter(self.documents)
+        return iter_documents(self.dataset)
 
-    @cached_property
-    def dataset(self) -> Any:
-        """The goldset as a ``datasets.Dataset`` with :func:`dataset_features`."""
-        import datasets
-
-        datasets.disable_progress_bars()
-        return datasets.Dataset.from_list(
-            [document_to_row(d) for d in self.documents], features=dataset_features()
-        )
+    @property
+    def documents(self) -> DocumentSequence:
+        """The documents as a lazy sequence (indexing reads one row)."""
+        return DocumentSequence(self.dataset)
 
     def provenance(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "version": self.version,
             "path": str(self.root),
+            "format": self.format,
+            "options": dict(self.options),
             "sha256": self.sha256,
             "label_scheme": self.label_scheme,
-            "documents": len(self.documents),
+            "documents": len(self),
         }
 
 
@@ -390,28 +463,48 @@ def goldset_hash(root: Path) -> str:
     return h.hexdigest()
 
 
-def load_goldset(path: str | Path) -> Goldset:
-    """Load and validate the goldset folder at ``path``; raise :class:`GoldsetError` if invalid."""
-    root = Path(path)
-    if not root.is_dir():
-        raise GoldsetError(f"goldset folder {str(root)!r} does not exist")
+def _native_fingerprint(root: Path, manifest: Mapping[str, Any]) -> str:
+    """Hash of everything validation depends on: manifest, document files and their texts."""
+    h = hashlib.sha256(goldset_hash(root).encode())
+    for f in sorted(root.glob("*.json")):
+        try:
+            rec = json.loads(f.read_bytes())
+            text_file = _resolve_text(str(rec["text_path"]), root, manifest.get("text_root"))
+        except (ValueError, KeyError, TypeError):
+            text_file = None
+        h.update(f.name.encode() + b"\0")
+        if text_file is not None:
+            h.update(str(text_file.resolve()).encode() + b"\0")
+            h.update(hashlib.sha256(text_file.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _native_rows(root: Path, manifest: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """Validate every document file, yield the rows of the valid ones, raise if any is invalid."""
     problems = Problems()
-    manifest = _read_manifest(root, problems)
-    problems.raise_if_any(root)
-    assert manifest is not None
     files = sorted(root.glob("*.json"))
     if not files:
         problems.add(str(root), "no document files (*.json)")
     labels = set(manifest["labels"])
-    docs: list[Document] = []
     for f in files:
         rec = _read_json(f, problems)
         if rec is None:
             continue
         doc = _validate_document(f, rec, manifest, root, labels, problems)
         if doc is not None:
-            docs.append(doc)
+            yield document_to_row(doc)
     problems.raise_if_any(root)
+
+
+def _load_native(root: Path) -> Goldset:
+    if not root.is_dir():
+        raise GoldsetError(f"goldset folder {str(root)!r} does not exist")
+    problems = Problems()
+    manifest = _read_manifest(root, problems)
+    problems.raise_if_any(root)
+    assert manifest is not None
+    fingerprint = _fingerprint(NATIVE, NATIVE_VERSION, _native_fingerprint(root, manifest))
+    dataset = build_dataset(lambda: _native_rows(root, manifest), fingerprint, f"goldset {root}")
     return Goldset(
         root=root,
         name=str(manifest["name"]),
@@ -420,6 +513,197 @@ def load_goldset(path: str | Path) -> Goldset:
         label_scheme=str(manifest["label_scheme"]),
         labels=tuple(manifest["labels"]),
         guidelines=manifest.get("guidelines"),
-        documents=tuple(docs),
+        dataset=dataset,
         sha256=goldset_hash(root),
     )
+
+
+def _fingerprint(*parts: str) -> str:
+    h = hashlib.sha256(f"harness-goldset-rows-v{ROWS_VERSION}".encode())
+    for p in parts:
+        h.update(b"\0" + p.encode())
+    return h.hexdigest()[:32]
+
+
+def _harness_error(exc: BaseException) -> HarnessError | None:
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, HarnessError):
+            return cur
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
+def build_dataset(
+    rows: Callable[[], Iterable[Mapping[str, Any]]], fingerprint: str, where: str
+) -> Any:
+    """Write ``rows()`` to a memory-mapped Arrow dataset cached under ``fingerprint``.
+
+    The fingerprint must hash everything the rows depend on (content, format, options): a
+    goldset whose files did not change is then read from the cache without parsing anything.
+    Set ``HARNESS_GOLDSET_CACHE`` to choose the cache folder (default: the ``datasets`` cache).
+    A reader's error reaches the caller unchanged, and no cache entry is left behind.
+    """
+    import datasets
+    from datasets.utils.logging import set_verbosity_error
+
+    datasets.disable_progress_bars()
+    set_verbosity_error()
+
+    def gen() -> Iterator[Mapping[str, Any]]:
+        yield from rows()
+
+    try:
+        return datasets.Dataset.from_generator(
+            gen,
+            features=dataset_features(),
+            cache_dir=os.environ.get("HARNESS_GOLDSET_CACHE"),
+            fingerprint=fingerprint,
+        )
+    except Exception as exc:
+        found = _harness_error(exc)
+        if found is not None:
+            raise found from None
+        cause = exc.__cause__ or exc
+        raise GoldsetError(f"{where}: reading failed: {type(cause).__name__}: {cause}") from exc
+
+
+def check_document(doc: Document, labels: set[str] | None, where: str) -> list[str]:
+    """Problems of a document produced by a reader (spans, labels, overlaps, speakers)."""
+    out: list[str] = []
+    n = len(doc.text)
+    prev: Entity | None = None
+    for e in sorted(doc.entities, key=lambda e: (e.start, e.end)):
+        if not (0 <= e.start < e.end <= n):
+            out.append(f"{where}: entity {e.label} {e.start}..{e.end} outside the text ({n})")
+            continue
+        if labels is not None and e.label not in labels:
+            out.append(f"{where}: entity {e.label} {e.start}..{e.end}: unknown label")
+        if prev is not None and e.start < prev.end:
+            out.append(
+                f"{where}: entity {e.label} {e.start}..{e.end} overlaps {prev.label} "
+                f"{prev.start}..{prev.end}; nested entities are not allowed"
+            )
+        prev = e
+    ids = {s.id for s in doc.speakers}
+    for q in doc.quotes:
+        for name, sp in (("quote", q), ("speaker_span", q.speaker_span), ("cue", q.cue)):
+            if sp is not None and not (0 <= sp.start < sp.end <= n):
+                out.append(f"{where}: {name} {sp.start}..{sp.end} outside the text ({n})")
+        if q.type not in QUOTE_TYPES:
+            out.append(f"{where}: quote {q.start}..{q.end}: unknown type {q.type!r}")
+        if q.speaker is not None and q.speaker not in ids:
+            out.append(f"{where}: quote {q.start}..{q.end}: speaker {q.speaker!r} not registered")
+    return out
+
+
+def _with_texts(doc: Document) -> Document:
+    """Fill the informative ``text`` fields from the document text."""
+    t = doc.text
+
+    def span(s: Span | None) -> Span | None:
+        return None if s is None else Span(s.start, s.end, t[s.start : s.end])
+
+    return replace(
+        doc,
+        entities=tuple(Entity(e.start, e.end, e.label, t[e.start : e.end]) for e in doc.entities),
+        quotes=tuple(
+            replace(q, text=t[q.start : q.end], speaker_span=span(q.speaker_span), cue=span(q.cue))
+            for q in doc.quotes
+        ),
+    )
+
+
+def _foreign_rows(
+    fmt: Any, path: Path, opts: Any, labels: set[str] | None, where: str
+) -> Iterator[dict[str, Any]]:
+    problems = Problems()
+    seen: set[str] = set()
+    for doc in fmt.read(path, opts):
+        if doc.id in seen:
+            problems.add(where, f"document id {doc.id!r} occurs twice")
+            continue
+        seen.add(doc.id)
+        found = check_document(doc, labels, f"{where}: document {doc.id!r}")
+        if found:
+            problems.items.extend(found)
+            continue
+        yield document_to_row(_with_texts(doc))
+    if not seen and not problems.items:
+        problems.add(where, "no documents")
+    problems.raise_if_any(path)
+
+
+def _dataset_labels(dataset: Any) -> tuple[str, ...]:
+    """Every entity label in the rows, sorted (read from Arrow, not from Python objects)."""
+    import pyarrow.compute as pc
+
+    col = dataset.data.column("entities")
+    flat = pc.list_flatten(col)
+    if len(flat) == 0:
+        return ()
+    return tuple(sorted(pc.unique(pc.struct_field(flat, "label")).to_pylist()))
+
+
+def _load_foreign(path: Path, format: str, options: Mapping[str, Any]) -> Goldset:
+    from .formats import get_format
+
+    fmt = get_format(format)
+    where = f"goldset {path} (format {format})"
+    opts = parse_options(fmt.Options, options, f"{where} options")
+    if not path.exists():
+        raise GoldsetError(f"{where}: {path} does not exist")
+    chash = fmt.content_hash(path, opts) if hasattr(fmt, "content_hash") else content_hash(path)
+    canon = json.dumps(
+        asdict(opts) if is_dataclass(opts) else dict(options), sort_keys=True, default=str
+    )
+    sha = hashlib.sha256(f"{format}\0{canon}\0{chash}".encode()).hexdigest()
+    scheme = getattr(opts, "label_scheme", None) or fmt.label_scheme
+    declared = getattr(opts, "labels", None) or SCHEMES.get(scheme)
+    labels = set(declared) if declared else None
+    fingerprint = _fingerprint(format, str(getattr(fmt, "version", "1")), sha)
+    dataset = build_dataset(
+        lambda: _foreign_rows(fmt, path, opts, labels, where), fingerprint, where
+    )
+    name = getattr(opts, "name", None) or path.stem
+    return Goldset(
+        root=path,
+        name=str(name),
+        version=str(getattr(opts, "version", None) or sha[:12]),
+        description=f"{name}: imported from {format} {path}",
+        label_scheme=scheme,
+        labels=tuple(declared) if declared else _dataset_labels(dataset),
+        guidelines=None,
+        dataset=dataset,
+        sha256=sha,
+        format=format,
+        options=dict(options),
+    )
+
+
+def load_goldset(
+    path: str | os.PathLike[str] | GoldsetSource,
+    format: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> Goldset:
+    """Load and validate a goldset; raise :class:`GoldsetError` listing every problem.
+
+    ``path`` is a native goldset folder, or a file/folder in another registered ``format``
+    (a :class:`GoldsetSource` carries its format and options). The rows are written once to a
+    memory-mapped Arrow cache keyed by the content hash, and documents are read from it lazily.
+    """
+    if isinstance(path, GoldsetSource):
+        format = format or path.format
+        options = options if options is not None else path.options
+        path = path.path
+    root = Path(path)
+    format = format or NATIVE
+    if format == NATIVE:
+        if options:
+            raise GoldsetError(
+                f"goldset {root}: the native format takes no options, got {sorted(options)}"
+            )
+        return _load_native(root)
+    return _load_foreign(root, format, options or {})

@@ -41,8 +41,24 @@ def register_extractors(register: Callable[[type[Extractor]], None]) -> None:
 
 @hookspec
 def register_goldset_formats(register: Callable[[str, Any], None]) -> None:
-    """Register goldset readers: ``register(format_name, reader)``.
+    """Register goldset formats: ``register(format_name, fmt)``.
 
-    ``reader(path, options)`` returns an iterable of :class:`harness.model.Document`. The native
-    format (``harness``) is registered by the core through this same hook.
+    ``fmt`` follows :class:`harness.formats.base.GoldsetFormat`:
+
+    - ``name``, ``description``, ``version`` (of the reader; part of the cache key of the rows)
+      and ``label_scheme`` (``conll``, ``ontonotes`` or ``custom``: the scheme of the gold read);
+    - ``Options``: a dataclass of the format's options, best a subclass of
+      :class:`harness.formats.base.CommonOptions` (``name``, ``version``, ``label_scheme``,
+      ``labels``), validated from ``goldset: {format: NAME, path: ..., OPTION: value}``;
+    - ``read(path, options)`` -> iterable of :class:`harness.model.Document`, produced one at a time
+      (the core streams them into an Arrow cache, so do not build a list). Report malformed input
+      by raising :class:`harness.errors.GoldsetError` naming the file and line (collect them with
+      :class:`harness.formats.base.ProblemLog`);
+    - optionally ``write(goldset, path, options)`` -> mapping of counts, for
+      ``harness goldset export``; and ``content_hash(path, options)`` when the goldset depends on
+      files other than those under ``path``.
+
+    A plain callable ``reader(path, options)`` is accepted too (no options, scheme ``custom``).
+    The native format (``harness``) and the built-in ``conll``, ``brat`` and ``labelstudio``
+    formats are registered by the core through this same hook.
     """

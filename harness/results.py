@@ -13,7 +13,8 @@
       "extractors": {
         label: {
           "name", "version", "plugin", "plugin_version", "tasks", "options",
-          "label_scheme", "gold_label_map", "labels",   # labels = the scoring scheme's labels
+          "label_scheme", "gold_label_map", "prediction_label_map",
+          "labels",                                 # the labels of the scoring scheme
           "scores": {flat key: float},              # e.g. "entities.strict.micro.f1"
           "intervals": {flat key: [low, high]},     # bootstrap 95% CI, documents resampled
           "counts": {"documents", "cached_documents", "errors",
@@ -91,6 +92,7 @@ def build_results(result: RunResult) -> dict[str, Any]:
             "options": r.options,
             "label_scheme": r.label_scheme,
             "gold_label_map": r.gold_label_map,
+            "prediction_label_map": r.prediction_label_map,
             "labels": list(r.labels),
             "scores": r.scores,
             "intervals": {k: list(v) for k, v in r.intervals.items()},

@@ -22,7 +22,7 @@ from .extractors import Extractor, map_labels, validate_prediction
 from .goldset import Goldset, load_goldset
 from .model import Document, Entity, Prediction, Task, TextDoc
 from .plugins import get_plugins
-from .schemes import resolve_gold_map
+from .schemes import SCHEMES, bridge_schemes, resolve_gold_map
 from .scoring import Counts, bootstrap, count_document, summarise
 
 #: Scores that get bootstrap confidence intervals (when the task is evaluated).
@@ -63,6 +63,7 @@ class ExtractorRun:
     options: dict[str, Any]
     label_scheme: str
     gold_label_map: str | None
+    prediction_label_map: str | None = None
     labels: tuple[str, ...] = ()
     predictions: list[Prediction] = field(default_factory=list)
     errors: list[DocError] = field(default_factory=list)
@@ -159,10 +160,18 @@ def run_extractor(
 
     labels: tuple[str, ...] = goldset.labels
     gold_map: dict[str, str | None] = {}
-    map_name = None
+    pred_map: dict[str, str | None] = {}
+    map_name = pred_map_name = None
     if ec.gold_label_map is not None:
         map_name, gold_map = resolve_gold_map(ec.gold_label_map, goldset.label_scheme, where)
-        labels = tuple(dict.fromkeys(v for v in (gold_map.get(x, x) for x in labels) if v))
+    elif "entities" in tasks:
+        gold_map, pred_map = bridge_schemes(goldset.label_scheme, cls.label_scheme)
+        map_name = cls.label_scheme if gold_map else None
+        pred_map_name = f"{cls.label_scheme}->{goldset.label_scheme}" if pred_map else None
+    if gold_map:
+        mapped = {v for v in (gold_map.get(x, x) for x in labels) if v}
+        order = SCHEMES.get(map_name or "", ())
+        labels = tuple(x for x in order if x in mapped) + tuple(sorted(mapped - set(order)))
 
     run = ExtractorRun(
         label=ec.label,
@@ -174,6 +183,7 @@ def run_extractor(
         options=_options_dict(ec.parsed_options),
         label_scheme=cls.label_scheme,
         gold_label_map=map_name,
+        prediction_label_map=pred_map_name,
         labels=labels,
     )
     if not tasks:
@@ -235,6 +245,9 @@ def run_extractor(
             pred = Prediction(doc.id)
         pred, dropped = map_labels(pred, extractor.label_map)
         run.unmapped_pred_labels.update(dropped)
+        if pred_map:
+            pred, dropped = map_labels(pred, pred_map)
+            run.unmapped_pred_labels.update(dropped)
         if "entities" in tasks:
             kept = tuple(e for e in pred.entities if e.label in labels)
             run.ignored_pred_labels.update(e.label for e in pred.entities if e.label not in labels)

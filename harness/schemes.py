@@ -42,6 +42,25 @@ GOLD_MAPS: dict[tuple[str, str], dict[str, str | None]] = {
 }
 
 
+def bridge_schemes(
+    gold_scheme: str, pred_scheme: str
+) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """Automatic ``(gold_map, prediction_map)`` for an extractor whose scheme is not the goldset's.
+
+    When the goldset's scheme maps one way onto the extractor's (OntoNotes -> CoNLL for a
+    CoNLL-trained model), the gold is mapped down: a coarse evaluation. When the extractor's
+    scheme maps onto the goldset's (an OntoNotes extractor on a CoNLL goldset), its predictions
+    are mapped. Otherwise nothing is mapped and labels outside the scheme are ignored and counted.
+    """
+    if gold_scheme == pred_scheme:
+        return {}, {}
+    if (gold_scheme, pred_scheme) in GOLD_MAPS:
+        return GOLD_MAPS[(gold_scheme, pred_scheme)], {}
+    if (pred_scheme, gold_scheme) in GOLD_MAPS:
+        return {}, GOLD_MAPS[(pred_scheme, gold_scheme)]
+    return {}, {}
+
+
 def resolve_gold_map(
     spec: str | Mapping[str, str | None], gold_scheme: str, where: str
 ) -> tuple[str, dict[str, str | None]]:

@@ -58,7 +58,21 @@ class Foreign(Extractor):
             )
 
 
+class Coarse(Extractor):
+    """A CoNLL-scheme extractor: PER on the first word of each document."""
+
+    name = "coarse"
+    version = "1"
+    tasks = frozenset({"entities"})
+    label_scheme = "conll"
+    labels = ("PER", "ORG", "LOC", "MISC")
+
+    def extract(self, docs: Sequence[TextDoc]) -> Iterator[Prediction]:
+        for doc in docs:
+            yield Prediction(doc.id, (Entity(0, 4, "PER"),))
+
+
 @hookimpl
 def register_extractors(register: Callable[[type[Extractor]], None]) -> None:
-    for cls in (Crashy, OutOfBounds, Foreign):
+    for cls in (Crashy, OutOfBounds, Foreign, Coarse):
         register(cls)

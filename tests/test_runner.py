@@ -170,3 +170,14 @@ def test_config_error_exit_code(tmp_path: Path, mini: Path) -> None:
     res = cli.invoke(app, ["eval", "--config", str(cfg)])
     assert res.exit_code == 2
     assert "Did you mean 'crashy'?" in res.output
+
+
+def test_coarse_extractor_scored_on_mapped_gold(mini: Path, tmp_path: Path) -> None:
+    cfg = config(tmp_path, mini, "  - {name: coarse}\n")
+    r = runner.run(load_config(cfg)).extractors[0]
+    assert r.gold_label_map == "conll"
+    assert r.labels == ("PER", "ORG", "LOC", "MISC")
+    # DATE and CARDINAL have no CoNLL counterpart: left out of the gold and counted
+    assert r.unmapped_gold_labels == {"DATE": 1, "CARDINAL": 1}
+    assert r.scores["entities.n_gold"] == 6  # 8 gold entities minus the two numeric ones
+    assert r.scores["entities.type.PER.p"] == 1.0  # "Jane" overlaps gold PERSON -> PER

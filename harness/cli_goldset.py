@@ -1,0 +1,147 @@
+"""``harness goldset``: convert goldsets between the native format and other formats.
+
+- ``harness goldset import SOURCE OUT --format conll [-o scheme=iob2]`` reads SOURCE in a
+  registered format and writes a native goldset folder OUT (then validates it);
+- ``harness goldset export GOLDSET OUT --to brat [--from harness] [-o key=value]`` writes a goldset
+  in any format that can write (``conll``, ``brat``, ``labelstudio``, ``harness``);
+- ``harness goldset formats`` lists the registered formats and whether each can write.
+
+Options are ``key=value`` pairs; values are read as YAML (``labels=[PER,ORG]``, ``columns=2``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from .errors import ConfigError, HarnessError
+
+goldset_app = typer.Typer(
+    name="goldset",
+    help="Import goldsets from CoNLL, brat or Label Studio, and export them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+OptionList = Annotated[
+    list[str] | None,
+    typer.Option("--option", "-o", help="Format option as key=value (YAML value); repeatable."),
+]
+
+
+def _fail(exc: HarnessError) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    return typer.Exit(exc.exit_code)
+
+
+def parse_pairs(pairs: list[str] | None, flag: str = "--option") -> dict[str, Any]:
+    """``["scheme=iob2", "labels=[PER, ORG]"]`` -> ``{"scheme": "iob2", "labels": [...]}``."""
+    result: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"{flag} {pair!r}: expected key=value")
+        try:
+            result[key.strip()] = yaml.safe_load(value)
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{flag} {pair!r}: value is not valid YAML ({exc})") from exc
+    return result
+
+
+def _writer(name: str, options: Mapping[str, Any]) -> tuple[Any, Any]:
+    from .formats import can_write, format_names, get_format
+    from .options import parse_options
+
+    fmt = get_format(name)
+    if not can_write(fmt):
+        writable = [n for n in format_names() if can_write(get_format(n))]
+        raise ConfigError(f"format {name!r} cannot write goldsets; formats that can: {writable}")
+    return fmt, parse_options(fmt.Options, options, f"--to {name} options")
+
+
+def _summary(stats: Mapping[str, int] | None, path: Path) -> None:
+    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in (stats or {}).items())
+    out.print(f"[green]wrote[/] {path}: {counts}")
+    for key in ("quotes_not_written", "speakers_without_span"):
+        if (stats or {}).get(key):
+            err.print(f"[yellow]warning:[/] {stats[key]} {key.replace('_', ' ')} (format limit)")  # type: ignore[index]
+
+
+@goldset_app.command("import")
+def import_(
+    source: Annotated[Path, typer.Argument(help="File or folder in another format.")],
+    output: Annotated[Path, typer.Argument(help="New native goldset folder to write.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="Format of SOURCE.")],
+    option: OptionList = None,
+) -> None:
+    """Convert SOURCE (conll, brat, labelstudio...) into a native goldset folder OUTPUT."""
+    from .formats.native import NativeFormat
+    from .goldset import load_goldset
+
+    try:
+        g = load_goldset(source, format, parse_pairs(option))
+        stats = NativeFormat().write(g, output, None)
+        load_goldset(output)
+    except HarnessError as exc:
+        raise _fail(exc) from None
+    _summary(stats, output)
+
+
+@goldset_app.command("export")
+def export(
+    goldset: Annotated[Path, typer.Argument(help="Goldset to export (native folder by default).")],
+    output: Annotated[Path, typer.Argument(help="File (conll, labelstudio) or folder (brat).")],
+    to: Annotated[str, typer.Option("--to", "-t", help="Format to write.")],
+    from_: Annotated[
+        str, typer.Option("--from", help="Format of GOLDSET (default: native).")
+    ] = "harness",
+    option: OptionList = None,
+    read_option: Annotated[
+        list[str] | None,
+        typer.Option("--read-option", help="Option of the --from format, key=value."),
+    ] = None,
+) -> None:
+    """Write GOLDSET in another format (at least conll, brat and labelstudio)."""
+    from .goldset import load_goldset
+
+    try:
+        fmt, opts = _writer(to, parse_pairs(option))
+        g = load_goldset(goldset, from_, parse_pairs(read_option, "--read-option"))
+        stats = fmt.write(g, output, opts)
+    except HarnessError as exc:
+        raise _fail(exc) from None
+    _summary(stats, output)
+
+
+@goldset_app.command("formats")
+def formats() -> None:
+    """List the registered goldset formats, their plugin and whether they can write."""
+    from .formats import can_write, format_names, get_format
+    from .plugins import get_plugins
+
+    try:
+        registry = get_plugins().goldset_formats
+        table = Table(title="goldset formats", title_justify="left")
+        for col in ("format", "plugin", "label scheme", "write", "description"):
+            table.add_column(col)
+        for name in format_names():
+            fmt = get_format(name)
+            table.add_row(
+                name,
+                registry.owner(name),
+                str(getattr(fmt, "label_scheme", "?")),
+                "yes" if can_write(fmt) else "no",
+                str(getattr(fmt, "description", "")),
+            )
+    except HarnessError as exc:
+        raise _fail(exc) from None
+    out.print(table)
