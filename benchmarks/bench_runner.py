@@ -70,11 +70,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--copies", type=int, default=200, help="copies of each seed document")
     ap.add_argument("--extractor", default="regex")
-    ap.add_argument("--cache-extractor", default=None, help="default: spacy if installed, else regex")
+    ap.add_argument(
+        "--cache-extractor", default=None, help="default: spacy if installed, else regex"
+    )
     ap.add_argument("--samples", type=int, default=1000, help="bootstrap samples")
     args = ap.parse_args()
     plugins = get_plugins()
-    cache_extractor = args.cache_extractor or ("spacy" if "spacy" in plugins.extractors else "regex")
+    cache_extractor = args.cache_extractor or (
+        "spacy" if "spacy" in plugins.extractors else "regex"
+    )
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         gold = replicate_goldset(Path(tmp), args.copies)
@@ -87,7 +91,9 @@ def main() -> int:
         r = res.extractors[0]
         outside = total - r.seconds_extract - r.seconds_setup
         share = outside / total
-        print(f"[overhead] {args.extractor} on {n_docs} documents, {args.samples} bootstrap samples:")
+        print(
+            f"[overhead] {args.extractor} on {n_docs} documents, {args.samples} bootstrap samples:"
+        )
         print(
             f"  run {total:.3f}s, in extractor {r.seconds_extract:.3f}s, "
             f"outside {outside:.3f}s -> share outside = {share:.1%} (target < 10%)"

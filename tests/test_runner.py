@@ -180,4 +180,6 @@ def test_coarse_extractor_scored_on_mapped_gold(mini: Path, tmp_path: Path) -> N
     # DATE and CARDINAL have no CoNLL counterpart: left out of the gold and counted
     assert r.unmapped_gold_labels == {"DATE": 1, "CARDINAL": 1}
     assert r.scores["entities.n_gold"] == 6  # 8 gold entities minus the two numeric ones
-    assert r.scores["entities.type.PER.p"] == 1.0  # "Jane" overlaps gold PERSON -> PER
+    # doc1 "Jane" overlaps gold PERSON (-> PER); doc2 "The " overlaps an ORG: PER precision 1/2
+    assert r.scores["entities.type.PER.p"] == 0.5
+    assert r.scores["entities.type.PER.r"] == 0.5  # 1 of the 2 gold PER (Jane Smith, Smith)

@@ -46,7 +46,10 @@ def aggregate_words(
 
 
 def split_tag(tag: str) -> tuple[str, str | None]:
-    """``"B-PER"`` -> ``("B", "PER")``; ``"O"`` -> ``("O", None)``; bare ``"PER"`` -> ``("I", "PER")``."""
+    """Split a tag: ``"B-PER"`` -> ``("B", "PER")``, ``"O"`` -> ``("O", None)``.
+
+    A bare type (``"PER"``, as some models label) counts as ``("I", "PER")``.
+    """
     if tag == "O" or not tag:
         return "O", None
     if len(tag) > 2 and tag[1] in "-_" and tag[0].upper() in "BIES":
@@ -60,9 +63,7 @@ def decode_spans(tags: Sequence[str | None]) -> list[tuple[int, int, str]]:
     current: tuple[int, str] | None = None
     for i, tag in enumerate([*tags, None]):
         prefix, kind = split_tag(tag) if tag is not None else ("O", None)
-        continues = (
-            current is not None and kind == current[1] and prefix in ("I", "E")
-        )
+        continues = current is not None and kind == current[1] and prefix in ("I", "E")
         if current is not None and not continues:
             spans.append((current[0], i, current[1]))
             current = None

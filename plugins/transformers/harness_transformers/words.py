@@ -1,7 +1,7 @@
 """Split raw text into CoNLL-like words with exact character offsets.
 
 The model was trained on CoNLL tokens (punctuation split off, hyphenated compounds and
-abbreviations such as ``U.S.`` kept whole), labelled on their first sub-word. At inference the
+abbreviations such as ``N.Z.`` kept whole), labelled on their first sub-word. At inference the
 text is cut into words of the same shape, and each sub-word token (whose offsets come from the
 fast tokenizer's ``offset_mapping`` over the original string) is attached to the word holding its
 first character. Offsets are therefore indices into the original string, whatever the tokenizer's
@@ -14,8 +14,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
-#: Abbreviations with periods (``U.S.``), words with inner hyphens / ampersands / apostrophes
-#: (``Franco-German``, ``AT&T``, ``O'Neill``; but the clitics of ``it's``, ``don't`` split off as
+#: Abbreviations with periods (``N.Z.``), words with inner hyphens / ampersands / apostrophes
+#: (``Anglo-Dutch``, ``AT&T``, ``O'Neill``; but the clitics of ``it's``, ``don't`` split off as
 #: in CoNLL), and any other non-space character on its own.
 WORD_RE = re.compile(
     r"(?:[^\W_]\.){2,}"

@@ -8,13 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from harness_transformers.labels import IOB2_TAGS
 
 #: A small invented vocabulary: whole words, a few continuation pieces, and letters as fallback.
 WORDS = (
     "angela merkel visited berlin zurich on monday . , the mayor of said she met and in a "
-    "report from ' \" “ ” « » - told reporters ltd corp club city river united nations"
+    "report from ' \" “ ” « » - told reporters ltd corp club city river acme holdings"
 ).split()
 PIECES = ("##s", "##er", "##ing", "##ed")
 LETTERS = [chr(c) for c in range(ord("a"), ord("z") + 1)]
