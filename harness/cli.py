@@ -37,6 +37,19 @@ out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 
+def _key_values(items: list[str], flag: str) -> dict[str, object]:
+    """``["scheme=iob2"]`` -> ``{"scheme": "iob2"}``; values are read as YAML scalars."""
+    import yaml
+
+    out: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"{flag} {item!r}: expected KEY=VALUE")
+        out[key] = yaml.safe_load(value)
+    return out
+
+
 def _fail(exc: HarnessError) -> typer.Exit:
     err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
     return typer.Exit(exc.exit_code)
@@ -102,7 +115,13 @@ def eval_(
 
 @app.command()
 def validate(
-    goldset: Annotated[Path, typer.Argument(help="Goldset folder (with goldset.yaml).")],
+    goldset: Annotated[Path, typer.Argument(help="Goldset folder (with goldset.yaml) or file.")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Goldset format (see `harness goldset formats`).")
+    ] = "harness",
+    option: Annotated[
+        list[str], typer.Option("--option", "-o", help="Format option KEY=VALUE (repeatable).")
+    ] = [],  # noqa: B006 - typer needs a literal default
 ) -> None:
     """Validate a goldset: texts and hashes, offsets, covered text, labels, overlaps, speakers.
 
@@ -111,7 +130,8 @@ def validate(
     from .goldset import load_goldset
 
     try:
-        g = load_goldset(goldset)
+        options = _key_values(option, "--option")
+        g = load_goldset(goldset, format=fmt, options=options or None)
     except HarnessError as exc:
         raise _fail(exc) from None
     n_ent = sum(len(d.entities) for d in g)
@@ -202,8 +222,10 @@ def compare(
 
 def _add_subcommands() -> None:
     from .cli_compare import baseline_app
+    from .cli_goldset import goldset_app
 
     app.add_typer(baseline_app, name="baseline")
+    app.add_typer(goldset_app, name="goldset")
 
 
 _add_subcommands()

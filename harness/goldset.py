@@ -473,9 +473,10 @@ def _native_fingerprint(root: Path, manifest: Mapping[str, Any]) -> str:
         except (ValueError, KeyError, TypeError):
             text_file = None
         h.update(f.name.encode() + b"\0")
-        if text_file is not None:
-            h.update(str(text_file.resolve()).encode() + b"\0")
+        if text_file is not None:  # the rows depend on the text's bytes, not on where it lies
             h.update(hashlib.sha256(text_file.read_bytes()).digest())
+        else:
+            h.update(b"missing\0")
     return h.hexdigest()
 
 

@@ -17,6 +17,15 @@ def mini(tmp_path: Path) -> Path:
     return tmp_path / "mini" / "gold"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _goldset_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the goldsets' Arrow caches out of the user's ~/.cache during tests."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("HARNESS_GOLDSET_CACHE", str(tmp_path_factory.mktemp("goldset-cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_plugins(monkeypatch: pytest.MonkeyPatch):
     """Each test sees plugins loaded from its own environment."""

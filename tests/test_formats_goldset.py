@@ -201,3 +201,34 @@ def test_cli_errors_have_exit_codes(tmp_path: Path) -> None:
     }
     res = cli.invoke(goldset_app, ["formats"])
     assert res.exit_code == 0 and "labelstudio" in res.output
+
+
+# ---- bounded memory ---------------------------------------------------------------------------
+
+
+def _generated_conll(path: Path, n_docs: int) -> Path:
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n_docs):
+            f.write("-DOCSTART- -X- -X- O\n\n")
+            for j in range(4):
+                f.write(
+                    f"Kalo{i} B-PER\nRen{j} I-PER\nvisited O\nTusa B-LOC\non O\nMonday O\n. O\n\n"
+                )
+    return path
+
+
+def test_iterating_a_goldset_twice_takes_bounded_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    peaks = []
+    for n in (300, 3000):
+        g = load_goldset(_generated_conll(tmp_path / f"g{n}.conll", n), "conll")
+        assert len(g) == n
+        tracemalloc.start()
+        for _ in range(2):
+            count = sum(len(d.entities) for d in g)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert count == 8 * n
+    # a list of the documents would grow about 6x here; the lazy iteration stays about flat
+    assert peaks[1] < 3 * peaks[0], f"peak grew from {peaks[0]} to {peaks[1]} bytes"

@@ -70,10 +70,8 @@ def _load_goldset(results: Mapping[str, Any], run_dir: Path) -> Goldset:
         root = run_dir / root
     fmt = info.get("format")
     kwargs: dict[str, Any] = {}
-    if fmt and fmt != "harness":  # a foreign format: its options are in the recorded config
-        cfg_gs = (results.get("config") or {}).get("goldset")
-        options = cfg_gs.get("options") if isinstance(cfg_gs, Mapping) else None
-        kwargs = {"format": fmt, "options": dict(options or {})}
+    if fmt and fmt != "harness":  # a foreign format: read it with the options it was read with
+        kwargs = {"format": fmt, "options": dict(info.get("options") or {})}
     try:
         goldset = load_goldset(root, **kwargs)
     except HarnessError as exc:
