@@ -17,14 +17,20 @@ How a document is processed:
 4. word labels are aggregated from sub-word probabilities and decoded into spans
    (:mod:`.decode`); spans are trimmed of whitespace.
 
-Labels: the extractor emits the CoNLL types PER, ORG, LOC, MISC (``label_scheme = "conll"``).
-Its class ``label_map`` maps them onto OntoNotes for an OntoNotes goldset: PER->PERSON, ORG->ORG,
-LOC->GPE, MISC->dropped. The better comparison is the coarse scheme, where the *gold* OntoNotes
-labels are mapped down to CoNLL with :data:`harness_transformers.labels.ONTONOTES_TO_CONLL`
-(PERSON->PER, ORG->ORG, GPE/LOC/FAC->LOC, NORP/EVENT/WORK_OF_ART/PRODUCT/LAW/LANGUAGE->MISC,
-numeric types dropped) and predictions are scored unmapped. The ``label_map`` *option* is
-different: it renames the loaded model's own entity types (e.g. ``PERSON`` of another model) to
-the extractor's native CoNLL types before they are emitted (``null`` drops a type).
+Labels: the extractor emits the CoNLL types PER, ORG, LOC, MISC (``label_scheme = "conll"``)
+and, by default, its ``label_map`` is empty: on an OntoNotes goldset the runner's scheme bridge
+scores it on the coarse scheme, mapping the *gold* labels down to CoNLL with
+:data:`harness_transformers.labels.ONTONOTES_TO_CONLL` (PERSON->PER, ORG->ORG, GPE/LOC/FAC->LOC,
+NORP/EVENT/WORK_OF_ART/PRODUCT/LAW/LANGUAGE->MISC, numeric types dropped); on a CoNLL goldset
+nothing is mapped. A class ``label_map`` of PER->PERSON would defeat both (the mapped predictions
+would fall outside the CoNLL labels and be ignored), so the fine OntoNotes mapping
+(:data:`~harness_transformers.labels.CONLL_TO_ONTONOTES`: PER->PERSON, ORG->ORG, LOC->GPE,
+MISC->dropped) is opt-in: the ``ontonotes_labels`` option sets it on the instance; use it with
+``gold_label_map: {}`` so that the gold keeps its OntoNotes labels.
+
+The ``label_map`` *option* is different: it renames the loaded model's own entity types (e.g.
+``PERSON`` of another model) to the extractor's native CoNLL types before they are emitted
+(``null`` drops a type).
 """
 
 from __future__ import annotations
@@ -63,8 +69,13 @@ class TransformersOptions:
     stride: int = 32
     #: Renames the model's entity types to the extractor's native ones (``None`` drops a type).
     label_map: dict[str, str | None] = field(default_factory=dict)
+    #: Boundaries windows never cross: "sentences" (the model was trained on sentences),
+    #: "lines" (line breaks only) or "none" (plain overlapping windows over the whole text).
+    split: Literal["sentences", "lines", "none"] = "sentences"
     #: Torch CPU threads (0 leaves torch's default).
     threads: int = 0
+    #: Map predictions to OntoNotes (PER->PERSON, ORG->ORG, LOC->GPE, MISC dropped).
+    ontonotes_labels: bool = False
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
@@ -116,10 +127,18 @@ class TransformersExtractor(Extractor):
     tasks = frozenset({"entities"})
     label_scheme = "conll"
     labels = ENTITY_TYPES
-    label_map: ClassVar[Mapping[str, str | None]] = CONLL_TO_ONTONOTES
+    #: Empty: predictions stay in CoNLL types and the runner maps the gold down (coarse scheme).
+    label_map: ClassVar[Mapping[str, str | None]] = {}
+    #: The fine mapping onto OntoNotes, set on the instance by the ``ontonotes_labels`` option.
+    ontonotes_label_map: ClassVar[Mapping[str, str | None]] = CONLL_TO_ONTONOTES
     Options = TransformersOptions
 
     options: TransformersOptions
+
+    def __init__(self, options: Any = None, tasks: Any = None) -> None:
+        super().__init__(options, tasks)
+        if self.options.ontonotes_labels:
+            self.label_map = self.ontonotes_label_map  # type: ignore[misc]
 
     def setup(self) -> None:
         """Load the tokenizer and the model (torch and transformers are imported here)."""
@@ -166,8 +185,8 @@ class TransformersExtractor(Extractor):
 
     def extract(self, docs: Sequence[TextDoc]) -> Iterable[Prediction]:
         """Predict the entities of each document (windows of all documents batched together)."""
-        from harness_transformers.windows import best_window, plan_windows
-        from harness_transformers.words import assign_tokens, split_words
+        from harness_transformers.windows import best_window, plan_segments
+        from harness_transformers.words import assign_tokens, segment_tokens, split_words
 
         prepared = []
         windows: list[tuple[int, int, int]] = []  # (doc index, token start, token end)
@@ -181,8 +200,10 @@ class TransformersExtractor(Extractor):
                 verbose=False,
             )
             ids: list[int] = enc["input_ids"]
-            token_words = assign_tokens(words, [tuple(o) for o in enc["offset_mapping"]])
-            plan = plan_windows(len(ids), self._window, self._stride) if ids else []
+            offsets = [(int(a), int(b)) for a, b in enc["offset_mapping"]]
+            token_words = assign_tokens(words, offsets)
+            segments = segment_tokens(doc.text, words, offsets, token_words, self.options.split)
+            plan = plan_segments(segments, self._window, self._stride)
             prepared.append((words, ids, token_words, plan, len(windows)))
             windows.extend((d, s, e) for s, e in plan)
         probs = self._run_windows(windows, [p[1] for p in prepared])

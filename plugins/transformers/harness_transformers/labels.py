@@ -4,12 +4,14 @@ A CoNLL-trained model predicts four coarse types (PER, ORG, LOC, MISC); the proj
 OntoNotes types (PERSON, ORG, GPE, LOC, FAC, NORP, ...). No one-to-one mapping exists, so two
 directions are provided:
 
-* ``CONLL_TO_ONTONOTES`` (model side, the extractor's default ``label_map``): PER->PERSON,
-  ORG->ORG, LOC->GPE (most CoNLL locations in news are countries and cities), MISC->dropped
-  (``None``; MISC mixes NORP, EVENT, WORK_OF_ART, PRODUCT, ... and has no single counterpart).
-* ``ONTONOTES_TO_CONLL`` (gold side, for a coarse evaluation): gold OntoNotes labels are mapped
-  down to CoNLL and the predictions are scored unmapped. Numeric and temporal types (DATE, TIME,
-  PERCENT, MONEY, QUANTITY, ORDINAL, CARDINAL) map to ``None``, i.e. the gold span is dropped.
+* ``CONLL_TO_ONTONOTES`` (model side, opt-in with the extractor's ``ontonotes_labels``
+  option): PER->PERSON, ORG->ORG, LOC->GPE (most CoNLL locations in news are countries and
+  cities), MISC->dropped (``None``; MISC mixes NORP, EVENT, WORK_OF_ART, PRODUCT, ... and has no
+  single counterpart).
+* ``ONTONOTES_TO_CONLL`` (gold side, the default coarse evaluation, applied by the runner's
+  scheme bridge): gold OntoNotes labels are mapped down to CoNLL and the predictions are scored
+  unmapped. Numeric and temporal types (DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL, CARDINAL)
+  map to ``None``, i.e. the gold span is dropped.
 """
 
 from __future__ import annotations

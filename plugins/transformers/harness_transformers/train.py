@@ -191,15 +191,6 @@ def strict_scores(gold: list[list[str]], pred: list[list[str]]) -> dict[str, flo
     }
 
 
-def measure_speed(
-    model: Any, features: Sequence[dict[str, list[int]]], pad_id: int, batch_size: int
-) -> float:
-    """Sentences per second of batched CPU inference over ``features``."""
-    start = time.perf_counter()
-    predict_tags(model, features, pad_id, batch_size)
-    return len(features) / max(time.perf_counter() - start, 1e-9)
-
-
 def train(cfg: TrainConfig, command: str) -> dict[str, Any]:
     """Run the recipe; return the metrics written to the model card."""
     from transformers import (
@@ -282,18 +273,17 @@ def train(cfg: TrainConfig, command: str) -> dict[str, Any]:
             best = scores
             torch.save(model.state_dict(), best_path)
     model.load_state_dict(torch.load(best_path, weights_only=True))
-    speed = measure_speed(model, dev_feats, pad_id, cfg.eval_batch_size)
     metrics: dict[str, Any] = {
         "best_epoch": int(best["epoch"]),
         "dev": {k: best[k] for k in ("precision", "recall", "f1")},
         "history": history,
-        "dev_sentences_per_second": round(speed, 1),
         "train_sentences": len(train_feats),
         "dev_sentences": len(dev_feats),
-        "wall_minutes": round((time.time() - started) / 60, 1),
         "torch": torch.__version__,
     }
     save_model(model, tokenizer, Path(cfg.out))
+    metrics.update(check_export(Path(cfg.out), dev_feats, dev_gold, pad_id, cfg.eval_batch_size))
+    metrics["wall_minutes"] = round((time.time() - started) / 60, 1)
     metrics["size_mb"] = round(
         sum(p.stat().st_size for p in Path(cfg.out).iterdir() if p.is_file()) / 1e6, 1
     )
@@ -301,6 +291,26 @@ def train(cfg: TrainConfig, command: str) -> dict[str, Any]:
     (work / "metrics.json").write_text(json.dumps(metrics, indent=2))
     print(json.dumps(metrics, indent=2), flush=True)
     return metrics
+
+
+def check_export(
+    out: Path,
+    dev_feats: Sequence[dict[str, list[int]]],
+    dev_gold: list[list[str]],
+    pad_id: int,
+    batch_size: int,
+) -> dict[str, Any]:
+    """Reload the exported fp16 model as float32 (as the extractor does): dev scores and speed."""
+    from transformers import AutoModelForTokenClassification
+
+    exported = AutoModelForTokenClassification.from_pretrained(out).float()
+    start = time.perf_counter()
+    pred = predict_tags(exported, dev_feats, pad_id, batch_size)
+    seconds = time.perf_counter() - start
+    return {
+        "dev_exported": strict_scores(dev_gold, pred),
+        "dev_sentences_per_second": round(len(dev_feats) / max(seconds, 1e-9), 1),
+    }
 
 
 def save_model(model: Any, tokenizer: Any, out: Path) -> None:

@@ -41,3 +41,18 @@ def best_window(windows: list[tuple[int, int]], n_tokens: int) -> list[int]:
                 score[i] = centrality
                 choice[i] = w
     return choice
+
+
+def plan_segments(segments: list[tuple[int, int]], size: int, stride: int) -> list[tuple[int, int]]:
+    """Windows over each ``(start, end)`` token segment separately, in absolute token indices.
+
+    No window crosses a segment boundary, so :func:`best_window` over the result keeps every
+    token inside its own segment's windows.
+    """
+    windows: list[tuple[int, int]] = []
+    for start, end in segments:
+        if end > start:
+            windows.extend(
+                (start + a, start + b) for a, b in plan_windows(end - start, size, stride)
+            )
+    return windows
