@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from itertools import pairwise
@@ -26,7 +27,7 @@ import yaml
 from .codec import entity_from_dict, quote_from_dict
 from .errors import GoldsetError, HarnessError
 from .formats.base import content_hash
-from .model import ONTONOTES_LABELS, QUOTE_TYPES, Document, Entity, Span, Speaker
+from .model import ONTONOTES_LABELS, QUOTE_TYPES, Document, Entity, Quote, Span, Speaker
 from .options import parse_options
 from .schemes import SCHEMES
 
@@ -192,12 +193,46 @@ class DocumentSequence(Sequence[Document]):
         return iter_documents(self._ds)
 
 
+def _span_from_row(d: Mapping[str, Any] | None) -> Span | None:
+    if d is None or d["start"] is None:
+        return None
+    return Span(d["start"], d["end"], d["text"] or "")
+
+
+def _document_from_columns(batch: Mapping[str, list[Any]], i: int) -> Document:
+    """Row ``i`` of a batch of dataset columns (already typed by the features) as a Document."""
+    return Document(
+        batch["id"][i],
+        batch["text"][i],
+        tuple(
+            Entity(e["start"], e["end"], e["label"], e["text"] or "") for e in batch["entities"][i]
+        ),
+        tuple(
+            Quote(
+                q["start"],
+                q["end"],
+                q["type"] or "direct",
+                q["speaker"],
+                _span_from_row(q["speaker_span"]),
+                _span_from_row(q["cue"]),
+                q["text"] or "",
+            )
+            for q in batch["quotes"][i]
+        ),
+        tuple(
+            Speaker(s["id"], s["name"], s["type"], tuple(s["aliases"] or ()))
+            for s in batch["speakers"][i]
+        ),
+        batch["text_path"][i] or "",
+        batch["text_sha256"][i] or "",
+    )
+
+
 def iter_documents(dataset: Any, batch_size: int = ITER_BATCH) -> Iterator[Document]:
     """Documents of a goldset dataset, converted from Arrow ``batch_size`` rows at a time."""
     for batch in dataset.iter(batch_size=batch_size):
-        keys = list(batch)
         for i in range(len(batch["id"])):
-            yield row_to_document({k: batch[k][i] for k in keys})
+            yield _document_from_columns(batch, i)
 
 
 @dataclass(frozen=True, eq=False)
@@ -454,30 +489,44 @@ def _read_manifest(root: Path, problems: Problems) -> dict[str, Any] | None:
 
 def goldset_hash(root: Path) -> str:
     """sha256 over the manifest and every document file (names and bytes), in name order."""
+    return _hashes(root, None)[0]
+
+
+#: ``"text_path": "..."`` in a document file, read without parsing the whole JSON (a miss, e.g.
+#: an escaped character, falls back to parsing it).
+_TEXT_PATH = re.compile(rb'"text_path"\s*:\s*"([^"\\]*)"')
+
+
+def _text_path(raw: bytes) -> str:
+    m = _TEXT_PATH.search(raw)
+    if m:
+        return m.group(1).decode("utf-8")
+    return str(json.loads(raw)["text_path"])
+
+
+def _hashes(root: Path, manifest: Mapping[str, Any] | None) -> tuple[str, str]:
+    """``(goldset_hash, fingerprint)`` in one pass over the files. The fingerprint covers
+    everything validation depends on: the goldset hash and the bytes of every text (only computed
+    when ``manifest`` is given)."""
+    files = sorted(root.glob("*.json"))
     h = hashlib.sha256()
-    for p in [root / MANIFEST, *sorted(root.glob("*.json"))]:
-        h.update(p.name.encode())
-        h.update(b"\0")
-        h.update(p.read_bytes())
-        h.update(b"\0")
-    return h.hexdigest()
-
-
-def _native_fingerprint(root: Path, manifest: Mapping[str, Any]) -> str:
-    """Hash of everything validation depends on: manifest, document files and their texts."""
-    h = hashlib.sha256(goldset_hash(root).encode())
-    for f in sorted(root.glob("*.json")):
+    texts = hashlib.sha256()
+    for p in [root / MANIFEST, *files]:
+        raw = p.read_bytes()
+        h.update(p.name.encode() + b"\0" + raw + b"\0")
+        if manifest is None or p.name == MANIFEST:
+            continue
         try:
-            rec = json.loads(f.read_bytes())
-            text_file = _resolve_text(str(rec["text_path"]), root, manifest.get("text_root"))
+            text_file = _resolve_text(_text_path(raw), root, manifest.get("text_root"))
         except (ValueError, KeyError, TypeError):
             text_file = None
-        h.update(f.name.encode() + b"\0")
+        texts.update(p.name.encode() + b"\0")
         if text_file is not None:  # the rows depend on the text's bytes, not on where it lies
-            h.update(hashlib.sha256(text_file.read_bytes()).digest())
+            texts.update(hashlib.sha256(text_file.read_bytes()).digest())
         else:
-            h.update(b"missing\0")
-    return h.hexdigest()
+            texts.update(b"missing\0")
+    sha256 = h.hexdigest()
+    return sha256, hashlib.sha256(sha256.encode() + texts.digest()).hexdigest()
 
 
 def _native_rows(root: Path, manifest: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
@@ -504,7 +553,8 @@ def _load_native(root: Path) -> Goldset:
     manifest = _read_manifest(root, problems)
     problems.raise_if_any(root)
     assert manifest is not None
-    fingerprint = _fingerprint(NATIVE, NATIVE_VERSION, _native_fingerprint(root, manifest))
+    sha256, content = _hashes(root, manifest)
+    fingerprint = _fingerprint(NATIVE, NATIVE_VERSION, content)
     dataset = build_dataset(lambda: _native_rows(root, manifest), fingerprint, f"goldset {root}")
     return Goldset(
         root=root,
@@ -515,7 +565,7 @@ def _load_native(root: Path) -> Goldset:
         labels=tuple(manifest["labels"]),
         guidelines=manifest.get("guidelines"),
         dataset=dataset,
-        sha256=goldset_hash(root),
+        sha256=sha256,
     )
 
 

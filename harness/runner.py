@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any
 
@@ -142,6 +142,53 @@ def _map_gold(doc: Document, gold_map: dict[str, str | None], unmapped: Counter[
     )
 
 
+def _batched(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _setup(extractor: Extractor) -> float:
+    """Run the extractor's one-time set-up; return the seconds it took."""
+    t0 = time.perf_counter()
+    try:
+        extractor.setup()
+    except HarnessError:
+        raise
+    except Exception as exc:
+        raise ExtractorError(
+            extractor.name, None, f"setup failed: {type(exc).__name__}: {exc}"
+        ) from exc
+    return time.perf_counter() - t0
+
+
+def _finalise(
+    pred: Prediction,
+    extractor: Extractor,
+    pred_map: dict[str, str | None],
+    tasks: tuple[Task, ...],
+    labels: tuple[str, ...],
+    run: ExtractorRun,
+) -> Prediction:
+    """Apply the label maps, keep the entity labels scored and only the tasks evaluated."""
+    pred, dropped = map_labels(pred, extractor.label_map)
+    run.unmapped_pred_labels.update(dropped)
+    if pred_map:
+        pred, dropped = map_labels(pred, pred_map)
+        run.unmapped_pred_labels.update(dropped)
+    entities: tuple[Entity, ...] = ()
+    if "entities" in tasks:
+        entities = tuple(e for e in pred.entities if e.label in labels)
+        run.ignored_pred_labels.update(e.label for e in pred.entities if e.label not in labels)
+    quotes = pred.quotes if "quotes" in tasks else ()
+    return Prediction(pred.doc_id, entities, quotes)
+
+
 def run_extractor(
     ec: ExtractorConfig,
     goldset: Goldset,
@@ -194,77 +241,52 @@ def run_extractor(
     cache = PredictionCache(
         config.cache if use_cache else None, cls.name, cls.version, ec.parsed_options
     )
-    docs = [d.as_text_doc() for d in goldset]
-    preds: list[Prediction | None] = [cache.get(d) for d in docs]
-    run.cached_docs = sum(p is not None for p in preds)
-    todo = [i for i, p in enumerate(preds) if p is None]
     batch_size = ec.batch_size or config.batch_size
-    done = run.cached_docs
+    total, done, ready = len(goldset), 0, False
     if progress:
-        progress(ec.label, done, len(docs))
-    if todo:
-        t0 = time.perf_counter()
-        try:
-            extractor.setup()
-        except HarnessError:
-            raise
-        except Exception as exc:
-            raise ExtractorError(
-                cls.name, None, f"setup failed: {type(exc).__name__}: {exc}"
-            ) from exc
-        run.seconds_setup = time.perf_counter() - t0
-    for b in range(0, len(todo), batch_size):
-        idx = todo[b : b + batch_size]
-        batch = [docs[i] for i in idx]
-        t0 = time.perf_counter()
-        out, errors = _extract_batch(extractor, batch, fail_fast)
-        run.seconds_extract += time.perf_counter() - t0
-        run.errors.extend(errors)
-        for i, doc, pred in zip(idx, batch, out, strict=True):
-            if pred is None:
-                continue
-            problems = validate_prediction(pred, doc)
-            if problems:
-                err = ExtractorError(
-                    cls.name, doc.id, "invalid predictions: " + "; ".join(problems[:5])
-                )
-                if fail_fast:
-                    raise err
-                run.errors.append(DocError(doc.id, "InvalidPrediction", str(err)))
-                continue
-            preds[i] = pred
-            cache.put(doc, pred)
-        done += len(batch)
+        progress(ec.label, done, total)
+    # One pass over the goldset, a batch at a time: cached predictions are reused, the rest are
+    # extracted, checked, cached and scored at once, so the gold is read (and converted) only once.
+    for gold_batch in _batched(goldset, batch_size):
+        docs = [d.as_text_doc() for d in gold_batch]
+        preds: list[Prediction | None] = [cache.get(d) for d in docs]
+        todo = [i for i, p in enumerate(preds) if p is None]
+        run.cached_docs += len(docs) - len(todo)
+        if todo and not ready:
+            run.seconds_setup = _setup(extractor)
+            ready = True
+        if todo:
+            batch = [docs[i] for i in todo]
+            t0 = time.perf_counter()
+            out, errors = _extract_batch(extractor, batch, fail_fast)
+            run.seconds_extract += time.perf_counter() - t0
+            run.errors.extend(errors)
+            for i, doc, pred in zip(todo, batch, out, strict=True):
+                if pred is None:
+                    continue
+                problems = validate_prediction(pred, doc)
+                if problems:
+                    err = ExtractorError(
+                        cls.name, doc.id, "invalid predictions: " + "; ".join(problems[:5])
+                    )
+                    if fail_fast:
+                        raise err
+                    run.errors.append(DocError(doc.id, "InvalidPrediction", str(err)))
+                    continue
+                preds[i] = pred
+                cache.put(doc, pred)
+        for gold, pred in zip(gold_batch, preds, strict=True):
+            # a failed document is scored as if nothing was predicted
+            final = _finalise(pred or Prediction(gold.id), extractor, pred_map, tasks, labels, run)
+            run.predictions.append(final)
+            if gold_map:
+                gold = _map_gold(gold, gold_map, run.unmapped_gold_labels)
+            run.per_doc.append(count_document(gold, final, tasks, labels))
+        done += len(docs)
         if progress:
-            progress(ec.label, done, len(docs))
+            progress(ec.label, done, total)
     cache.save()
 
-    final: list[Prediction] = []
-    for doc, pred in zip(docs, preds, strict=True):
-        if pred is None:  # failed document: scored as if nothing was predicted
-            pred = Prediction(doc.id)
-        pred, dropped = map_labels(pred, extractor.label_map)
-        run.unmapped_pred_labels.update(dropped)
-        if pred_map:
-            pred, dropped = map_labels(pred, pred_map)
-            run.unmapped_pred_labels.update(dropped)
-        if "entities" in tasks:
-            kept = tuple(e for e in pred.entities if e.label in labels)
-            run.ignored_pred_labels.update(e.label for e in pred.entities if e.label not in labels)
-            pred = Prediction(pred.doc_id, kept, pred.quotes)
-        else:
-            pred = Prediction(pred.doc_id, (), pred.quotes)
-        if "quotes" not in tasks:
-            pred = Prediction(pred.doc_id, pred.entities, ())
-        final.append(pred)
-    run.predictions = final
-
-    gold_docs = [
-        _map_gold(d, gold_map, run.unmapped_gold_labels) if gold_map else d for d in goldset
-    ]
-    run.per_doc = [
-        count_document(g, p, tasks, labels) for g, p in zip(gold_docs, final, strict=True)
-    ]
     run.scores = summarise(run.per_doc, labels)
     keys = [k for t in tasks for k in HEADLINE_KEYS[t] if k in run.scores]
     if config.bootstrap_samples and keys:

@@ -76,8 +76,13 @@ def match_quotes(
     g_trim = [trim_span(text, q.start, q.end) for q in g]
     p_trim = [trim_span(text, q.start, q.end) for q in p]
 
+    memo: dict[tuple[int, int], tuple[bool, bool]] = {}
+
     def tie_break(gi: int, pi: int) -> tuple[bool, bool]:
-        return g[gi].type != p[pi].type, agree is not None and not agree(g[gi], p[pi])
+        key = gi, pi
+        if key not in memo:
+            memo[key] = g[gi].type != p[pi].type, agree is not None and not agree(g[gi], p[pi])
+        return memo[key]
 
     exact = [
         (tie_break(gi, pi), gi, pi)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from harness.model import Document, Quote, Span
 from harness.scoring.prf import Counts
@@ -61,6 +62,7 @@ def _strip_punctuation(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=8192)
 def normalise_name(name: str | None) -> str:
     """Normalise a speaker name: NFKC, casefold, drop a trailing possessive ``'s``/``’s``,
     drop punctuation, collapse whitespace, then drop leading titles (``Mr``, ``President``,
