@@ -26,7 +26,7 @@ import yaml
 
 from .codec import entity_from_dict, quote_from_dict
 from .errors import GoldsetError, HarnessError
-from .formats.base import content_hash
+from .formats.base import content_hash, raise_problems
 from .model import ONTONOTES_LABELS, QUOTE_TYPES, Document, Entity, Quote, Span, Speaker
 from .options import parse_options
 from .schemes import SCHEMES
@@ -38,7 +38,6 @@ ENTITY_REQUIRED = ("start", "end", "label", "text")
 QUOTE_REQUIRED = ("start", "end", "text", "type", "speaker", "speaker_span", "cue")
 SPEAKER_REQUIRED = ("name", "type", "aliases")
 SPAN_REQUIRED = ("start", "end", "text")
-MAX_LISTED = 50
 #: Name of the native format in configs and in the format registry.
 NATIVE = "harness"
 #: Version of the native reader (part of the row-cache key).
@@ -136,16 +135,7 @@ class Problems:
         self.items.append(f"{where}: {message}")
 
     def raise_if_any(self, root: Path) -> None:
-        if not self.items:
-            return
-        shown = self.items[:MAX_LISTED]
-        more = len(self.items) - len(shown)
-        lines = "\n".join(f"  - {p}" for p in shown)
-        tail = f"\n  ... and {more} more" if more else ""
-        raise GoldsetError(
-            f"goldset {root} is invalid ({len(self.items)} problem"
-            f"{'s' if len(self.items) != 1 else ''}):\n{lines}{tail}",
-        )
+        raise_problems(root, self.items)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from .extractors import Extractor, map_labels, validate_prediction
 from .goldset import Goldset, load_goldset
 from .model import Document, Entity, Prediction, Task, TextDoc
 from .plugins import get_plugins
-from .schemes import SCHEMES, bridge_schemes, resolve_gold_map
+from .schemes import SCHEMES, bridge_schemes, map_gold, resolve_gold_map
 from .scoring import Counts, bootstrap, count_document, summarise
 
 #: Scores that get bootstrap confidence intervals (when the task is evaluated).
@@ -127,19 +127,6 @@ def _extract_batch(
         out.extend(preds)
         errors.extend(errs)
     return out, errors
-
-
-def _map_gold(doc: Document, gold_map: dict[str, str | None], unmapped: Counter[str]) -> Document:
-    ents = []
-    for e in doc.entities:
-        label = gold_map.get(e.label, e.label)
-        if label is None:
-            unmapped[e.label] += 1
-        else:
-            ents.append(Entity(e.start, e.end, label, e.text))
-    return Document(
-        doc.id, doc.text, tuple(ents), doc.quotes, doc.speakers, doc.text_path, doc.text_sha256
-    )
 
 
 def _batched(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -280,7 +267,7 @@ def run_extractor(
             final = _finalise(pred or Prediction(gold.id), extractor, pred_map, tasks, labels, run)
             run.predictions.append(final)
             if gold_map:
-                gold = _map_gold(gold, gold_map, run.unmapped_gold_labels)
+                gold = map_gold(gold, gold_map, run.unmapped_gold_labels)
             run.per_doc.append(count_document(gold, final, tasks, labels))
         done += len(docs)
         if progress:

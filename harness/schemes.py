@@ -9,10 +9,11 @@ have no CoNLL counterpart, are left out of the gold and counted as unmapped.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 
 from .errors import ConfigError, did_you_mean
-from .model import CONLL_LABELS, ONTONOTES_LABELS
+from .model import CONLL_LABELS, ONTONOTES_LABELS, Document, Entity
 
 SCHEMES: dict[str, tuple[str, ...]] = {"ontonotes": ONTONOTES_LABELS, "conll": CONLL_LABELS}
 
@@ -75,3 +76,23 @@ def resolve_gold_map(
             f"{did_you_mean(spec, known)}"
         )
     return spec, GOLD_MAPS[key]
+
+
+def map_gold(
+    doc: Document, gold_map: Mapping[str, str | None], unmapped: Counter[str] | None = None
+) -> Document:
+    """``doc`` with its entity labels mapped by ``gold_map`` (a label mapped to ``None`` drops the
+    entity and is counted in ``unmapped``); the scorer and the report both see the gold this way."""
+    if not gold_map:
+        return doc
+    ents = []
+    for e in doc.entities:
+        label = gold_map.get(e.label, e.label)
+        if label is None:
+            if unmapped is not None:
+                unmapped[e.label] += 1
+        else:
+            ents.append(Entity(e.start, e.end, label, e.text))
+    return Document(
+        doc.id, doc.text, tuple(ents), doc.quotes, doc.speakers, doc.text_path, doc.text_sha256
+    )

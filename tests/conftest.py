@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from harness import builtin
 from harness.plugins import reset_plugins
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -32,3 +33,11 @@ def _fresh_plugins(monkeypatch: pytest.MonkeyPatch):
     reset_plugins()
     yield
     reset_plugins()
+
+
+@pytest.fixture
+def builtin_only(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the core's own plugin (goldset formats and replay), and a private goldset cache."""
+    monkeypatch.setenv("HARNESS_GOLDSET_CACHE", str(tmp_path_factory.mktemp("rows")))
+    monkeypatch.setenv("HARNESS_DISABLE_PLUGINS", "*")
+    reset_plugins([("core", builtin)])

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from seqeval.metrics import f1_score
 from seqeval.scheme import IOB2
 
-from harness import builtin, runner
+from harness import runner
 from harness.codec import prediction_to_dict
 from harness.config import parse_config
 from harness.errors import ConfigError, GoldsetError
@@ -20,21 +20,13 @@ from harness.formats.conll import ConllFormat, ConllOptions
 from harness.formats.tagging import SCHEMES, Chunk, decode, encode
 from harness.goldset import Goldset, load_goldset
 from harness.model import Prediction
-from harness.plugins import reset_plugins
 
 FIX = Path(__file__).parent / "fixtures" / "formats" / "conll"
 CONLLPP_DEV = Path("/work/shared/data/conllpp/conllpp_dev.txt")
 LABELS = ("PER", "ORG", "LOC", "MISC")
 
 
-@pytest.fixture(autouse=True)
-def _builtin_only(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Only the core's plugin (formats and replay), and a private row cache."""
-    monkeypatch.setenv("HARNESS_GOLDSET_CACHE", str(tmp_path_factory.mktemp("rows")))
-    monkeypatch.setenv("HARNESS_DISABLE_PLUGINS", "*")
-    reset_plugins([("core", builtin)])
+pytestmark = pytest.mark.usefixtures("builtin_only")
 
 
 def annotations(g: Goldset) -> list[tuple[str, str, tuple[tuple[int, int, str, str], ...]]]:

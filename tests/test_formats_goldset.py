@@ -26,13 +26,7 @@ ROOT = Path(__file__).parent.parent
 cli = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _builtin_only(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("HARNESS_GOLDSET_CACHE", str(tmp_path_factory.mktemp("rows")))
-    monkeypatch.setenv("HARNESS_DISABLE_PLUGINS", "*")
-    reset_plugins([("core", builtin)])
+pytestmark = pytest.mark.usefixtures("builtin_only")
 
 
 def test_documents_are_read_lazily_from_arrow(mini: Path) -> None:

@@ -10,24 +10,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness import builtin
 from harness.errors import GoldsetError
 from harness.formats.brat import BratFormat, BratOptions
 from harness.formats.labelstudio import LabelStudioFormat, LabelStudioOptions
 from harness.goldset import load_goldset
 from harness.model import Document, Entity, Quote, Span
-from harness.plugins import reset_plugins
 
 FIX = Path(__file__).parent / "fixtures" / "formats"
 
 
-@pytest.fixture(autouse=True)
-def _builtin_only(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("HARNESS_GOLDSET_CACHE", str(tmp_path_factory.mktemp("rows")))
-    monkeypatch.setenv("HARNESS_DISABLE_PLUGINS", "*")
-    reset_plugins([("core", builtin)])
+pytestmark = pytest.mark.usefixtures("builtin_only")
 
 
 @pytest.fixture

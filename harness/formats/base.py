@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
@@ -111,16 +111,21 @@ class ProblemLog:
         return len(self.items)
 
     def raise_if_any(self) -> None:
-        if not self.items:
-            return
-        shown = self.items[:MAX_LISTED]
-        more = len(self.items) - len(shown)
-        lines = "\n".join(f"  - {p}" for p in shown)
-        tail = f"\n  ... and {more} more" if more else ""
-        n = len(self.items)
-        raise GoldsetError(
-            f"goldset {self.source} is invalid ({n} problem{'s' if n != 1 else ''}):\n{lines}{tail}"
-        )
+        raise_problems(self.source, self.items)
+
+
+def raise_problems(source: object, items: Sequence[str]) -> None:
+    """Raise one :class:`GoldsetError` listing ``items`` (the first ``MAX_LISTED``), if any."""
+    if not items:
+        return
+    shown = items[:MAX_LISTED]
+    more = len(items) - len(shown)
+    lines = "\n".join(f"  - {p}" for p in shown)
+    tail = f"\n  ... and {more} more" if more else ""
+    n = len(items)
+    raise GoldsetError(
+        f"goldset {source} is invalid ({n} problem{'s' if n != 1 else ''}):\n{lines}{tail}"
+    )
 
 
 def decode_utf8(raw: bytes, file: str | Path, problems: ProblemLog) -> str | None:

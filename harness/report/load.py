@@ -16,9 +16,9 @@ from typing import Any
 from harness.codec import prediction_from_dict
 from harness.errors import HarnessError, ResultsError
 from harness.goldset import Goldset, load_goldset
-from harness.model import TASKS, Document, Entity, Prediction, Task
+from harness.model import TASKS, Document, Prediction, Task
 from harness.results import PREDICTIONS_FILE, RESULTS_FILE, read_results
-from harness.schemes import resolve_gold_map
+from harness.schemes import map_gold, resolve_gold_map
 
 
 @dataclass(frozen=True)
@@ -38,16 +38,7 @@ class ExtractorView:
 
     def gold(self, doc: Document) -> Document:
         """``doc`` with its entity labels mapped the way the scorer mapped them."""
-        if not self.gold_map:
-            return doc
-        ents = []
-        for e in doc.entities:
-            label = self.gold_map.get(e.label, e.label)
-            if label is not None:
-                ents.append(Entity(e.start, e.end, label, e.text))
-        return Document(
-            doc.id, doc.text, tuple(ents), doc.quotes, doc.speakers, doc.text_path, doc.text_sha256
-        )
+        return map_gold(doc, self.gold_map)
 
 
 @dataclass(frozen=True)
