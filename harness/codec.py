@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from .model import Entity, Prediction, Quote, Span
@@ -64,3 +66,25 @@ def prediction_from_dict(d: Mapping[str, Any]) -> Prediction:
         entities=tuple(entity_from_dict(e) for e in d.get("entities") or ()),
         quotes=tuple(quote_from_dict(q) for q in d.get("quotes") or ()),
     )
+
+
+def read_predictions(
+    path: Path, error: Callable[[str], Exception]
+) -> Iterator[tuple[int, dict[str, Any], Prediction]]:
+    """``(line number, record, prediction)`` for each non-blank line of a predictions JSONL file.
+
+    A file that is not UTF-8 or a malformed line raises ``error(message)``, the message naming
+    the file and the line.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not valid UTF-8 ({exc})") from exc
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            yield lineno, rec, prediction_from_dict(rec)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise error(f"{path}, line {lineno}: malformed prediction ({exc})") from exc

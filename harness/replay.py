@@ -7,13 +7,12 @@ Each line is ``{"doc_id": ..., "entities": [...], "quotes": [...]}`` in the gold
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .codec import prediction_from_dict
+from .codec import read_predictions
 from .errors import ConfigError, ExtractorError
 from .extractors import Extractor
 from .model import Prediction, TextDoc
@@ -42,22 +41,13 @@ class Replay(Extractor):
         if not path.is_file():
             raise ConfigError(f"replay: predictions file {str(path)!r} does not exist")
         self._preds: dict[str, Prediction] = {}
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"replay: {path} is not valid UTF-8 ({exc})") from exc
-        for lineno, line in enumerate(lines, 1):
-            if not line.strip():
+
+        def error(message: str) -> ConfigError:
+            return ConfigError(f"replay: {message}")
+
+        for lineno, rec, pred in read_predictions(path, error):
+            if self.options.extractor and rec.get("extractor") != self.options.extractor:
                 continue
-            try:
-                rec = json.loads(line)
-                if self.options.extractor and rec.get("extractor") != self.options.extractor:
-                    continue
-                pred = prediction_from_dict(rec)
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise ConfigError(
-                    f"replay: {path}, line {lineno}: malformed record ({exc})"
-                ) from exc
             if pred.doc_id in self._preds:
                 raise ConfigError(
                     f"replay: {path}, line {lineno}: duplicate doc_id {pred.doc_id!r}"

@@ -7,13 +7,12 @@ changed since the run would classify errors that the scores never saw.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.codec import prediction_from_dict
+from harness.codec import read_predictions
 from harness.errors import HarnessError, ResultsError
 from harness.goldset import Goldset, load_goldset
 from harness.model import TASKS, Document, Prediction, Task
@@ -82,20 +81,10 @@ def _read_predictions(path: Path) -> dict[str, dict[str, Prediction]]:
     if not path.is_file():
         raise ResultsError(f"predictions file {str(path)!r} does not exist; cannot report")
     out: dict[str, dict[str, Prediction]] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise ResultsError(f"{path}: not valid UTF-8 ({exc})") from exc
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            pred = prediction_from_dict(rec)
-            label = str(rec["extractor"])
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ResultsError(f"{path}, line {lineno}: malformed prediction ({exc})") from exc
-        out.setdefault(label, {})[pred.doc_id] = pred
+    for lineno, rec, pred in read_predictions(path, ResultsError):
+        if "extractor" not in rec:
+            raise ResultsError(f"{path}, line {lineno}: malformed prediction (no 'extractor')")
+        out.setdefault(str(rec["extractor"]), {})[pred.doc_id] = pred
     return out
 
 
