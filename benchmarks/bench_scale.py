@@ -6,9 +6,9 @@ entities, when the regex plugin is not installed; the output says which). Each s
 fresh process, twice: once for time and peak RSS, once under ``tracemalloc`` for the peak of
 Python allocations. Two phases are measured:
 
-- ``goldset``: parse + validate the file into the Arrow row cache, then iterate the documents twice
-  (as the runner does) - memory should stay flat as N grows (rows are memory-mapped and converted
-  to documents in batches);
+- ``goldset``: parse + validate the file into the Arrow row cache, then iterate the documents
+  twice (as a run with two extractors does) - memory should stay flat as N grows (rows are
+  memory-mapped and converted to documents in batches);
 - ``run``: the whole ``runner.run`` (goldset, extractor, scoring; no bootstrap, no prediction
   cache) - time should grow linearly.
 

@@ -8,6 +8,7 @@ raise a score); ``fail_fast`` stops at the first failure instead.
 
 from __future__ import annotations
 
+import sys
 import time
 import traceback
 from collections import Counter
@@ -24,6 +25,7 @@ from .model import Document, Entity, Prediction, Task, TextDoc
 from .plugins import get_plugins
 from .schemes import SCHEMES, bridge_schemes, map_gold, resolve_gold_map
 from .scoring import Counts, bootstrap, count_document, summarise
+from .spool import PredictionSpool
 
 #: Scores that get bootstrap confidence intervals (when the task is evaluated).
 HEADLINE_KEYS: dict[str, tuple[str, ...]] = {
@@ -65,7 +67,8 @@ class ExtractorRun:
     gold_label_map: str | None
     prediction_label_map: str | None = None
     labels: tuple[str, ...] = ()
-    predictions: list[Prediction] = field(default_factory=list)
+    #: The scored predictions, in goldset order, spilled to a temporary file as they are made.
+    predictions: PredictionSpool = field(default_factory=lambda: PredictionSpool())
     errors: list[DocError] = field(default_factory=list)
     unmapped_pred_labels: Counter[str] = field(default_factory=Counter)
     ignored_pred_labels: Counter[str] = field(default_factory=Counter)
@@ -268,7 +271,9 @@ def run_extractor(
             run.predictions.append(final)
             if gold_map:
                 gold = map_gold(gold, gold_map, run.unmapped_gold_labels)
-            run.per_doc.append(count_document(gold, final, tasks, labels))
+            counts = count_document(gold, final, tasks, labels)
+            # one copy of each key string for the whole run, not one per document
+            run.per_doc.append({sys.intern(k): v for k, v in counts.items()})
         done += len(docs)
         if progress:
             progress(ec.label, done, total)

@@ -1,0 +1,76 @@
+"""An append-only sequence of predictions kept in a temporary file instead of in memory.
+
+A run over thousands of documents would otherwise hold every prediction until the results are
+written; the spool keeps each prediction on disk (pickled as plain tuples, which is several times
+faster than JSON) and reads them back, in order, when iterated (the results writer streams them
+into ``predictions.jsonl``). The file is private to the process and removed when closed.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+from .model import Entity, Prediction, Quote, Span
+
+
+def _span(s: Span | None) -> tuple[int, int, str] | None:
+    return None if s is None else (s.start, s.end, s.text)
+
+
+def _unspan(t: tuple[int, int, str] | None) -> Span | None:
+    return None if t is None else Span(*t)
+
+
+def _pack(p: Prediction) -> tuple[Any, ...]:
+    return (
+        p.doc_id,
+        [(e.start, e.end, e.label, e.text) for e in p.entities],
+        [
+            (q.start, q.end, q.type, q.speaker, _span(q.speaker_span), _span(q.cue), q.text)
+            for q in p.quotes
+        ],
+    )
+
+
+def _unpack(t: tuple[Any, ...]) -> Prediction:
+    doc_id, entities, quotes = t
+    return Prediction(
+        doc_id,
+        tuple(Entity(*e) for e in entities),
+        tuple(
+            Quote(s, e, ty, sp, _unspan(ss), _unspan(cue), tx)
+            for s, e, ty, sp, ss, cue, tx in quotes
+        ),
+    )
+
+
+class PredictionSpool:
+    """Predictions in the order they were appended; iterate as often as needed."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile("w+b")
+        self._n = 0
+
+    def append(self, pred: Prediction) -> None:
+        self._file.seek(0, 2)
+        pickle.dump(_pack(pred), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._n += 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[Prediction]:
+        self._file.flush()
+        pos, i = 0, 0
+        while i < self._n:  # own position: iterations may interleave with appends
+            i += 1
+            self._file.seek(pos)
+            item = pickle.load(self._file)
+            pos = self._file.tell()
+            yield _unpack(item)
+
+    def close(self) -> None:
+        self._file.close()
