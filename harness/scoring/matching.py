@@ -63,7 +63,12 @@ def overlapping_pairs(
         g_start, g_end = gold[gi]
         for pi in preds[: bisect_left(starts, g_end)]:
             p_start, p_end = pred[pi]
-            overlap = min(g_end, p_end) - max(g_start, p_start)
+            if p_end <= g_start:
+                continue
+            # min/max spelled out: this loop is the hot spot of quote and entity matching
+            overlap = (g_end if g_end < p_end else p_end) - (
+                g_start if g_start > p_start else p_start
+            )
             if overlap > 0:
                 out.append((gi, pi, overlap))
     return out

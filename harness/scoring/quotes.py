@@ -16,8 +16,9 @@ gold ``direct`` quote found as ``indirect`` helps ``direct`` recall and ``indire
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from harness.model import Quote
 from harness.scoring.matching import Interval, greedy_match, overlapping_pairs
@@ -36,6 +37,7 @@ def overlap_name(threshold: float) -> str:
     return f"overlap@{threshold:g}"
 
 
+@lru_cache(maxsize=4096)
 def _is_trimmable(ch: str) -> bool:
     return ch.isspace() or ch in EXTRA_QUOTE_MARKS or unicodedata.category(ch).startswith("P")
 
@@ -84,11 +86,13 @@ def match_quotes(
             memo[key] = g[gi].type != p[pi].type, agree is not None and not agree(g[gi], p[pi])
         return memo[key]
 
+    by_trim: defaultdict[Interval, list[int]] = defaultdict(list)
+    for pi, span in enumerate(p_trim):
+        by_trim[span].append(pi)
     exact = [
         (tie_break(gi, pi), gi, pi)
-        for gi in range(len(g))
-        for pi in range(len(p))
-        if g_trim[gi] == p_trim[pi]
+        for gi, span in enumerate(g_trim)
+        for pi in by_trim.get(span, ())
     ]
     result = {"exact": [(g[gi], p[pi]) for gi, pi in greedy_match(exact)]}
     spans_g = [(q.start, q.end) for q in g]
