@@ -162,11 +162,13 @@ def report_(
         Path | None, typer.Option("--output", "-o", help="HTML file (default: RUN/report.html).")
     ] = None,
 ) -> None:
-    """Write a self-contained HTML error-analysis report of a run, and SVG plots beside it.
+    """Write a self-contained HTML error-analysis report of a run, with report.md and SVG plots.
 
     Score tables with confidence intervals, per-label and per-quote-type charts, a confusion
     table of entity labels, and every document with gold and predicted spans highlighted and
-    each error classified. Works offline.
+    each error classified. Works offline. RUN/report.md carries the same numbers, error counts
+    and the worst documents in Markdown (for pull requests and CI job summaries); the charts are
+    written as RUN/plots/*.svg.
     """
     from .compare import resolve_run
     from .report import write_report

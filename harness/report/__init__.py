@@ -3,7 +3,8 @@
 :func:`write_report` reads ``results.json`` and ``predictions.jsonl`` of a run folder, reloads the
 goldset the run was scored on (refusing one whose content changed), classifies every error with the
 scorer's own matching (missed, spurious, wrong label, wrong boundary, wrong speaker) and writes
-``report.html`` - no network assets, works from ``file://`` - and ``plots/*.svg``.
+``report.html`` - no network assets, works from ``file://`` - ``report.md`` (the same numbers in
+Markdown, for pull requests and CI summaries) and ``plots/*.svg``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from harness.report.charts import build_charts
 from harness.report.classify import DocAnalysis, classify_document
 from harness.report.documents import document_index, document_section
 from harness.report.load import RunData, load_run
+from harness.report.markdown import render_markdown
 from harness.report.page import legend, page
 from harness.report.svg import bar_chart
 from harness.report.tables import (
@@ -28,9 +30,10 @@ from harness.report.tables import (
 )
 
 REPORT_FILE = "report.html"
+MARKDOWN_FILE = "report.md"
 PLOTS_DIR = "plots"
 
-__all__ = ["REPORT_FILE", "analyse", "load_run", "render_report", "write_report"]
+__all__ = ["MARKDOWN_FILE", "REPORT_FILE", "analyse", "load_run", "render_report", "write_report"]
 
 
 def analyse(run: RunData) -> dict[str, list[DocAnalysis]]:
@@ -51,11 +54,17 @@ def _confusion(analyses: list[DocAnalysis]) -> Counter[tuple[str, str]]:
     return total
 
 
-def render_report(run: RunData) -> tuple[str, dict[str, str]]:
+def _tasks(run: RunData) -> list[str]:
+    return [t for t in TASKS if t in (run.results.get("tasks") or TASKS)]
+
+
+def render_report(
+    run: RunData, analyses: dict[str, list[DocAnalysis]] | None = None
+) -> tuple[str, dict[str, str]]:
     """The report's HTML and its charts ``{file stem: svg}``."""
-    tasks = [t for t in TASKS if t in (run.results.get("tasks") or TASKS)]
+    tasks = _tasks(run)
     xs = run.extractors
-    analyses = analyse(run)
+    analyses = analyse(run) if analyses is None else analyses
     kind_counts = {
         x.label: Counter(k for a in analyses[x.label] for f in a.errors() for k in f.kinds)
         for x in xs
@@ -113,19 +122,23 @@ def render_report(run: RunData) -> tuple[str, dict[str, str]]:
 
 
 def write_report(run_dir: Path, out: Path | None = None) -> Path:
-    """Write the HTML report of the run in ``run_dir`` (default ``run_dir/report.html``) and its
-    charts as ``run_dir/plots/*.svg``; return the HTML path.
+    """Write the HTML report of the run in ``run_dir`` (default ``run_dir/report.html``), its
+    Markdown version ``run_dir/report.md`` and its charts as ``run_dir/plots/*.svg``; return the
+    HTML path.
 
     Raises :class:`harness.errors.ResultsError` when the run cannot be read, or when its goldset
     cannot be loaded or changed since the run.
     """
     run_dir = Path(run_dir)
     run = load_run(run_dir)
-    html, svgs = render_report(run)
+    analyses = analyse(run)
+    html, svgs = render_report(run, analyses)
     plots = run_dir / PLOTS_DIR
     plots.mkdir(parents=True, exist_ok=True)
     for stem, svg in svgs.items():
         write_text(plots / f"{stem}.svg", svg + "\n")
+    charts = [f"{PLOTS_DIR}/{stem}.svg" for stem in svgs]
+    write_text(run_dir / MARKDOWN_FILE, render_markdown(run, _tasks(run), analyses, charts))
     path = Path(out) if out is not None else run_dir / REPORT_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text(path, html)

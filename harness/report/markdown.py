@@ -1,0 +1,147 @@
+"""The run's report as Markdown (``report.md``): for pull-request comments, CI job summaries,
+wikis and papers' drafts, where the HTML report cannot go.
+
+It carries the same numbers as the HTML report (headline scores with intervals, per-label and
+per-quote-type F1, error counts per kind, the documents with the most errors, the charts as
+linked SVG files) but not the highlighted articles. Text from documents and plugins is escaped
+for Markdown tables (``|``, line breaks, backticks and HTML-significant characters).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from harness.report.classify import KIND_TITLES, KINDS, DocAnalysis
+from harness.report.load import ExtractorView, RunData
+from harness.report.tables import HEADLINE, entity_classes, quote_classes
+from harness.scoring.summary import QUOTE_METRICS
+
+#: Documents listed per extractor in "Documents with the most errors".
+TOP_DOCUMENTS = 10
+
+_ESCAPES = str.maketrans(
+    {"|": "\\|", "`": "\\`", "<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "}
+)
+
+
+def md(text: object) -> str:
+    """``text`` made safe for a Markdown table cell (and inert as HTML)."""
+    return str(text).translate(_ESCAPES)
+
+
+def _numeric(cell: str) -> bool:
+    return cell == "n/a" or cell[:1].isdigit()
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A Markdown table; columns whose cells are all numbers are right-aligned."""
+    align = [
+        "---:" if rows and all(_numeric(r[i]) for r in rows) else "---" for i in range(len(head))
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _score(info: Mapping[str, Any], key: str, with_interval: bool = True) -> str:
+    scores, intervals = info.get("scores") or {}, info.get("intervals") or {}
+    if key not in scores:
+        return "n/a"
+    cell = f"{scores[key]:.3f}"
+    if with_interval and key in intervals:
+        lo, hi = intervals[key]
+        cell += f" [{lo:.2f}–{hi:.2f}]"
+    return cell
+
+
+def _headline(xs: Sequence[ExtractorView], tasks: Sequence[str]) -> list[str]:
+    cols = [c for c in HEADLINE if c[2] in tasks]
+    rows = [[md(x.label), *(_score(x.info, k) for _, k, _ in cols)] for x in xs]
+    return _table(["extractor", *(t for t, _, _ in cols)], rows)
+
+
+def _per_class(
+    xs: Sequence[ExtractorView], classes: Sequence[str], prefix: str, metrics: Sequence[str]
+) -> list[str]:
+    head = ["", "gold"] + [f"{md(x.label)} {m}" for x in xs for m in metrics]
+    rows = []
+    for c in classes:
+        n_gold = max((x.info.get("scores") or {}).get(f"{prefix}.{c}.n_gold", 0) for x in xs)
+        cells = [_score(x.info, f"{prefix}.{m}.{c}.f1", False) for x in xs for m in metrics]
+        rows.append([md(c), f"{n_gold:g}", *cells])
+    return _table(head, rows)
+
+
+def _errors(
+    xs: Sequence[ExtractorView], analyses: Mapping[str, Sequence[DocAnalysis]]
+) -> list[str]:
+    rows = []
+    for x in xs:
+        counts: Counter[tuple[str, str]] = Counter(
+            (f.task, k) for a in analyses[x.label] for f in a.errors() for k in f.kinds
+        )
+        for task in x.tasks:
+            rows.append([md(x.label), task, *(str(counts.get((task, k), 0)) for k in KINDS)])
+    return _table(["extractor", "task", *(KIND_TITLES[k] for k in KINDS)], rows)
+
+
+def _worst_documents(
+    xs: Sequence[ExtractorView], analyses: Mapping[str, Sequence[DocAnalysis]]
+) -> list[str]:
+    rows = []
+    for x in xs:
+        ranked = sorted(analyses[x.label], key=lambda a: (-len(a.errors()), a.gold.id))
+        for a in ranked[:TOP_DOCUMENTS]:
+            errors = a.errors()
+            if not errors:
+                break
+            kinds = Counter(k for f in errors for k in f.kinds)
+            summary = ", ".join(f"{n} {KIND_TITLES[k]}" for k, n in kinds.most_common())
+            rows.append([md(x.label), f"`{a.gold.id.replace('`', '')}`", str(len(errors)), summary])
+    return _table(["extractor", "document", "errors", "kinds"], rows)
+
+
+def render_markdown(
+    run: RunData,
+    tasks: Sequence[str],
+    analyses: Mapping[str, Sequence[DocAnalysis]],
+    plots: Sequence[str] = (),
+) -> str:
+    """The Markdown report. ``plots`` are chart paths relative to where the file is written."""
+    r, xs = run.results, run.extractors
+    g = r.get("goldset") or {}
+    out = [
+        f"# Evaluation report: goldset {md(g.get('name', '?'))} v{md(g.get('version', '?'))}",
+        "",
+        f"{g.get('documents', len(run.goldset))} documents; harness {md(r.get('harness_version'))}"
+        f"; run of {md(r.get('created', '?'))}; goldset sha256 `{md(g.get('sha256', '')[:12])}`"
+        f"; config sha256 `{md((r.get('config_sha256') or '')[:12])}`."
+        + ("" if r.get("complete", True) else " **Incomplete run: some documents failed.**"),
+        "",
+        "## Scores",
+        "",
+        "Micro-averaged; 95% bootstrap intervals (documents resampled) in brackets.",
+        "",
+        *_headline(xs, tasks),
+    ]
+    if "entities" in tasks:
+        out += ["", "## Entities per label (F1)", ""]
+        out += _per_class(xs, entity_classes(xs), "entities", ("strict", "partial"))
+    if "quotes" in tasks:
+        out += ["", "## Quotes per type (F1)", ""]
+        out += _per_class(xs, quote_classes(xs), "quotes", QUOTE_METRICS)
+    out += ["", "## Errors by kind", "", *_errors(xs, analyses)]
+    out += ["", f"## Documents with the most errors (top {TOP_DOCUMENTS})", ""]
+    out += _worst_documents(xs, analyses)
+    failed = [(x.label, d, m) for x in xs for d, m in x.failed.items() if m]
+    if failed:
+        out += ["", "## Failed documents", ""]
+        out += _table(
+            ["extractor", "document", "error"], [[md(a), md(b), md(c)] for a, b, c in failed]
+        )
+    if plots:
+        out += ["", "## Charts", ""]
+        out += [f"![{md(p.rsplit('/', 1)[-1])}]({p})" for p in plots]
+    return "\n".join(out) + "\n"
