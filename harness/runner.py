@@ -237,47 +237,52 @@ def run_extractor(
         progress(ec.label, done, total)
     # One pass over the goldset, a batch at a time: cached predictions are reused, the rest are
     # extracted, checked, cached and scored at once, so the gold is read (and converted) only once.
-    for gold_batch in _batched(goldset, batch_size):
-        docs = [d.as_text_doc() for d in gold_batch]
-        preds: list[Prediction | None] = [cache.get(d) for d in docs]
-        todo = [i for i, p in enumerate(preds) if p is None]
-        run.cached_docs += len(docs) - len(todo)
-        if todo and not ready:
-            run.seconds_setup = _setup(extractor)
-            ready = True
-        if todo:
-            batch = [docs[i] for i in todo]
-            t0 = time.perf_counter()
-            out, errors = _extract_batch(extractor, batch, fail_fast)
-            run.seconds_extract += time.perf_counter() - t0
-            run.errors.extend(errors)
-            for i, doc, pred in zip(todo, batch, out, strict=True):
-                if pred is None:
-                    continue
-                problems = validate_prediction(pred, doc)
-                if problems:
-                    err = ExtractorError(
-                        cls.name, doc.id, "invalid predictions: " + "; ".join(problems[:5])
-                    )
-                    if fail_fast:
-                        raise err
-                    run.errors.append(DocError(doc.id, "InvalidPrediction", str(err)))
-                    continue
-                preds[i] = pred
-                cache.put(doc, pred)
-        for gold, pred in zip(gold_batch, preds, strict=True):
-            # a failed document is scored as if nothing was predicted
-            final = _finalise(pred or Prediction(gold.id), extractor, pred_map, tasks, labels, run)
-            run.predictions.append(final)
-            if gold_map:
-                gold = map_gold(gold, gold_map, run.unmapped_gold_labels)
-            counts = count_document(gold, final, tasks, labels)
-            # one copy of each key string for the whole run, not one per document
-            run.per_doc.append({sys.intern(k): v for k, v in counts.items()})
-        done += len(docs)
-        if progress:
-            progress(ec.label, done, total)
-    cache.save()
+    # The cache is saved even when the run stops early (fail-fast, Ctrl-C): work done is kept.
+    try:
+        for gold_batch in _batched(goldset, batch_size):
+            docs = [d.as_text_doc() for d in gold_batch]
+            preds: list[Prediction | None] = [cache.get(d) for d in docs]
+            todo = [i for i, p in enumerate(preds) if p is None]
+            run.cached_docs += len(docs) - len(todo)
+            if todo:
+                if not ready:
+                    run.seconds_setup = _setup(extractor)
+                    ready = True
+                batch = [docs[i] for i in todo]
+                t0 = time.perf_counter()
+                out, errors = _extract_batch(extractor, batch, fail_fast)
+                run.seconds_extract += time.perf_counter() - t0
+                run.errors.extend(errors)
+                for i, doc, pred in zip(todo, batch, out, strict=True):
+                    if pred is None:
+                        continue
+                    problems = validate_prediction(pred, doc)
+                    if problems:
+                        err = ExtractorError(
+                            cls.name, doc.id, "invalid predictions: " + "; ".join(problems[:5])
+                        )
+                        if fail_fast:
+                            raise err
+                        run.errors.append(DocError(doc.id, "InvalidPrediction", str(err)))
+                        continue
+                    preds[i] = pred
+                    cache.put(doc, pred)
+            for gold, pred in zip(gold_batch, preds, strict=True):
+                # a failed document is scored as if nothing was predicted
+                final = _finalise(
+                    pred or Prediction(gold.id), extractor, pred_map, tasks, labels, run
+                )
+                run.predictions.append(final)
+                if gold_map:
+                    gold = map_gold(gold, gold_map, run.unmapped_gold_labels)
+                counts = count_document(gold, final, tasks, labels)
+                # one copy of each key string for the whole run, not one per document
+                run.per_doc.append({sys.intern(k): v for k, v in counts.items()})
+            done += len(docs)
+            if progress:
+                progress(ec.label, done, total)
+    finally:
+        cache.save()
 
     run.scores = summarise(run.per_doc, labels)
     keys = [k for t in tasks for k in HEADLINE_KEYS[t] if k in run.scores]

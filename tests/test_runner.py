@@ -115,6 +115,18 @@ def test_fail_fast_stops_and_writes_nothing(mini: Path, tmp_path: Path) -> None:
         runner.run(load_config(cfg), fail_fast=True)
 
 
+def test_fail_fast_keeps_the_predictions_made_before_the_failure(
+    mini: Path, tmp_path: Path
+) -> None:
+    cfg = load_config(config(tmp_path, mini, "  - {name: crashy, batch_size: 1}\n"))
+    with pytest.raises(ExtractorError):
+        runner.run(cfg, fail_fast=True)
+    assert plugin_fixtures.CALLS == ["doc1", "doc2"]
+    again = runner.run(cfg).extractors[0]
+    assert plugin_fixtures.CALLS == ["doc1", "doc2", "doc2"]  # doc1 came from the cache
+    assert again.cached_docs == 1
+
+
 def test_invalid_predictions_are_reported_with_plugin_name(mini: Path, tmp_path: Path) -> None:
     cfg = config(tmp_path, mini, "  - {name: outofbounds}\n")
     result = runner.run(load_config(cfg))
