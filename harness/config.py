@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +75,27 @@ class RunConfig:
         return hashlib.sha256(canon.encode()).hexdigest()
 
 
+_ENV_VAR = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
+
+
+def expand_path(value: str, key: str, where: str) -> str:
+    """Expand ``${VAR}`` and ``${VAR:-default}`` in a path from the config (data that lives in
+    different places on different machines); an unset variable without a default is an error."""
+
+    def sub(m: re.Match[str]) -> str:
+        name, default = m.group(1), m.group(2)
+        if name in os.environ:
+            return os.environ[name]
+        if default is None:
+            raise ConfigError(
+                f"{where}: {key}: environment variable {name!r} is not set "
+                f"(set it, or give a default: ${{{name}:-PATH}})"
+            )
+        return default
+
+    return _ENV_VAR.sub(sub, value)
+
+
 def _unknown_keys(d: Mapping[str, Any], known: tuple[str, ...], where: str) -> None:
     for key in d:
         if key not in known:
@@ -113,9 +136,13 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
         if t not in TASKS:
             raise ConfigError(f"{where}: tasks: unknown task {t!r}.{did_you_mean(str(t), TASKS)}")
 
-    output = (base / str(raw.get("output", "runs/latest"))).resolve()
+    output = (base / expand_path(str(raw.get("output", "runs/latest")), "output", where)).resolve()
     cache = raw.get("cache", ".harness-cache")
-    cache_path = None if cache in (None, False) else (base / str(cache)).resolve()
+    cache_path = (
+        None
+        if cache in (None, False)
+        else (base / expand_path(str(cache), "cache", where)).resolve()
+    )
 
     bs = raw.get("bootstrap", {}) or {}
     if not isinstance(bs, Mapping):
@@ -174,6 +201,7 @@ def _parse_goldset(gs: Any, base: Path, where: str) -> GoldsetSource:
         gs = gs["path"]
     if not isinstance(gs, str):
         raise ConfigError(f"{where}: goldset should be a path, got {gs!r}")
+    gs = expand_path(gs, "goldset", where)
     path = (base / gs).resolve()
     if fmt == NATIVE and not path.is_dir():
         raise ConfigError(f"{where}: goldset: folder {str(path)!r} does not exist")

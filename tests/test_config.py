@@ -77,3 +77,24 @@ def test_config_errors(tmp_path: Path, body: str, message: str) -> None:
 def test_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_paths_expand_environment_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HARNESS_TEST_DATA", str(GOLD.parent))
+    monkeypatch.delenv("HARNESS_TEST_UNSET", raising=False)
+    body = (
+        "goldset: ${HARNESS_TEST_DATA}/gold\n"
+        "output: ${HARNESS_TEST_UNSET:-elsewhere}/out\n"
+        "extractors: [{name: replay, options: {path: p.jsonl}}]\n"
+    )
+    cfg = load_config(write(tmp_path, body))
+    assert cfg.goldset.path == GOLD.resolve()
+    assert cfg.output == (tmp_path / "elsewhere" / "out").resolve()
+
+
+def test_unset_environment_variable_without_default_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, "goldset: ${HARNESS_TEST_UNSET}/gold\nextractors: [replay]\n")
+    with pytest.raises(ConfigError, match=r"goldset: environment variable 'HARNESS_TEST_UNSET'"):
+        load_config(path)
