@@ -1,4 +1,7 @@
-"""Prediction cache keyed by extractor name, version and options, and by document hash.
+"""Prediction cache keyed by extractor name, version, options and code, and by document hash.
+
+The code is a hash of the Python sources of the package that defines the extractor, so editing
+an extractor (say, in an editable install) misses the cache even when nobody bumped its version.
 
 One JSONL file per extractor configuration, read once at the start of a run and rewritten
 atomically at the end, so a cached re-run does one read instead of running the extractor.
@@ -8,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from dataclasses import asdict, is_dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +22,30 @@ from .codec import prediction_from_dict, prediction_to_dict
 from .model import Prediction, TextDoc
 
 
-def extractor_key(name: str, version: str, options: Any) -> str:
+def extractor_key(name: str, version: str, options: Any, code: str = "") -> str:
     opts = asdict(options) if is_dataclass(options) else options
-    canon = json.dumps([name, version, opts], sort_keys=True, default=str)
+    canon = json.dumps([name, version, opts, code], sort_keys=True, default=str)
     return hashlib.sha256(canon.encode()).hexdigest()[:20]
+
+
+@cache
+def code_fingerprint(module: str) -> str:
+    """sha256 over the ``.py`` files of the top-level package of ``module`` (or of the module's
+    own file when it is not in a package); empty when the sources cannot be found."""
+    top = sys.modules.get(module.split(".")[0])
+    files: list[Path] = []
+    if top is not None and getattr(top, "__path__", None):
+        for folder in top.__path__:
+            files += sorted(Path(folder).rglob("*.py"))
+    elif top is not None and getattr(top, "__file__", None):
+        files = [Path(top.__file__)]
+    h = hashlib.sha256()
+    for f in files:
+        try:
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+        except OSError:
+            continue
+    return h.hexdigest() if files else ""
 
 
 def doc_key(doc: TextDoc) -> str:
@@ -30,11 +55,13 @@ def doc_key(doc: TextDoc) -> str:
 class PredictionCache:
     """Cached predictions of one extractor configuration."""
 
-    def __init__(self, folder: Path | None, name: str, version: str, options: Any) -> None:
+    def __init__(
+        self, folder: Path | None, name: str, version: str, options: Any, code: str = ""
+    ) -> None:
         self.path = (
             None
             if folder is None
-            else folder / f"{name}-{extractor_key(name, version, options)}.jsonl"
+            else folder / f"{name}-{extractor_key(name, version, options, code)}.jsonl"
         )
         self._entries: dict[str, dict[str, Any]] = {}
         self._dirty = False

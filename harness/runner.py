@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any
 
-from .cache import PredictionCache
+from .cache import PredictionCache, code_fingerprint
 from .config import ExtractorConfig, RunConfig
 from .errors import ExtractorError, HarnessError
 from .extractors import Extractor, map_labels, validate_prediction
@@ -228,9 +228,9 @@ def run_extractor(
         return run
 
     extractor = cls(ec.parsed_options, frozenset(tasks))
-    cache = PredictionCache(
-        config.cache if use_cache else None, cls.name, cls.version, ec.parsed_options
-    )
+    folder = config.cache if use_cache else None
+    code = code_fingerprint(cls.__module__) if folder else ""
+    cache = PredictionCache(folder, cls.name, cls.version, ec.parsed_options, code)
     batch_size = ec.batch_size or config.batch_size
     total, done, ready = len(goldset), 0, False
     if progress:

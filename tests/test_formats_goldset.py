@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from harness import builtin
 from harness.cli_goldset import goldset_app, parse_pairs
-from harness.config import load_config, parse_config
+from harness.config import parse_config
 from harness.errors import ConfigError, GoldsetError, PluginError
 from harness.formats.native import NativeFormat
 from harness.goldset import load_goldset
@@ -129,23 +129,22 @@ def test_config_dispatches_to_the_format(tmp_path: Path) -> None:
         parse_config({**raw, "goldset": {"format": "brat"}}, tmp_path)
 
 
-def test_conllpp_config_resolves_or_names_the_missing_file(tmp_path: Path) -> None:
+def test_conllpp_config_resolves_or_names_the_missing_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = ROOT / "configs" / "conllpp-dev.yaml"
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     raw["extractors"] = [{"name": "replay", "options": {"path": "x"}}]
-    data = (ROOT / "configs" / raw["goldset"]["path"]).resolve()
+    monkeypatch.delenv("CONLLPP_DIR", raising=False)
+    data = Path("/work/shared/data/conllpp/conllpp_dev.txt")  # the config's default location
     if data.is_file():
-        cfg = parse_config(dict(raw), ROOT / "configs")
+        cfg = parse_config(dict(raw), tmp_path)  # the same file from any clone location
         assert cfg.goldset.path == data and cfg.goldset.format == "conll"
-    moved = tmp_path / "configs" / "conllpp-dev.yaml"
-    moved.parent.mkdir()
-    moved.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    monkeypatch.setenv("CONLLPP_DIR", str(tmp_path / "nowhere"))
     with pytest.raises(ConfigError) as exc:
-        load_config(moved)
-    assert "goldset: conll file" in str(exc.value) and "conllpp_dev.txt' does not exist" in str(
-        exc.value
-    )
-    assert "relative to" in str(exc.value)
+        parse_config(dict(raw), tmp_path)
+    message = str(exc.value)
+    assert "goldset: conll file" in message and "nowhere/conllpp_dev.txt' does not exist" in message
 
 
 # ---- harness goldset import / export --------------------------------------------------------
