@@ -84,6 +84,40 @@ def test_brat_errors_name_file_and_line(
     assert message in str(exc.value)
 
 
+def test_brat_discontinuous_content_is_one_quote_per_part(tmp_path: Path) -> None:
+    text = "“We will win,” the minister said, “and we will win soon.”\n"
+
+    def at(sub: str) -> str:
+        start = text.index(sub)
+        return f"{start} {start + len(sub)}"
+
+    first, second = "We will win,", "and we will win soon."
+    folder = tmp_path / "disc"
+    folder.mkdir()
+    (folder / "d.txt").write_text(text, encoding="utf-8")
+    (folder / "d.ann").write_text(
+        f"T1\tSource {at('the minister')}\tthe minister\n"
+        f"T2\tCue {at('said')}\tsaid\n"
+        f"T3\tContent {at(first)};{at(second)}\t{first} {second}\n"
+        "R1\tSource Arg1:T3 Arg2:T1\n"
+        "R2\tCue Arg1:T3 Arg2:T2\n",
+        encoding="utf-8",
+    )
+    (doc,) = load_goldset(folder, "brat")
+    assert [(q.text, q.type) for q in doc.quotes] == [(first, "direct"), (second, "direct")]
+    assert {q.speaker for q in doc.quotes} == {"the-minister"}
+    assert all(q.cue is not None and q.cue.text == "said" for q in doc.quotes)
+    # written back as two Content regions; reading them again gives the same document
+    again = write_read(BratFormat(), BratOptions(), [doc], tmp_path / "out", "brat")
+    assert again == [doc]
+
+
+def test_brat_discontinuous_parts_out_of_order_are_refused(brat: Path) -> None:
+    edit_ann(brat, "LOC 95 99", "Content 98 99;95 97")
+    with pytest.raises(GoldsetError, match=r"overlap or are out of order"):
+        load_goldset(brat, "brat")
+
+
 def test_brat_ignore_types_skips_on_purpose(brat: Path) -> None:
     edit_ann(brat, "#1\tAnnotatorNotes", "N1\tReference T1 Wiki:1\tx\n#1\tAnnotatorNotes")
     g = load_goldset(brat, "brat", {"ignore_types": ["Reference"]})

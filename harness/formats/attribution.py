@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from ..model import QUOTE_TYPES, Entity, Quote, QuoteType, Span, Speaker
 from .base import ProblemLog, slug, speakers_from_mentions
@@ -39,6 +40,10 @@ class Region:
     start: int
     end: int
     line: int | None
+    #: The parts of a discontinuous Content region (empty when it is one piece): each part
+    #: becomes a quote of its own with the region's Source and Cue, as a quote interrupted by its
+    #: attribution is two quotes in the gold format.
+    fragments: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -156,20 +161,20 @@ def assemble(
 
     quotes = []
     for c, src, cue in parts:
-        qtype = links.types.get(c.key, (None, None))[0]
-        if qtype not in QUOTE_TYPES:
-            qtype = default_type or guess_quote_type(text, c.start, c.end)
-        quotes.append(
-            Quote(
-                start=c.start,
-                end=c.end,
-                type=qtype,  # type: ignore[arg-type]
-                speaker=None if src is None else slug(text[src.start : src.end]),
-                speaker_span=None if src is None else _span(text, src),
-                cue=None if cue is None else _span(text, cue),
-                text=text[c.start : c.end],
+        given = links.types.get(c.key, (None, None))[0]
+        for start, end in c.fragments or ((c.start, c.end),):
+            qtype = given if given in QUOTE_TYPES else default_type
+            quotes.append(
+                Quote(
+                    start=start,
+                    end=end,
+                    type=cast(QuoteType, qtype or guess_quote_type(text, start, end)),
+                    speaker=None if src is None else slug(text[src.start : src.end]),
+                    speaker_span=None if src is None else _span(text, src),
+                    cue=None if cue is None else _span(text, cue),
+                    text=text[start:end],
+                )
             )
-        )
     return tuple(e for e, _ in entities), tuple(quotes), tuple(speakers.values())
 
 

@@ -3,7 +3,9 @@
 Read (``goldset: {format: brat, path: folder}``): every ``.ann`` under the folder with its ``.txt``.
 
 - ``T`` lines are regions. Those labelled ``Content``, ``Source`` or ``Cue`` (configurable) are
-  attribution roles; the others are entities (no nesting, no discontinuous spans).
+  attribution roles; the others are entities (no nesting, no discontinuous spans). A
+  discontinuous Content (``T6\tContent 10 25;40 61\t...``, a quote interrupted by its
+  attribution) becomes one quote per part, each with the Content's Source and Cue.
 - ``R`` lines (``Source Arg1:T6 Arg2:T3``) and ``E`` lines (``Attribution:T4 Source:T3
   Content:T6``, PARC style; a trigger labelled ``Cue`` or with an attribution type is the cue) link
   a Content to its Source and Cue: each Content becomes a quote with its speaker span and cue.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -140,30 +143,43 @@ class BratFormat:
                     problems.add(ann, n, f"malformed text-bound line {line[:60]!r}")
                     continue
                 key, label, spans, covered = m.groups()
-                if ";" in spans:
-                    problems.add(ann, n, f"{key}: discontinuous span {spans!r} is not supported")
-                    continue
-                start, end = (int(x) for x in spans.split())
-                if not (0 <= start < end <= len(text)):
+                parts: list[tuple[int, int]] = []
+                for part in spans.split(";"):
+                    a, b = part.split()
+                    parts.append((int(a), int(b)))
+                if len(parts) > 1 and roles.of(label) != "content":
                     problems.add(
                         ann,
                         n,
-                        f"{key}: offsets {start}..{end} outside the text "
+                        f"{key}: discontinuous span {spans!r} is only supported for "
+                        f"{roles.content} regions (each part becomes a quote)",
+                    )
+                    continue
+                bad = [(s, e) for s, e in parts if not 0 <= s < e <= len(text)]
+                if bad:
+                    problems.add(
+                        ann,
+                        n,
+                        f"{key}: offsets {bad[0][0]}..{bad[0][1]} outside the text "
                         f"(length {len(text)} of {ann.with_suffix('.txt').name})",
                     )
                     continue
-                if " ".join(text[start:end].split()) != " ".join(covered.split()):
+                if any(b[0] < a[1] for a, b in pairwise(parts)):
+                    problems.add(ann, n, f"{key}: parts of {spans!r} overlap or are out of order")
+                    continue
+                pieces = " ".join(text[s:e] for s, e in parts)
+                if " ".join(pieces.split()) != " ".join(covered.split()):
                     problems.add(
                         ann,
                         n,
-                        f"{key}: text {covered!r} differs from the covered characters "
-                        f"{text[start:end]!r}",
+                        f"{key}: text {covered!r} differs from the covered characters {pieces!r}",
                     )
                     continue
                 if key in regions:
                     problems.add(ann, n, f"{key} is defined twice")
                     continue
-                regions[key] = Region(key, label, start, end, n)
+                fragments = tuple(parts) if len(parts) > 1 else ()
+                regions[key] = Region(key, label, parts[0][0], parts[-1][1], n, fragments)
             elif kind == "R":
                 args = dict(a.split(":", 1) for a in head[1:] if ":" in a)
                 if len(args) != 2:
