@@ -91,7 +91,8 @@ def dataset_features() -> Any:
 
 
 def row_to_document(row: Mapping[str, Any]) -> Document:
-    """Turn a dataset row (or a validated JSON record plus its text) into a :class:`Document`."""
+    """Turn a validated JSON record plus its text into a :class:`Document` (dataset rows are
+    converted by :func:`_document_from_columns`)."""
     speakers = row["speakers"]
     if isinstance(speakers, Mapping):  # JSON form: {id: {...}}
         speakers = [{"id": k, **v} for k, v in speakers.items()]
@@ -172,12 +173,14 @@ class DocumentSequence(Sequence[Document]):
     def __getitem__(self, i: slice) -> list[Document]: ...
     def __getitem__(self, i: int | slice) -> Document | list[Document]:
         if isinstance(i, slice):
-            return [row_to_document(self._ds[j]) for j in range(*i.indices(len(self)))]
+            idx = list(range(*i.indices(len(self))))
+            batch = self._ds[idx] if idx else {}
+            return [_document_from_columns(batch, k) for k in range(len(idx))]
         if i < 0:
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(i)
-        return row_to_document(self._ds[i])
+        return _document_from_columns(self._ds[i : i + 1], 0)
 
     def __iter__(self) -> Iterator[Document]:
         return iter_documents(self._ds)
