@@ -74,6 +74,8 @@ class PredictionCache:
                     continue  # a damaged cache line only costs a re-run of that document
 
     def get(self, doc: TextDoc) -> Prediction | None:
+        if not self._entries:  # no cache, or an empty one: nothing to hash the document for
+            return None
         rec = self._entries.get(doc_key(doc))
         return None if rec is None else prediction_from_dict(rec)
 

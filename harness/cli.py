@@ -19,12 +19,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from .cli_common import EXIT_INCOMPLETE, err, out, parse_pairs
+from .cli_common import fail as _fail
 from .errors import ConfigError, HarnessError
-
-EXIT_INCOMPLETE = 5
-EXIT_GATE = 7
 
 app = typer.Typer(
     name="harness",
@@ -33,26 +31,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
-
-
-def _key_values(items: list[str], flag: str) -> dict[str, object]:
-    """``["scheme=iob2"]`` -> ``{"scheme": "iob2"}``; values are read as YAML scalars."""
-    import yaml
-
-    out: dict[str, object] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise ConfigError(f"{flag} {item!r}: expected KEY=VALUE")
-        out[key] = yaml.safe_load(value)
-    return out
-
-
-def _fail(exc: HarnessError) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
-    return typer.Exit(exc.exit_code)
 
 
 @app.command("eval")
@@ -130,7 +108,7 @@ def validate(
     from .goldset import load_goldset
 
     try:
-        options = _key_values(option, "--option")
+        options = parse_pairs(option)
         g = load_goldset(goldset, format=fmt, options=options or None)
     except HarnessError as exc:
         raise _fail(exc) from None

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from .cli_common import EXIT_GATE, EXIT_INCOMPLETE, err, out
+from .cli_common import fail as _fail
 from .errors import HarnessError
 
 if TYPE_CHECKING:
     from .compare import Comparison
 
-EXIT_GATE = 7
 DEFAULT_SCORES = Path("scores")
 
 baseline_app = typer.Typer(
@@ -55,7 +56,6 @@ def run_compare(
     significant_only: bool,
 ) -> None:
     from .atomic import write_text
-    from .cli import _fail, err, out
     from .compare import Gate, compare_paths, parse_thresholds, to_json, to_markdown
     from .config import load_config
 
@@ -112,7 +112,6 @@ def baseline_update(
     Deliberate: review the change (`git diff scores/`) and commit it with a reason.
     """
     from . import runner
-    from .cli import _fail, out
     from .compare import resolve_run
     from .config import load_config
     from .results import write_run
@@ -143,7 +142,6 @@ def baseline_check(
 ) -> None:
     """Evaluate CONFIG and gate it against its committed baseline, with the config's gate."""
     from . import runner
-    from .cli import EXIT_INCOMPLETE, _fail, err
     from .config import load_config
     from .results import write_run
 

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
-from rich.console import Console
 from rich.table import Table
 
+from .cli_common import err, out, parse_pairs
+from .cli_common import fail as _fail
 from .errors import ConfigError, HarnessError
 
 goldset_app = typer.Typer(
@@ -29,32 +29,11 @@ goldset_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
 
 OptionList = Annotated[
     list[str] | None,
     typer.Option("--option", "-o", help="Format option as key=value (YAML value); repeatable."),
 ]
-
-
-def _fail(exc: HarnessError) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
-    return typer.Exit(exc.exit_code)
-
-
-def parse_pairs(pairs: list[str] | None, flag: str = "--option") -> dict[str, Any]:
-    """``["scheme=iob2", "labels=[PER, ORG]"]`` -> ``{"scheme": "iob2", "labels": [...]}``."""
-    result: dict[str, Any] = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"{flag} {pair!r}: expected key=value")
-        try:
-            result[key.strip()] = yaml.safe_load(value)
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{flag} {pair!r}: value is not valid YAML ({exc})") from exc
-    return result
 
 
 def _writer(name: str, options: Mapping[str, Any]) -> tuple[Any, Any]:

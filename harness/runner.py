@@ -68,7 +68,7 @@ class ExtractorRun:
     prediction_label_map: str | None = None
     labels: tuple[str, ...] = ()
     #: The scored predictions, in goldset order, spilled to a temporary file as they are made.
-    predictions: PredictionSpool = field(default_factory=lambda: PredictionSpool())
+    predictions: PredictionSpool = field(default_factory=PredictionSpool)
     errors: list[DocError] = field(default_factory=list)
     unmapped_pred_labels: Counter[str] = field(default_factory=Counter)
     ignored_pred_labels: Counter[str] = field(default_factory=Counter)
@@ -155,6 +155,35 @@ def _setup(extractor: Extractor) -> float:
             extractor.name, None, f"setup failed: {type(exc).__name__}: {exc}"
         ) from exc
     return time.perf_counter() - t0
+
+
+def _extract_missing(
+    extractor: Extractor,
+    batch: list[TextDoc],
+    slots: list[int],
+    preds: list[Prediction | None],
+    run: ExtractorRun,
+    fail_fast: bool,
+) -> None:
+    """Extract ``batch`` and put each valid prediction into ``preds`` at its slot; failures and
+    invalid predictions are recorded in ``run`` (or raised with ``fail_fast``)."""
+    t0 = time.perf_counter()
+    out, errors = _extract_batch(extractor, batch, fail_fast)
+    run.seconds_extract += time.perf_counter() - t0
+    run.errors.extend(errors)
+    for i, doc, pred in zip(slots, batch, out, strict=True):
+        if pred is None:
+            continue
+        problems = validate_prediction(pred, doc)
+        if problems:
+            err = ExtractorError(
+                extractor.name, doc.id, "invalid predictions: " + "; ".join(problems[:5])
+            )
+            if fail_fast:
+                raise err
+            run.errors.append(DocError(doc.id, "InvalidPrediction", str(err)))
+            continue
+        preds[i] = pred
 
 
 def _finalise(
@@ -248,25 +277,10 @@ def run_extractor(
                 if not ready:
                     run.seconds_setup = _setup(extractor)
                     ready = True
-                batch = [docs[i] for i in todo]
-                t0 = time.perf_counter()
-                out, errors = _extract_batch(extractor, batch, fail_fast)
-                run.seconds_extract += time.perf_counter() - t0
-                run.errors.extend(errors)
-                for i, doc, pred in zip(todo, batch, out, strict=True):
-                    if pred is None:
-                        continue
-                    problems = validate_prediction(pred, doc)
-                    if problems:
-                        err = ExtractorError(
-                            cls.name, doc.id, "invalid predictions: " + "; ".join(problems[:5])
-                        )
-                        if fail_fast:
-                            raise err
-                        run.errors.append(DocError(doc.id, "InvalidPrediction", str(err)))
-                        continue
-                    preds[i] = pred
-                    cache.put(doc, pred)
+                _extract_missing(extractor, [docs[i] for i in todo], todo, preds, run, fail_fast)
+                for i in todo:
+                    if (made := preds[i]) is not None:
+                        cache.put(docs[i], made)
             for gold, pred in zip(gold_batch, preds, strict=True):
                 # a failed document is scored as if nothing was predicted
                 final = _finalise(

@@ -12,7 +12,8 @@ import yaml
 from typer.testing import CliRunner
 
 from harness import builtin
-from harness.cli_goldset import goldset_app, parse_pairs
+from harness.cli_common import parse_pairs
+from harness.cli_goldset import goldset_app
 from harness.config import parse_config
 from harness.errors import ConfigError, GoldsetError, PluginError
 from harness.formats.native import NativeFormat

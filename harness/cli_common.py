@@ -1,0 +1,40 @@
+"""What the CLI modules share: consoles, exit codes, the error exit, ``KEY=VALUE`` options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from .errors import ConfigError, HarnessError
+
+#: Exit codes besides those of :mod:`harness.errors` (2 config, 3 goldset, 4 plugin, 5 extractor,
+#: 6 results): a run with failed documents, a broken regression gate.
+EXIT_INCOMPLETE = 5
+EXIT_GATE = 7
+
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+
+def fail(exc: HarnessError) -> typer.Exit:
+    """Print ``exc`` as a one-line error and return the exit that carries its code."""
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    return typer.Exit(exc.exit_code)
+
+
+def parse_pairs(pairs: list[str] | None, flag: str = "--option") -> dict[str, Any]:
+    """``["scheme=iob2", "labels=[PER, ORG]"]`` -> ``{"scheme": "iob2", "labels": [...]}``."""
+    import yaml
+
+    result: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"{flag} {pair!r}: expected key=value")
+        try:
+            result[key.strip()] = yaml.safe_load(value)
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{flag} {pair!r}: value is not valid YAML ({exc})") from exc
+    return result
