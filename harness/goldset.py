@@ -24,11 +24,17 @@ from typing import Any, overload
 
 import yaml
 
-from .codec import entity_from_dict, quote_from_dict
 from .errors import GoldsetError, HarnessError
 from .formats.base import content_hash, raise_problems
-from .model import ONTONOTES_LABELS, QUOTE_TYPES, Document, Entity, Quote, Span, Speaker
+from .model import ONTONOTES_LABELS, QUOTE_TYPES, Document, Entity, Span
 from .options import parse_options
+from .rows import (
+    dataset_features,
+    document_to_row,
+    documents_from_arrow,
+    iter_documents,
+    row_to_document,
+)
 from .schemes import SCHEMES
 
 MANIFEST = "goldset.yaml"
@@ -44,86 +50,6 @@ NATIVE = "harness"
 NATIVE_VERSION = "1"
 #: Version of the row layout (part of every row-cache key): bump when dataset_features changes.
 ROWS_VERSION = 1
-#: Rows converted to documents at a time while iterating.
-ITER_BATCH = 256
-
-
-def dataset_features() -> Any:
-    """The declared ``datasets.Features`` of a goldset row."""
-    from datasets import Features, List, Value
-
-    span = {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
-    return Features(
-        {
-            "id": Value("string"),
-            "text": Value("string"),
-            "text_path": Value("string"),
-            "text_sha256": Value("string"),
-            "entities": List(
-                {
-                    "start": Value("int32"),
-                    "end": Value("int32"),
-                    "label": Value("string"),
-                    "text": Value("string"),
-                }
-            ),
-            "quotes": List(
-                {
-                    "start": Value("int32"),
-                    "end": Value("int32"),
-                    "text": Value("string"),
-                    "type": Value("string"),
-                    "speaker": Value("string"),
-                    "speaker_span": span,
-                    "cue": span,
-                }
-            ),
-            "speakers": List(
-                {
-                    "id": Value("string"),
-                    "name": Value("string"),
-                    "type": Value("string"),
-                    "aliases": List(Value("string")),
-                }
-            ),
-        }
-    )
-
-
-def row_to_document(row: Mapping[str, Any]) -> Document:
-    """Turn a validated JSON record plus its text into a :class:`Document` (dataset rows are
-    converted by :func:`_document_from_columns`)."""
-    speakers = row["speakers"]
-    if isinstance(speakers, Mapping):  # JSON form: {id: {...}}
-        speakers = [{"id": k, **v} for k, v in speakers.items()]
-    return Document(
-        id=row["id"],
-        text=row["text"],
-        entities=tuple(entity_from_dict(e) for e in row["entities"]),
-        quotes=tuple(quote_from_dict(q) for q in row["quotes"]),
-        speakers=tuple(
-            Speaker(s["id"], s["name"], s["type"], tuple(s["aliases"] or ())) for s in speakers
-        ),
-        text_path=row.get("text_path", ""),
-        text_sha256=row.get("text_sha256", ""),
-    )
-
-
-def document_to_row(doc: Document) -> dict[str, Any]:
-    from .codec import entity_to_dict, quote_to_dict
-
-    return {
-        "id": doc.id,
-        "text": doc.text,
-        "text_path": doc.text_path,
-        "text_sha256": doc.text_sha256,
-        "entities": [entity_to_dict(e) for e in doc.entities],
-        "quotes": [quote_to_dict(q) for q in doc.quotes],
-        "speakers": [
-            {"id": s.id, "name": s.name, "type": s.type, "aliases": list(s.aliases)}
-            for s in doc.speakers
-        ],
-    }
 
 
 @dataclass
@@ -163,6 +89,7 @@ class DocumentSequence(Sequence[Document]):
 
     def __init__(self, dataset: Any) -> None:
         self._ds = dataset
+        self._arrow = dataset.with_format("arrow")
 
     def __len__(self) -> int:
         return int(self._ds.num_rows)
@@ -174,58 +101,15 @@ class DocumentSequence(Sequence[Document]):
     def __getitem__(self, i: int | slice) -> Document | list[Document]:
         if isinstance(i, slice):
             idx = list(range(*i.indices(len(self))))
-            batch = self._ds[idx] if idx else {}
-            return [_document_from_columns(batch, k) for k in range(len(idx))]
+            return documents_from_arrow(self._arrow[idx]) if idx else []
         if i < 0:
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(i)
-        return _document_from_columns(self._ds[i : i + 1], 0)
+        return documents_from_arrow(self._arrow[i : i + 1])[0]
 
     def __iter__(self) -> Iterator[Document]:
         return iter_documents(self._ds)
-
-
-def _span_from_row(d: Mapping[str, Any] | None) -> Span | None:
-    if d is None or d["start"] is None:
-        return None
-    return Span(d["start"], d["end"], d["text"] or "")
-
-
-def _document_from_columns(batch: Mapping[str, list[Any]], i: int) -> Document:
-    """Row ``i`` of a batch of dataset columns (already typed by the features) as a Document."""
-    return Document(
-        batch["id"][i],
-        batch["text"][i],
-        tuple(
-            Entity(e["start"], e["end"], e["label"], e["text"] or "") for e in batch["entities"][i]
-        ),
-        tuple(
-            Quote(
-                q["start"],
-                q["end"],
-                q["type"] or "direct",
-                q["speaker"],
-                _span_from_row(q["speaker_span"]),
-                _span_from_row(q["cue"]),
-                q["text"] or "",
-            )
-            for q in batch["quotes"][i]
-        ),
-        tuple(
-            Speaker(s["id"], s["name"], s["type"], tuple(s["aliases"] or ()))
-            for s in batch["speakers"][i]
-        ),
-        batch["text_path"][i] or "",
-        batch["text_sha256"][i] or "",
-    )
-
-
-def iter_documents(dataset: Any, batch_size: int = ITER_BATCH) -> Iterator[Document]:
-    """Documents of a goldset dataset, converted from Arrow ``batch_size`` rows at a time."""
-    for batch in dataset.iter(batch_size=batch_size):
-        for i in range(len(batch["id"])):
-            yield _document_from_columns(batch, i)
 
 
 @dataclass(frozen=True, eq=False)
