@@ -8,23 +8,24 @@ raise a score); ``fail_fast`` stops at the first failure instead.
 
 from __future__ import annotations
 
-import sys
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
+from itertools import islice
 from typing import Any
 
+from .background import BatchScorer, ScoringJob, worker_helps
 from .cache import PredictionCache, code_fingerprint
 from .config import ExtractorConfig, RunConfig
 from .errors import ExtractorError, HarnessError
 from .extractors import Extractor, map_labels, validate_prediction
 from .goldset import Goldset, load_goldset
-from .model import Document, Entity, Prediction, Task, TextDoc
+from .model import Entity, Prediction, Task, TextDoc
 from .plugins import get_plugins
-from .schemes import SCHEMES, bridge_schemes, map_gold, resolve_gold_map
-from .scoring import Counts, bootstrap, count_document, summarise
+from .schemes import SCHEMES, bridge_schemes, resolve_gold_map
+from .scoring import Counts, summarise_with_intervals
 from .spool import PredictionSpool
 
 #: Scores that get bootstrap confidence intervals (when the task is evaluated).
@@ -130,17 +131,6 @@ def _extract_batch(
         out.extend(preds)
         errors.extend(errs)
     return out, errors
-
-
-def _batched(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    for doc in docs:
-        batch.append(doc)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _setup(extractor: Extractor) -> float:
@@ -262,14 +252,20 @@ def run_extractor(
     cache = PredictionCache(folder, cls.name, cls.version, ec.parsed_options, code)
     batch_size = ec.batch_size or config.batch_size
     total, done, ready = len(goldset), 0, False
+    scorer = BatchScorer(
+        ScoringJob(tasks, labels, gold_map), background=worker_helps(total, batch_size)
+    )
     if progress:
         progress(ec.label, done, total)
     # One pass over the goldset, a batch at a time: cached predictions are reused, the rest are
-    # extracted, checked, cached and scored at once, so the gold is read (and converted) only once.
+    # extracted, checked and cached, and the batch goes to the scorer (a worker process when it
+    # helps), so scoring overlaps the extraction of the next batch.
     # The cache is saved even when the run stops early (fail-fast, Ctrl-C): work done is kept.
     try:
-        for gold_batch in _batched(goldset, batch_size):
-            docs = [d.as_text_doc() for d in gold_batch]
+        for rows in goldset.row_batches(batch_size):
+            docs = list(
+                map(TextDoc, rows.column("id").to_pylist(), rows.column("text").to_pylist())
+            )
             preds: list[Prediction | None] = [cache.get(d) for d in docs]
             todo = [i for i, p in enumerate(preds) if p is None]
             run.cached_docs += len(docs) - len(todo)
@@ -281,29 +277,35 @@ def run_extractor(
                 for i in todo:
                     if (made := preds[i]) is not None:
                         cache.put(docs[i], made)
-            for gold, pred in zip(gold_batch, preds, strict=True):
-                # a failed document is scored as if nothing was predicted
-                final = _finalise(
-                    pred or Prediction(gold.id), extractor, pred_map, tasks, labels, run
-                )
-                run.predictions.append(final)
-                if gold_map:
-                    gold = map_gold(gold, gold_map, run.unmapped_gold_labels)
-                counts = count_document(gold, final, tasks, labels)
-                # one copy of each key string for the whole run, not one per document
-                run.per_doc.append({sys.intern(k): v for k, v in counts.items()})
+            # a failed document is scored as if nothing was predicted
+            finals = [
+                _finalise(pred or Prediction(doc.id), extractor, pred_map, tasks, labels, run)
+                for doc, pred in zip(docs, preds, strict=True)
+            ]
+            run.predictions.extend(finals)
+            scorer.submit(rows, finals)
             done += len(docs)
             if progress:
                 progress(ec.label, done, total)
+
+        def replay() -> Iterator[tuple[Any, list[Prediction]]]:
+            spooled = iter(run.predictions)
+            for rows in goldset.row_batches(batch_size):
+                yield rows, list(islice(spooled, rows.num_rows))
+
+        run.per_doc, unmapped = scorer.finish(replay)
+        run.unmapped_gold_labels.update(unmapped)
     finally:
+        scorer.close()
         cache.save()
 
-    run.scores = summarise(run.per_doc, labels)
-    keys = [k for t in tasks for k in HEADLINE_KEYS[t] if k in run.scores]
-    if config.bootstrap_samples and keys:
-        run.intervals = bootstrap(
-            run.per_doc, keys, labels, n=config.bootstrap_samples, seed=config.bootstrap_seed
-        )
+    run.scores, run.intervals = summarise_with_intervals(
+        run.per_doc,
+        labels,
+        [k for t in tasks for k in HEADLINE_KEYS[t]],
+        n=config.bootstrap_samples,
+        seed=config.bootstrap_seed,
+    )
     run.seconds_total = time.perf_counter() - t_start
     return run
 

@@ -10,32 +10,38 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .model import Entity, Prediction, Quote, Span
-
-
-def _span(s: Span | None) -> tuple[int, int, str] | None:
-    return None if s is None else (s.start, s.end, s.text)
 
 
 def _unspan(t: tuple[int, int, str] | None) -> Span | None:
     return None if t is None else Span(*t)
 
 
-def _pack(p: Prediction) -> tuple[Any, ...]:
+def pack(p: Prediction) -> tuple[Any, ...]:
+    """A prediction as plain tuples and lists (pickled several times faster than dataclasses)."""
     return (
         p.doc_id,
         [(e.start, e.end, e.label, e.text) for e in p.entities],
         [
-            (q.start, q.end, q.type, q.speaker, _span(q.speaker_span), _span(q.cue), q.text)
+            (
+                q.start,
+                q.end,
+                q.type,
+                q.speaker,
+                None if (s := q.speaker_span) is None else (s.start, s.end, s.text),
+                None if (c := q.cue) is None else (c.start, c.end, c.text),
+                q.text,
+            )
             for q in p.quotes
         ],
     )
 
 
-def _unpack(t: tuple[Any, ...]) -> Prediction:
+def unpack(t: tuple[Any, ...]) -> Prediction:
+    """The prediction packed by :func:`pack`."""
     doc_id, entities, quotes = t
     return Prediction(
         doc_id,
@@ -55,9 +61,15 @@ class PredictionSpool:
         self._n = 0
 
     def append(self, pred: Prediction) -> None:
+        self.extend([pred])
+
+    def extend(self, preds: Sequence[Prediction]) -> None:
+        """Append ``preds`` in order (one record for all of them: cheaper than one each)."""
+        if not preds:
+            return
         self._file.seek(0, 2)
-        pickle.dump(_pack(pred), self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._n += 1
+        pickle.dump([pack(p) for p in preds], self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._n += len(preds)
 
     def __len__(self) -> int:
         return self._n
@@ -66,11 +78,12 @@ class PredictionSpool:
         self._file.flush()
         pos, i = 0, 0
         while i < self._n:  # own position: iterations may interleave with appends
-            i += 1
             self._file.seek(pos)
-            item = pickle.load(self._file)
+            record = pickle.load(self._file)
             pos = self._file.tell()
-            yield _unpack(item)
+            for item in record:
+                i += 1
+                yield unpack(item)
 
     def close(self) -> None:
         self._file.close()

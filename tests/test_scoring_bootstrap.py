@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from harness.model import Document, Entity, Prediction
-from harness.scoring import bootstrap, count_document, paired_bootstrap, summarise
+from harness.scoring import (
+    bootstrap,
+    count_document,
+    paired_bootstrap,
+    summarise,
+    summarise_with_intervals,
+)
 from harness.scoring.bootstrap import _matrix, _scores, _weights
 from harness.scoring.prf import Counts
 
@@ -127,3 +133,15 @@ def test_bootstrap_is_fast() -> None:
     start = time.perf_counter()
     bootstrap(per_doc, KEYS, LABELS, n=1000)
     assert time.perf_counter() - start < 5.0  # vectorised: well under a second in practice
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_summarise_with_intervals_equals_summarise_and_bootstrap(seed: int) -> None:
+    per_doc = corpus(seed, 25, 0.4)
+    wanted = [*KEYS, "entities.type.ORG.f1", "not.a.score"]  # unknown keys are skipped here
+    scores, intervals = summarise_with_intervals(per_doc, LABELS, wanted, n=300, seed=seed)
+    assert scores == summarise(per_doc, LABELS)
+    known = [k for k in wanted if k in scores]
+    assert intervals == bootstrap(per_doc, known, LABELS, n=300, seed=seed)
+    assert summarise_with_intervals(per_doc, LABELS, KEYS, n=0) == (scores, {})
+    assert summarise_with_intervals([], LABELS, KEYS) == (summarise([], LABELS), {})

@@ -33,3 +33,16 @@ def test_spool_iterations_may_interleave_with_each_other_and_with_appends() -> N
     assert first.doc_id == "d0"
     assert [p.doc_id for p in outer] == ["d1", "d2", "d3"]
     spool.close()
+
+
+def test_extend_and_append_mix_in_order() -> None:
+    spool = PredictionSpool()
+    spool.extend([_pred(0), _pred(1)])
+    spool.extend([])
+    spool.append(_pred(2))
+    outer = iter(spool)
+    assert next(outer).doc_id == "d0"
+    spool.extend([_pred(3), _pred(4)])
+    assert [p.doc_id for p in outer] == ["d1", "d2", "d3", "d4"]
+    assert len(spool) == 5
+    assert list(spool) == [_pred(i) for i in range(5)]

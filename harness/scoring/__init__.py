@@ -4,10 +4,10 @@ Score definitions: section 4 of the gold-format specification. Per document the 
 :func:`count_document`, which returns additive counts ``{key: (matched_score, n_pred, n_gold)}``;
 :func:`summarise` sums them and returns flat scores such as ``entities.strict.micro.f1``;
 :func:`bootstrap` and :func:`paired_bootstrap` resample documents for confidence intervals and
-for comparing two runs.
+for comparing two runs; :func:`summarise_with_intervals` does both of the first two at once.
 """
 
-from harness.scoring.bootstrap import bootstrap, paired_bootstrap
+from harness.scoring.bootstrap import bootstrap, paired_bootstrap, summarise_with_intervals
 from harness.scoring.document import count_document
 from harness.scoring.prf import Counts, prf
 from harness.scoring.summary import scores_from_totals, summarise
@@ -20,4 +20,5 @@ __all__ = [
     "prf",
     "scores_from_totals",
     "summarise",
+    "summarise_with_intervals",
 ]

@@ -13,23 +13,10 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from harness.scoring.prf import Counts, FloatArray
-from harness.scoring.summary import Scores, scores_from_totals
+from harness.scoring.prf import count_matrix as _matrix
+from harness.scoring.summary import Scores, scores_from_totals, summarise
 
 _MAX_CELLS = 4_000_000  # replicates x documents per chunk of the weight matrix
-
-
-def _matrix(runs: Sequence[Sequence[Counts]]) -> tuple[list[str], list[FloatArray]]:
-    """Union of count keys and one ``(documents, keys, 3)`` array per run (missing keys = 0)."""
-    keys = sorted({key for run in runs for counts in run for key in counts})
-    column = {key: i for i, key in enumerate(keys)}
-    mats = []
-    for run in runs:
-        mat = np.zeros((len(run), len(keys), 3))
-        for d, counts in enumerate(run):
-            for key, value in counts.items():
-                mat[d, column[key]] = value
-        mats.append(mat)
-    return keys, mats
 
 
 def _weights(rng: np.random.Generator, n: int, n_docs: int) -> Iterator[FloatArray]:
@@ -88,6 +75,10 @@ def bootstrap(
     """
     _, (reps,) = _replicates([per_doc], labels, n, seed)
     _check_keys(keys, reps)
+    return _intervals(reps, keys, alpha)
+
+
+def _intervals(reps: Scores, keys: Sequence[str], alpha: float) -> dict[str, tuple[float, float]]:
     out: dict[str, tuple[float, float]] = {}
     for key in keys:
         values = reps[key][~np.isnan(reps[key])]
@@ -95,6 +86,22 @@ def bootstrap(
             lo, hi = np.percentile(values, [100 * alpha / 2, 100 * (1 - alpha / 2)])
             out[key] = (float(lo), float(hi))
     return out
+
+
+def summarise_with_intervals(
+    per_doc: Sequence[Counts], labels: Sequence[str], keys: Sequence[str],
+    n: int = 1000, seed: int = 0, alpha: float = 0.05,
+) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:  # fmt: skip
+    """:func:`~harness.scoring.summarise` and the :func:`bootstrap` intervals of those of ``keys``
+    that are defined, from one layout of the counts (the runner's path: half the work).
+
+    With ``n == 0`` or no documents there are no intervals.
+    """
+    if not n or not per_doc:
+        return summarise(per_doc, labels), {}
+    (point,), (reps,) = _replicates([per_doc], labels, n, seed)
+    scores = {key: float(v[0]) for key, v in point.items() if not np.isnan(v[0])}
+    return scores, _intervals(reps, [k for k in keys if k in scores], alpha)
 
 
 def paired_bootstrap(

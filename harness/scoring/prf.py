@@ -22,7 +22,8 @@ the array functions return NaN and :func:`harness.scoring.summarise` leaves the 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain, repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -81,6 +82,28 @@ def class_totals(
         {c: float(n_pred.get(c, 0)) for c in classes},
         {c: float(n_gold.get(c, 0)) for c in classes},
     )
+
+
+def count_matrix(runs: Sequence[Sequence[Counts]]) -> tuple[list[str], list[FloatArray]]:
+    """Union of the count keys (sorted) and one ``(documents, keys, 3)`` array per run of
+    per-document counts (a key missing from a document counts as zero)."""
+    keys = sorted(set().union(*(counts.keys() for run in runs for counts in run)))
+    column = {key: i for i, key in enumerate(keys)}
+    mats = []
+    for run in runs:
+        # all (document, key) cells and their values in flat lists, then one numpy assignment
+        doc_of: list[int] = []
+        key_of: list[int] = []
+        values: list[Count] = []
+        for d, counts in enumerate(run):
+            doc_of.extend(repeat(d, len(counts)))
+            key_of.extend(map(column.__getitem__, counts))
+            values.extend(counts.values())
+        mat = np.zeros((len(run), len(keys), 3))
+        flat = np.fromiter(chain.from_iterable(values), np.float64, count=3 * len(values))
+        mat[doc_of, key_of] = flat.reshape(-1, 3)
+        mats.append(mat)
+    return keys, mats
 
 
 def sum_counts(per_doc: Iterable[Mapping[str, Count]]) -> Counts:
