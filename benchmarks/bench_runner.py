@@ -2,6 +2,11 @@
 
 1. Overhead: with the regex extractor, the share of a run spent outside the extractor
    (goldset loading and validation, prediction checks, scoring, bootstrap). Target: < 10%.
+   The reference is the extractor *alone* - ``extract`` called on the same documents in the
+   same batches, with nothing else going on - so a harness that slowed the extractor down
+   (say, with a thread competing for the interpreter lock) could not hide its cost in it:
+   share = (run - extractor alone) / run. It is measured with scoring in a worker process (the
+   default) and in line (``HARNESS_SCORING_WORKER=0``); the best of ``--rounds`` rounds counts.
 2. Cache: a cached re-run of an unchanged config against the first run. Target: >= 20x faster.
 
 The goldset is the seed goldset replicated N times (distinct ids), written to a temporary folder.
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -21,7 +27,10 @@ import time
 from pathlib import Path
 
 from harness import runner
+from harness.background import ENV_WORKER
 from harness.config import parse_config
+from harness.goldset import load_goldset
+from harness.model import TextDoc
 from harness.plugins import get_plugins
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,6 +75,35 @@ def timed_run(gold: Path, extractor: str, cache: Path | None, samples: int) -> r
     return runner.run(cfg)
 
 
+def extractor_alone(gold: Path, extractor: str) -> float:
+    """Seconds the extractor needs for the goldset's documents, in the runner's batches."""
+    cfg = parse_config({"goldset": str(gold), "extractors": [{"name": extractor}]}, base=gold)
+    ec = cfg.extractors[0]
+    cls = get_plugins().extractor(ec.name)
+    ex = cls(ec.parsed_options, frozenset(t for t in cfg.tasks if t in cls.tasks))
+    ex.setup()
+    docs = [TextDoc(d.id, d.text) for d in load_goldset(gold)]
+    size = ec.batch_size or cfg.batch_size
+    t0 = time.perf_counter()
+    for i in range(0, len(docs), size):
+        list(ex.extract(docs[i : i + size]))
+    return time.perf_counter() - t0
+
+
+def overhead(gold: Path, extractor: str, samples: int, rounds: int) -> dict[str, float]:
+    """Best (lowest) run time of each mode, and of the extractor alone, over ``rounds`` rounds."""
+    best = {"alone": float("inf"), "worker": float("inf"), "in line": float("inf")}
+    for _ in range(rounds):
+        best["alone"] = min(best["alone"], extractor_alone(gold, extractor))
+        for mode, flag in (("worker", "1"), ("in line", "0")):
+            os.environ[ENV_WORKER] = flag
+            t0 = time.perf_counter()
+            timed_run(gold, extractor, None, samples)
+            best[mode] = min(best[mode], time.perf_counter() - t0)
+        os.environ.pop(ENV_WORKER)
+    return best
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--copies", type=int, default=200, help="copies of each seed document")
@@ -74,6 +112,7 @@ def main() -> int:
         "--cache-extractor", default=None, help="default: spacy if installed, else regex"
     )
     ap.add_argument("--samples", type=int, default=1000, help="bootstrap samples")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the overhead measure")
     args = ap.parse_args()
     plugins = get_plugins()
     cache_extractor = args.cache_extractor or (
@@ -85,20 +124,21 @@ def main() -> int:
         n_docs = len(list(gold.glob("*.json")))
         timed_run(gold, args.extractor, None, 0)  # warm-up: imports, regex compilation
 
-        t0 = time.perf_counter()
-        res = timed_run(gold, args.extractor, None, args.samples)
-        total = time.perf_counter() - t0
-        r = res.extractors[0]
-        outside = total - r.seconds_extract - r.seconds_setup
-        share = outside / total
+        best = overhead(gold, args.extractor, args.samples, args.rounds)
+        alone = best["alone"]
         print(
-            f"[overhead] {args.extractor} on {n_docs} documents, {args.samples} bootstrap samples:"
+            f"[overhead] {args.extractor} on {n_docs} documents, {args.samples} bootstrap "
+            f"samples (best of {args.rounds}): extractor alone {alone:.3f}s"
         )
-        print(
-            f"  run {total:.3f}s, in extractor {r.seconds_extract:.3f}s, "
-            f"outside {outside:.3f}s -> share outside = {share:.1%} (target < 10%)"
-        )
-        ok &= share < 0.10
+        for mode in ("worker", "in line"):
+            total = best[mode]
+            share = (total - alone) / total
+            target = " (target < 10%)" if mode == "worker" else ""
+            print(
+                f"  scoring {mode:<7}: run {total:.3f}s, outside the extractor "
+                f"{total - alone:.3f}s -> share outside = {share:.1%}{target}"
+            )
+        ok &= (best["worker"] - alone) / best["worker"] < 0.10
 
         cache = Path(tmp) / "cache"
         t0 = time.perf_counter()

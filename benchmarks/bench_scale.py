@@ -10,7 +10,9 @@ Python allocations. Two phases are measured:
   twice (as a run with two extractors does) - memory should stay flat as N grows (rows are
   memory-mapped and converted to documents in batches);
 - ``run``: the whole ``runner.run`` (goldset, extractor, scoring; no bootstrap, no prediction
-  cache) - time should grow linearly.
+  cache) - time should grow linearly. Scoring runs in a worker process (see
+  ``harness.background``), whose peak RSS is reported on its own; ``tracemalloc`` sees only
+  this process.
 
 Output: one line per size and the growth ratios 10k/1k (linear time = 10x; flat memory = 1x).
 
@@ -142,6 +144,8 @@ def child(n_docs: int, extractor: str, trace: bool, work: Path) -> dict[str, Any
         "peak_goldset_mb": peak_goldset / 2**20,
         "peak_run_mb": peak_run / 2**20,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # the scoring worker (harness.background), when the run used one: 0 otherwise
+        "worker_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
@@ -188,7 +192,8 @@ def main() -> None:
                 f"goldset {r['goldset_s'] / k:6.3f} s/1k docs, "
                 f"peak {r['peak_goldset_mb']:6.1f} MB | "
                 f"run {r['run_s'] / k:6.3f} s/1k docs (extract {r['extract_s'] / k:6.3f}), "
-                f"peak {r['peak_run_mb']:6.1f} MB | max RSS {r['maxrss_mb']:6.0f} MB",
+                f"peak {r['peak_run_mb']:6.1f} MB | max RSS {r['maxrss_mb']:6.0f} MB, "
+                f"scoring worker {r['worker_maxrss_mb']:4.0f} MB",
                 flush=True,
             )
     if len(rows) >= 2:

@@ -25,7 +25,7 @@ from .goldset import Goldset, load_goldset
 from .model import Entity, Prediction, Task, TextDoc
 from .plugins import get_plugins
 from .schemes import SCHEMES, bridge_schemes, resolve_gold_map
-from .scoring import Counts, summarise_with_intervals
+from .scoring import Counts
 from .spool import PredictionSpool
 
 #: Scores that get bootstrap confidence intervals (when the task is evaluated).
@@ -252,9 +252,15 @@ def run_extractor(
     cache = PredictionCache(folder, cls.name, cls.version, ec.parsed_options, code)
     batch_size = ec.batch_size or config.batch_size
     total, done, ready = len(goldset), 0, False
-    scorer = BatchScorer(
-        ScoringJob(tasks, labels, gold_map), background=worker_helps(total, batch_size)
+    job = ScoringJob(
+        tasks,
+        labels,
+        gold_map,
+        headline=tuple(k for t in tasks for k in HEADLINE_KEYS[t]),
+        samples=config.bootstrap_samples,
+        seed=config.bootstrap_seed,
     )
+    scorer = BatchScorer(job, background=worker_helps(total, batch_size))
     if progress:
         progress(ec.label, done, total)
     # One pass over the goldset, a batch at a time: cached predictions are reused, the rest are
@@ -282,8 +288,8 @@ def run_extractor(
                 _finalise(pred or Prediction(doc.id), extractor, pred_map, tasks, labels, run)
                 for doc, pred in zip(docs, preds, strict=True)
             ]
-            run.predictions.extend(finals)
-            scorer.submit(rows, finals)
+            record = run.predictions.extend(finals)
+            scorer.submit(rows, finals, record)
             done += len(docs)
             if progress:
                 progress(ec.label, done, total)
@@ -293,19 +299,13 @@ def run_extractor(
             for rows in goldset.row_batches(batch_size):
                 yield rows, list(islice(spooled, rows.num_rows))
 
-        run.per_doc, unmapped = scorer.finish(replay)
-        run.unmapped_gold_labels.update(unmapped)
+        scored = scorer.finish(replay)
     finally:
         scorer.close()
         cache.save()
 
-    run.scores, run.intervals = summarise_with_intervals(
-        run.per_doc,
-        labels,
-        [k for t in tasks for k in HEADLINE_KEYS[t]],
-        n=config.bootstrap_samples,
-        seed=config.bootstrap_seed,
-    )
+    run.per_doc, run.scores, run.intervals = scored.per_doc, scored.scores, scored.intervals
+    run.unmapped_gold_labels.update(scored.unmapped_gold_labels)
     run.seconds_total = time.perf_counter() - t_start
     return run
 

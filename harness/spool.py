@@ -53,6 +53,15 @@ def unpack(t: tuple[Any, ...]) -> Prediction:
     )
 
 
+def pack_record(preds: Sequence[Prediction]) -> bytes:
+    """Predictions as one pickled list of :func:`pack` tuples (:func:`unpack_record` reads it)."""
+    return pickle.dumps([pack(p) for p in preds], protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_record(record: bytes) -> list[Prediction]:
+    return [unpack(t) for t in pickle.loads(record)]
+
+
 class PredictionSpool:
     """Predictions in the order they were appended; iterate as often as needed."""
 
@@ -63,13 +72,15 @@ class PredictionSpool:
     def append(self, pred: Prediction) -> None:
         self.extend([pred])
 
-    def extend(self, preds: Sequence[Prediction]) -> None:
-        """Append ``preds`` in order (one record for all of them: cheaper than one each)."""
-        if not preds:
-            return
-        self._file.seek(0, 2)
-        pickle.dump([pack(p) for p in preds], self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._n += len(preds)
+    def extend(self, preds: Sequence[Prediction]) -> bytes:
+        """Append ``preds`` in order, as one record (cheaper than one each); return the record
+        (:func:`pack_record`), for a caller that also sends the predictions elsewhere."""
+        record = pack_record(preds)
+        if preds:
+            self._file.seek(0, 2)
+            self._file.write(record)
+            self._n += len(preds)
+        return record
 
     def __len__(self) -> int:
         return self._n

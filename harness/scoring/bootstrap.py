@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from harness.scoring.prf import Counts, FloatArray
+from harness.scoring.prf import CountMatrix, Counts, FloatArray
 from harness.scoring.prf import count_matrix as _matrix
 from harness.scoring.summary import Scores, scores_from_totals, summarise
 
@@ -47,6 +47,14 @@ def _replicates(
     if any(len(run) != n_docs for run in per_doc_runs):
         raise ValueError("paired runs must score the same documents in the same order")
     keys, mats = _matrix(per_doc_runs)
+    return _replicates_of(keys, mats, labels, n, seed)
+
+
+def _replicates_of(
+    keys: list[str], mats: Sequence[FloatArray], labels: Sequence[str], n: int, seed: int
+) -> tuple[list[Scores], list[Scores]]:
+    """:func:`_replicates` from the runs' ``(documents, keys, 3)`` arrays."""
+    n_docs = mats[0].shape[0]
     flat = [m.reshape(n_docs, -1) for m in mats]
     point = [_scores(keys, m.sum(axis=0)[None], labels) for m in mats]
     chunks: list[list[FloatArray]] = [[] for _ in mats]
@@ -95,11 +103,25 @@ def summarise_with_intervals(
     """:func:`~harness.scoring.summarise` and the :func:`bootstrap` intervals of those of ``keys``
     that are defined, from one layout of the counts (the runner's path: half the work).
 
-    With ``n == 0`` or no documents there are no intervals.
+    With ``n == 0``, no documents or no ``keys`` there are no intervals.
     """
-    if not n or not per_doc:
-        return summarise(per_doc, labels), {}
-    (point,), (reps,) = _replicates([per_doc], labels, n, seed)
+    matrix = CountMatrix()
+    matrix.add(per_doc)
+    return summarise_matrix(matrix, labels, keys, n, seed, alpha)
+
+
+def summarise_matrix(
+    matrix: CountMatrix, labels: Sequence[str], keys: Sequence[str],
+    n: int = 1000, seed: int = 0, alpha: float = 0.05,
+) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:  # fmt: skip
+    """:func:`summarise_with_intervals` of the counts in ``matrix``."""
+    if not matrix.n_docs:
+        return summarise([], labels), {}
+    names, mat = matrix.keys(), matrix.array()
+    if not n or not keys:
+        point = _scores(names, mat.sum(axis=0)[None], labels)
+        return {k: float(v[0]) for k, v in point.items() if not np.isnan(v[0])}, {}
+    (point,), (reps,) = _replicates_of(names, [mat], labels, n, seed)
     scores = {key: float(v[0]) for key, v in point.items() if not np.isnan(v[0])}
     return scores, _intervals(reps, [k for k in keys if k in scores], alpha)
 

@@ -84,26 +84,63 @@ def class_totals(
     )
 
 
-def count_matrix(runs: Sequence[Sequence[Counts]]) -> tuple[list[str], list[FloatArray]]:
-    """Union of the count keys (sorted) and one ``(documents, keys, 3)`` array per run of
-    per-document counts (a key missing from a document counts as zero)."""
-    keys = sorted(set().union(*(counts.keys() for run in runs for counts in run)))
-    column = {key: i for i, key in enumerate(keys)}
-    mats = []
-    for run in runs:
-        # all (document, key) cells and their values in flat lists, then one numpy assignment
+class CountMatrix:
+    """Per-document counts laid out for numpy, built a batch of documents at a time.
+
+    :meth:`add` does the per-document work (which can happen while something else is being
+    waited for); :meth:`arrays` then builds the ``(documents, keys, 3)`` array in one numpy
+    assignment. Several matrices may share one ``columns`` mapping, so that their arrays line up
+    (a paired comparison of two runs).
+    """
+
+    def __init__(self, columns: dict[str, int] | None = None) -> None:
+        self.columns: dict[str, int] = {} if columns is None else columns
+        self.n_docs = 0
+        self._cells: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], FloatArray]] = []
+
+    def _column(self, key: str) -> int:
+        col = self.columns.get(key)
+        if col is None:
+            col = self.columns[key] = len(self.columns)
+        return col
+
+    def add(self, per_doc: Iterable[Counts]) -> None:
+        """Append documents' counts (in document order)."""
         doc_of: list[int] = []
         key_of: list[int] = []
         values: list[Count] = []
-        for d, counts in enumerate(run):
-            doc_of.extend(repeat(d, len(counts)))
-            key_of.extend(map(column.__getitem__, counts))
+        for counts in per_doc:
+            doc_of.extend(repeat(self.n_docs, len(counts)))
+            key_of.extend(map(self._column, counts))
             values.extend(counts.values())
-        mat = np.zeros((len(run), len(keys), 3))
+            self.n_docs += 1
         flat = np.fromiter(chain.from_iterable(values), np.float64, count=3 * len(values))
-        mat[doc_of, key_of] = flat.reshape(-1, 3)
-        mats.append(mat)
-    return keys, mats
+        self._cells.append(
+            (np.array(doc_of, dtype=np.intp), np.array(key_of, dtype=np.intp), flat.reshape(-1, 3))
+        )
+
+    def keys(self) -> list[str]:
+        return sorted(self.columns)
+
+    def array(self) -> FloatArray:
+        """The ``(documents, keys, 3)`` array, keys in :meth:`keys` order (missing keys = 0)."""
+        keys = self.keys()
+        order = np.empty(len(keys), dtype=np.intp)  # column of a key -> its sorted position
+        order[[self.columns[k] for k in keys]] = np.arange(len(keys))
+        mat = np.zeros((self.n_docs, len(keys), 3))
+        for docs, cols, values in self._cells:
+            mat[docs, order[cols]] = values
+        return mat
+
+
+def count_matrix(runs: Sequence[Sequence[Counts]]) -> tuple[list[str], list[FloatArray]]:
+    """Union of the count keys (sorted) and one ``(documents, keys, 3)`` array per run of
+    per-document counts (a key missing from a document counts as zero)."""
+    columns: dict[str, int] = {}
+    matrices = [CountMatrix(columns) for _ in runs]
+    for matrix, run in zip(matrices, runs, strict=True):
+        matrix.add(run)
+    return sorted(columns), [m.array() for m in matrices]
 
 
 def sum_counts(per_doc: Iterable[Mapping[str, Count]]) -> Counts:
