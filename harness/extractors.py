@@ -98,6 +98,13 @@ def check_extractor_class(cls: Any) -> list[str]:
     return problems
 
 
+def _spans_fine(spans: Iterable[Entity | Quote | Span], n: int) -> bool:
+    return all(
+        isinstance(s.start, int) and isinstance(s.end, int) and 0 <= s.start < s.end <= n
+        for s in spans
+    )
+
+
 def validate_prediction(pred: Prediction, doc: TextDoc) -> list[str]:
     """Problems with one document's predictions (offsets, quote types), as sentences.
 
@@ -105,6 +112,16 @@ def validate_prediction(pred: Prediction, doc: TextDoc) -> list[str]:
     by the runner, as the score definitions require.
     """
     n = len(doc.text)
+    quotes = pred.quotes
+    parts = [s for q in quotes for s in (q.speaker_span, q.cue) if s is not None]
+    if (  # the common case, checked in one sweep; the loops below say what is wrong
+        pred.doc_id == doc.id
+        and _spans_fine(pred.entities, n)
+        and _spans_fine(quotes, n)
+        and _spans_fine(parts, n)
+        and all(q.type in QUOTE_TYPES for q in quotes)
+    ):
+        return []
     problems: list[str] = []
 
     def span_problem(kind: str, i: int, s: Entity | Quote | Span) -> None:
