@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 import typer
@@ -14,8 +16,18 @@ from .errors import ConfigError, HarnessError
 EXIT_INCOMPLETE = 5
 EXIT_GATE = 7
 
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
+
+def _width(stream: object) -> int | None:
+    """Let rich size tables to the terminal; written to a file or a CI log (no terminal and no
+    ``COLUMNS``), rich would squeeze them into 80 columns and cut every cell short."""
+    isatty = getattr(stream, "isatty", None)
+    if (isatty is not None and isatty()) or os.environ.get("COLUMNS"):
+        return None
+    return 200
+
+
+out = Console(width=_width(sys.stdout))
+err = Console(stderr=True, soft_wrap=True, width=_width(sys.stderr))
 
 
 def fail(exc: HarnessError) -> typer.Exit:
