@@ -26,6 +26,7 @@ from harness.model import Entity, Quote, QuoteType, Span
 
 from . import wordlists as W
 from .segments import (
+    closes_sentence,
     find_segments,
     paragraphs,
     sentences,
@@ -209,6 +210,8 @@ class _QuoteFinder:
         for s in self.direct:
             chars[s.open_at : s.outer_end] = MASK * (s.outer_end - s.open_at)
         self.masked = "".join(chars)
+        #: ends of masked quotes that end a sentence (their full stop is masked with them)
+        self.breaks = [s.outer_end for s in self.direct if closes_sentence(text, s)]
         #: positions of the words that can be cues: sentences without one are not searched
         self.cue_positions = _cue_positions(self.masked)
         hidden = [Span(s.start, s.end) for s in self.direct]
@@ -255,7 +258,7 @@ class _QuoteFinder:
     def reported(self) -> list[_Found]:
         out: list[_Found] = []
         for ps, pe in self.paras:
-            for ss, se in sentences(self.masked, ps, pe):
+            for ss, se in sentences(self.masked, ps, pe, self.breaks):
                 i = bisect.bisect_left(self.cue_positions, (ss, ss))
                 j = bisect.bisect_left(self.cue_positions, (se, se))
                 if i < j:

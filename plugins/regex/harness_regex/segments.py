@@ -11,6 +11,7 @@ that one opens with a quote mark.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .speakers import CUE
@@ -27,6 +28,7 @@ _ABBREVIATION = re.compile(
 )
 _OPEN_CONTEXT = re.compile(r"(?:^|[:,.!?;—–\-(]|(?<![\w’'-])(?P<cue>" + CUE + r"))[ \t]*$")
 _CLAUSE_GOES_ON = re.compile(r"[ \t]+[a-z]")
+_NEXT_SENTENCE = re.compile(r"[ \t]+[(\[]?[A-Z0-9]")
 
 
 @dataclass
@@ -150,18 +152,32 @@ def _link_blocks(text: str, segs: list[Segment], paras: list[tuple[int, int]]) -
 # --- sentences --------------------------------------------------------------------------------
 
 
-def sentences(masked: str, ps: int, pe: int) -> list[tuple[int, int]]:
-    """Sentence spans of the paragraph ``masked[ps:pe]`` (direct quotes are masked out)."""
+def sentences(masked: str, ps: int, pe: int, breaks: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """Sentence spans of the paragraph ``masked[ps:pe]`` (direct quotes are masked out, so the
+    caller gives the ends of the masked quotes that close a sentence as ``breaks``)."""
+    ends = [
+        m.end()
+        for m in _SENTENCE_END.finditer(masked, ps, pe)
+        if not _ABBREVIATION.search(masked, max(ps, m.start() - 6), m.start())
+    ]
+    if breaks:
+        ends = sorted({*ends, *(b for b in breaks if ps < b < pe)})
     out: list[tuple[int, int]] = []
     start = ps
-    for m in _SENTENCE_END.finditer(masked, ps, pe):
-        if _ABBREVIATION.search(masked, max(ps, m.start() - 6), m.start()):
-            continue
-        out.append((start, m.end()))
-        start = m.end()
+    for end in ends:
+        out.append((start, end))
+        start = end
     if start < pe:
         out.append((start, pe))
     return [strip_span(masked, s, e) for s, e in out if masked[s:e].strip()]
+
+
+def closes_sentence(text: str, seg: Segment) -> bool:
+    """Whether a closed quote ends its sentence: its words end with a full stop and the next
+    word starts a new sentence (“We won.” The team ... - not “We won,” she said)."""
+    if seg.close_at is None or text[seg.end - 1] != ".":
+        return False
+    return bool(_NEXT_SENTENCE.match(text, seg.close_at + 1))
 
 
 def word_count(text: str) -> int:

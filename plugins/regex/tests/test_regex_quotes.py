@@ -71,6 +71,21 @@ def test_name_said_colon_quote() -> None:
     )
 
 
+def test_reported_speech_after_a_quote_that_ends_its_sentence() -> None:
+    # the quote's full stop is masked with it, yet the next sentence is a sentence of its own
+    text = "Lena Varga said: “The bridge is safe.” She added that two lanes would stay shut."
+    found = [summary(q)[:3] for q in quotes(text)]
+    assert found == [
+        ("The bridge is safe.", "direct", "Lena Varga"),
+        ("two lanes would stay shut", "indirect", "Lena Varga"),
+    ]
+
+
+def test_a_quote_ending_with_a_comma_does_not_end_the_sentence() -> None:
+    q = one("“The bridge is safe,” Lena Varga said.")
+    assert summary(q)[1:3] == ("direct", "Lena Varga")
+
+
 def test_straight_quotes() -> None:
     q = one('"Nobody expected the snow," Oskar Lind told reporters.')
     assert summary(q)[:4] == ("Nobody expected the snow,", "direct", "Oskar Lind", "Oskar Lind")
