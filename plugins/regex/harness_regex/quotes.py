@@ -51,8 +51,9 @@ MASK = "\x00"
 
 #: An apposition or relative clause between a subject and its cue ("Jane Doe, 54, said").
 _PARENTHESIS = (
-    rf"(?:,[ \t]+(?:(?:who|whose|which|the|a|an|his|her|its|their|former|deputy|senior|acting"
-    rf"|{_alt(W.ROLE_NOUNS)}|[a-z]+(?:ing|ed))(?![\w’'-])|\d|[A-Z])[^,\x00.;:!?\n]{{0,80}}?,|,)?"
+    rf"(?:,[ \t]+(?P<appos>(?:(?:who|whose|which|the|a|an|his|her|its|their|former|deputy|senior"
+    rf"|acting|{_alt(W.ROLE_NOUNS)}|[a-z]+(?:ing|ed))(?![\w’'-])|\d|[A-Z])"
+    rf"[^,\x00.;:!?\n]{{0,80}}?),|,)?"
 )
 
 #: Attribution right after a closing mark: “…,” Jane Doe said / “…,” said the minister.
@@ -374,7 +375,8 @@ class _QuoteFinder:
         if before.rstrip(", \t").endswith(MASK):
             return None  # “…,” X said: the attribution of a direct quote
         between = masked[subject.span.end : m.start("cue")]
-        if m.re is _SUBJ_CUE and between.count(",") == 1 and not before.endswith(","):
+        bare_comma = between.count(",") == 1 and not m.groupdict().get("appos")
+        if m.re is _SUBJ_CUE and bare_comma and not before.endswith(","):
             return None  # "..., Jane Doe, said" needs the comma before the name too
         after = masked[m.end() : limit]
         if after.lstrip().startswith((":", MASK)):
@@ -440,6 +442,7 @@ class _QuoteFinder:
         refs = self.settings.resolve_references
         for f in found:  # in document order, so "he" can refer to the speaker before
             if f.subject:
+                f.subject = self.resolver.person_in_apposition(f.subject)
                 f.speaker = self.resolver.resolve(f.subject, refs)
         self._share_blocks(found)
         self._inherit(found)

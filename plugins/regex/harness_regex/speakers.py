@@ -79,10 +79,35 @@ class Subject:
 
     kind: SubjectKind
     span: Span
+    #: a name in apposition that may be the speaker ("the company's lawyer, Jane Doe, said")
+    appositive: Span | None = None
 
 
 def subject_from_match(m: re.Match[str], text: str) -> Subject | None:
-    """The :class:`Subject` of a match of :data:`SUBJECT` or :data:`SUBJECT_AFTER`."""
+    """The :class:`Subject` of a match of :data:`SUBJECT` or :data:`SUBJECT_AFTER`, with the
+    name in apposition (group ``appos``) after a description: "His lawyer, Jane Doe, said",
+    "The mayor of the town, Jane Doe, said" (see :meth:`SpeakerResolver.person_in_apposition`)."""
+    head = _head_subject(m, text)
+    if head is None or not m.groupdict().get("appos"):
+        return head
+    if head.kind == "name" and not _PREPOSITION_BEFORE.search(text, 0, head.span.start):
+        return head  # "Jane Doe, Acme Corp, said": the first name is the subject
+    if head.kind not in ("name", "description"):
+        return head
+    s, e = m.span("appos")
+    trimmed = _trim_name(text, s, e) if _APPOSITIVE_NAME.fullmatch(text, s, e) else None
+    if trimmed is None:
+        return head
+    s, e = trimmed
+    return Subject(head.kind, head.span, Span(s, e, text[s:e]))
+
+
+#: A name preceded by a preposition is part of a description ("the mayor of Springfield").
+_PREPOSITION_BEFORE = re.compile(r"(?<![\w’'-])(?:of|for|at|from|in)[ \t]+$")
+_APPOSITIVE_NAME = re.compile(NAME)
+
+
+def _head_subject(m: re.Match[str], text: str) -> Subject | None:
     groups = m.groupdict()
     for kind, group in (
         ("name", "name2"),
@@ -225,6 +250,16 @@ class SpeakerResolver:
             if e.start < span.end and span.start < e.end:
                 return e.label == "PERSON"
         return not (span.text in W.COUNTRIES or span.text in W.COUNTRY_ABBREVIATIONS)
+
+    def person_in_apposition(self, subject: Subject) -> Subject:
+        """The appositive name as the subject when the entities say it is a person ("His
+        lawyer, Jane Doe"), else ``subject`` ("A spokesman for the company, Acme, said")."""
+        a = subject.appositive
+        if a is None or not any(
+            e.label == "PERSON" and e.start == a.start and e.end == a.end for e in self.persons
+        ):
+            return subject
+        return Subject("name", a)
 
     def recent_person(self, pos: int) -> str | None:
         """The person "he" or "she" at ``pos`` most likely refers to."""

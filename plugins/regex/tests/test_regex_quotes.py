@@ -356,6 +356,17 @@ def test_description_with_a_named_apposition() -> None:
     assert q.speaker_span is not None and q.speaker_span.text == "A spokesman for the ferry company"
 
 
+def test_person_named_in_apposition_to_a_description_is_the_speaker() -> None:
+    for text in [
+        "His lawyer, Oskar Lind, said the charges were baseless.",
+        "The mayor of Eastbury, Oskar Lind, said the town would rebuild.",
+        "The company’s chief executive, Oskar Lind, said profits would rise.",
+    ]:
+        q = one(text)
+        assert q.speaker == "Oskar Lind", text
+        assert q.speaker_span is not None and q.speaker_span.text == "Oskar Lind", text
+
+
 def test_non_reporting_uses_of_said_are_not_quotes() -> None:
     for text in [
         "That said, the coalition held together for another year.",
