@@ -125,6 +125,7 @@ _PARTICLE = re.compile(r"^[a-z]+-(?=[A-Z])")
 _POSSESSIVE = re.compile(r"(?:[’']s?)$")
 _NEXT_WORDS = re.compile(r"[ \t]+([a-z]+)(?:[ \t]+([a-z]+))?(?:[ \t]+([a-z]+))?")
 _LAST_WORD = re.compile(r"([A-Za-z]+)[ \t]+$")
+_LOCATIVE_BEFORE = re.compile(r"(?<![\w’'-])(?:in|near|outside)[ \t]+$")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,5}s?|(?:[A-Z]\.){2,}")
 
 
@@ -366,12 +367,15 @@ class _NameClassifier:
         return False
 
     def finish(self, guess_persons: bool) -> list[Candidate]:
-        """Classify the runs left unknown: first the full names guessed from their shape,
-        then the runs that repeat a known person's name or surname."""
+        """Classify the runs left unknown: first places after a locative preposition and full
+        names guessed from their shape, then the runs that repeat a known person's name or
+        surname."""
         alone = {run[0].text for run in self.unknown if len(run) == 1}
         rest: list[list[_Tok]] = []
         for run in self.unknown:
-            if guess_persons and self._looks_like_full_name(run, alone):
+            if self._after_locative(run):
+                self.add(run, "GPE")
+            elif guess_persons and self._looks_like_full_name(run, alone):
                 self.add_person(run)
             else:
                 rest.append(run)
@@ -380,6 +384,17 @@ class _NameClassifier:
             if phrase in self.persons or (len(run) >= 2 and run[-1].text in self.persons):
                 self.add_person(run)
         return self.out
+
+    def _after_locative(self, run: list[_Tok]) -> bool:
+        """An unknown name of plain words right after "in", "near" or "outside" ("flooding in
+        Eastbury") is most often a town or a region."""
+        plain = all(
+            _plain_word(t.text) and t.text not in W.ORG_KEYWORDS and t.text not in W.TITLES
+            for t in run
+        )
+        return plain and bool(
+            _LOCATIVE_BEFORE.search(self.text, max(0, run[0].start - 12), run[0].start)
+        )
 
     def _looks_like_full_name(self, run: list[_Tok], alone: set[str]) -> bool:
         """Two or three plain capitalised words, no place or common word among them, not all

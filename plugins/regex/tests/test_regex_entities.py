@@ -43,6 +43,10 @@ def ents(text: str) -> set[tuple[str, str]]:
         ("She came third for the second time.", {("third", "ORDINAL"), ("second", "ORDINAL")}),
         ("It lasted five minutes.", {("five minutes", "TIME")}),
         ("Fighting spread across the Middle East.", {("Middle East", "LOC")}),
+        # an unknown name right after "in"/"near"/"outside" is a place; not a title or a body
+        ("Roads were closed in Eastbury overnight.", {("Eastbury", "GPE")}),
+        ("The camp near Nordvik Falls was cleared.", {("Nordvik Falls", "GPE")}),
+        ("The bill was debated in Parliament.", set()),
     ],
 )
 def test_entity_constructions(text: str, expected: set[tuple[str, str]]) -> None:
