@@ -56,12 +56,15 @@ _PARENTHESIS = (
     rf"[^,\x00.;:!?\n]{{0,80}}?),|,)?"
 )
 
-#: Attribution right after a closing mark: “…,” Jane Doe said / “…,” said the minister.
+#: Attribution right after a closing mark: “…,” Jane Doe said / “…,” said the minister /
+#: “…,” according to the minister.
 #: (a few lower-case words may come first: “…,” council president Jane Doe said)
 _AFTER_SUBJ_CUE = re.compile(
     rf"[ \t,]*(?:[a-z][\w’'-]*[ \t]+){{0,3}}?{SUBJECT}{_PARENTHESIS}[ \t]+{ADVERBS}(?P<cue>{CUE})"
 )
-_AFTER_CUE_SUBJ = re.compile(rf"[ \t,]*(?P<cue>{CUE})[ \t]+{SUBJECT_AFTER}")
+_AFTER_CUE_SUBJ = re.compile(
+    rf"[ \t,]*(?P<cue>{CUE}|[Aa]ccording[ \t]+to(?![\w’'-]))[ \t]+{SUBJECT_AFTER}"
+)
 #: Attribution right before an opening mark: Jane Doe said (at a news conference):
 _BEFORE = re.compile(
     rf"{SUBJECT}{_PARENTHESIS}[ \t]+{ADVERBS}(?P<cue>{CUE})(?:[ \t]+[^\x00.!?:;,]{{0,80}}?)??"

@@ -58,8 +58,10 @@ SUBJECT = (
 )
 #: A subject after a postposed cue ("said the minister", "said Jane Doe").
 #: A description directly followed by a name is the name ("the ministry spokesman Jane Doe").
+#: A document named as the source is its author's: "according to a statement from the ministry".
 SUBJECT_AFTER = (
-    rf"(?:(?P<desc>{DESCRIPTION})(?:[ \t]+(?P<name2>{NAME}))?"
+    rf"(?:(?P<desc>{DESCRIPTION})(?:[ \t]+(?P<name2>{NAME})|[ \t]+(?:from|by|of)[ \t]+"
+    rf"(?P<source>(?:{_DET}[ \t]+)?{NAME}(?![’'\w])|{DESCRIPTION}))?"
     rf"|(?:(?:{NAME}[ \t]+)?(?:[a-z][\w-]*[ \t]+){{1,3}}?(?=[A-Z]))?(?P<name>{NAME})"
     rf"|(?P<pron>{PRONOUN}))"
 )
@@ -107,8 +109,25 @@ _PREPOSITION_BEFORE = re.compile(r"(?<![\w’'-])(?:of|for|at|from|in)[ \t]+$")
 _APPOSITIVE_NAME = re.compile(NAME)
 
 
+#: Documents whose author is the source of what they say.
+_DOCUMENT_NOUNS = frozenset(
+    "statement report communique communiqué release filing letter memo document post tweet"
+    " transcript study survey poll".split()
+)
+_LEADING_DET = re.compile(rf"{_DET}[ \t]+")
+
+
 def _head_subject(m: re.Match[str], text: str) -> Subject | None:
     groups = m.groupdict()
+    if groups.get("source") and groups["desc"].split()[-1].lower() in _DOCUMENT_NOUNS:
+        s, e = m.span("source")
+        det = _LEADING_DET.match(text, s, e)
+        if text[det.end() if det else s].isupper():  # "… from the Defence Ministry"
+            trimmed = _trim_name(text, det.end() if det else s, e)
+            if trimmed:
+                return Subject("name", Span(*trimmed, text[trimmed[0] : trimmed[1]]))
+        else:
+            return Subject("description", Span(s, e, text[s:e]))
     for kind, group in (
         ("name", "name2"),
         ("description", "desc"),
@@ -135,6 +154,8 @@ def _head_subject(m: re.Match[str], text: str) -> Subject | None:
 def _trim_name(text: str, s: int, e: int) -> tuple[int, int] | None:
     """Cut leading titles, nationalities and sentence-initial words from a name mention."""
     words = [m.span() for m in _NONSPACE.finditer(text, s, e)]
+    if text[words[-1][0] : words[-1][1]] in W.ORG_KEYWORDS:
+        return s, e  # an organisation's name keeps its words ("Interior Ministry")
     titles = [i for i, (a, b) in enumerate(words[:-1]) if text[a:b] in W.TITLES]
     if titles:  # "Emergency Management Minister Jane Doe" -> "Jane Doe"
         words = words[titles[-1] + 1 :]

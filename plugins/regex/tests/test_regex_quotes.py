@@ -367,6 +367,24 @@ def test_person_named_in_apposition_to_a_description_is_the_speaker() -> None:
         assert q.speaker_span is not None and q.speaker_span.text == "Oskar Lind", text
 
 
+def test_quote_attributed_with_according_to_after_it() -> None:
+    q = one("“The bridge must close before winter,” according to Oskar Lind.")
+    assert summary(q)[1:] == ("direct", "Oskar Lind", "Oskar Lind", "according to")
+
+
+def test_a_document_named_as_source_is_its_authors() -> None:
+    for text, speaker in [
+        ("According to a statement from the Water Board, two pumps have failed.", "Water Board"),
+        ("Two pumps have failed, according to a report by Oskar Lind.", "Oskar Lind"),
+    ]:
+        assert one(text).speaker == speaker, text
+
+
+def test_organisation_speaker_keeps_its_whole_name() -> None:
+    q = one("According to the Interior Ministry, two pumps have failed.")
+    assert q.speaker == "Interior Ministry"
+
+
 def test_non_reporting_uses_of_said_are_not_quotes() -> None:
     for text in [
         "That said, the coalition held together for another year.",
