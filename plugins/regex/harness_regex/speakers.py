@@ -92,7 +92,8 @@ def subject_from_match(m: re.Match[str], text: str) -> Subject | None:
     head = _head_subject(m, text)
     if head is None or not m.groupdict().get("appos"):
         return head
-    if head.kind == "name" and not _PREPOSITION_BEFORE.search(text, 0, head.span.start):
+    before = max(0, head.span.start - 8)
+    if head.kind == "name" and not _PREPOSITION_BEFORE.search(text, before, head.span.start):
         return head  # "Jane Doe, Acme Corp, said": the first name is the subject
     if head.kind not in ("name", "description"):
         return head
@@ -154,12 +155,13 @@ def _head_subject(m: re.Match[str], text: str) -> Subject | None:
 def _trim_name(text: str, s: int, e: int) -> tuple[int, int] | None:
     """Cut leading titles, nationalities and sentence-initial words from a name mention."""
     words = [m.span() for m in _NONSPACE.finditer(text, s, e)]
-    if text[words[-1][0] : words[-1][1]] in W.ORG_KEYWORDS:
-        return s, e  # an organisation's name keeps its words ("Interior Ministry")
+    # an organisation's name keeps its titles and modifiers ("Interior Ministry")
+    organisation = bool(words) and text[words[-1][0] : words[-1][1]] in W.ORG_KEYWORDS
+    leading = W.NON_NAME_WORDS if organisation else _LEADING_NON_NAME
     titles = [i for i, (a, b) in enumerate(words[:-1]) if text[a:b] in W.TITLES]
-    if titles:  # "Emergency Management Minister Jane Doe" -> "Jane Doe"
+    if titles and not organisation:  # "Emergency Management Minister Jane Doe" -> "Jane Doe"
         words = words[titles[-1] + 1 :]
-    while len(words) > 1 and text[words[0][0] : words[0][1]] in _LEADING_NON_NAME:
+    while len(words) > 1 and text[words[0][0] : words[0][1]] in leading:
         words.pop(0)
     if not words:
         return None
