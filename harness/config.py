@@ -21,11 +21,13 @@ Example::
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,9 +99,39 @@ def expand_path(value: str, key: str, where: str) -> str:
 
 
 def _unknown_keys(d: Mapping[str, Any], known: tuple[str, ...], where: str) -> None:
-    for key in d:
-        if key not in known:
-            raise ConfigError(f"{where}: unknown key {key!r}.{did_you_mean(str(key), known)}")
+    unknown = [str(k) for k in d if k not in known]
+    if len(unknown) == 1:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r}.{did_you_mean(unknown[0], known)}")
+    if unknown:
+        close = [difflib.get_close_matches(k, known, n=1, cutoff=0.6) for k in unknown]
+        keys = ", ".join(
+            f"{k!r} (did you mean {c[0]!r}?)" if c else repr(k)
+            for k, c in zip(unknown, close, strict=True)
+        )
+        raise ConfigError(f"{where}: unknown keys {keys}. Known: {', '.join(sorted(known))}.")
+
+
+class _Problems:
+    """Collects the config's problems, so that one run of ``validate`` shows all of them."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.messages: list[str] = []
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except ConfigError as exc:
+            self.messages.append(str(exc))
+
+    def raise_any(self) -> None:
+        if len(self.messages) == 1:
+            raise ConfigError(self.messages[0])
+        if self.messages:
+            prefix = f"{self.where}: "
+            listing = "\n".join(f"  - {m.removeprefix(prefix)}" for m in self.messages)
+            raise ConfigError(f"{self.where}: {len(self.messages)} problems:\n{listing}")
 
 
 def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> RunConfig:
@@ -120,47 +152,67 @@ def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) ->
 
 
 def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> RunConfig:
-    """Validate a config mapping; ``base`` is the folder relative paths are resolved against."""
+    """Validate a config mapping; ``base`` is the folder relative paths are resolved against.
+
+    Every problem is reported at once (one :class:`ConfigError` listing them all)."""
     where = str(path) if path else "config"
-    _unknown_keys(raw, TOP_KEYS, where)
+    problems = _Problems(where)
+    with problems.check():
+        _unknown_keys(raw, TOP_KEYS, where)
     for key in ("goldset", "extractors"):
         if key not in raw:
-            raise ConfigError(f"{where}: missing required key {key!r}")
+            problems.messages.append(f"{where}: missing required key {key!r}")
 
-    goldset = _parse_goldset(raw["goldset"], base, where)
+    goldset: GoldsetSource | None = None
+    if "goldset" in raw:
+        with problems.check():
+            goldset = _parse_goldset(raw["goldset"], base, where)
 
     tasks = raw.get("tasks", list(TASKS))
-    if not isinstance(tasks, list) or not tasks:
-        raise ConfigError(f"{where}: tasks should be a non-empty list, e.g. {list(TASKS)}")
-    for t in tasks:
-        if t not in TASKS:
-            raise ConfigError(f"{where}: tasks: unknown task {t!r}.{did_you_mean(str(t), TASKS)}")
+    with problems.check():
+        if not isinstance(tasks, list) or not tasks:
+            raise ConfigError(f"{where}: tasks should be a non-empty list, e.g. {list(TASKS)}")
+        for t in tasks:
+            if t not in TASKS:
+                raise ConfigError(
+                    f"{where}: tasks: unknown task {t!r}.{did_you_mean(str(t), TASKS)}"
+                )
 
-    output = (base / expand_path(str(raw.get("output", "runs/latest")), "output", where)).resolve()
-    cache = raw.get("cache", ".harness-cache")
-    cache_path = (
-        None
-        if cache in (None, False)
-        else (base / expand_path(str(cache), "cache", where)).resolve()
-    )
+    output = cache_path = None
+    with problems.check():
+        output = (
+            base / expand_path(str(raw.get("output", "runs/latest")), "output", where)
+        ).resolve()
+    with problems.check():
+        cache = raw.get("cache", ".harness-cache")
+        if cache not in (None, False):
+            cache_path = (base / expand_path(str(cache), "cache", where)).resolve()
 
-    bs = raw.get("bootstrap", {}) or {}
-    if not isinstance(bs, Mapping):
-        raise ConfigError(
-            f"{where}: bootstrap should be a mapping with keys {list(BOOTSTRAP_KEYS)}"
-        )
-    _unknown_keys(bs, BOOTSTRAP_KEYS, f"{where}: bootstrap")
-    samples, seed = bs.get("samples", 1000), bs.get("seed", 0)
-    if not (isinstance(samples, int) and samples >= 0 and isinstance(seed, int)):
-        raise ConfigError(f"{where}: bootstrap.samples and seed should be integers >= 0")
+    samples, seed = 1000, 0
+    with problems.check():
+        bs = raw.get("bootstrap", {}) or {}
+        if not isinstance(bs, Mapping):
+            raise ConfigError(
+                f"{where}: bootstrap should be a mapping with keys {list(BOOTSTRAP_KEYS)}"
+            )
+        _unknown_keys(bs, BOOTSTRAP_KEYS, f"{where}: bootstrap")
+        samples, seed = bs.get("samples", 1000), bs.get("seed", 0)
+        if not (isinstance(samples, int) and samples >= 0 and isinstance(seed, int)):
+            raise ConfigError(f"{where}: bootstrap.samples and seed should be integers >= 0")
     batch_size = raw.get("batch_size", 32)
     if not (isinstance(batch_size, int) and batch_size > 0):
-        raise ConfigError(f"{where}: batch_size should be a positive integer, got {batch_size!r}")
+        problems.messages.append(
+            f"{where}: batch_size should be a positive integer, got {batch_size!r}"
+        )
     gate = raw.get("gate", {}) or {}
     if not isinstance(gate, Mapping):
-        raise ConfigError(f"{where}: gate should be a mapping")
+        problems.messages.append(f"{where}: gate should be a mapping")
 
-    extractors = _parse_extractors(raw["extractors"], where)
+    extractors: tuple[ExtractorConfig, ...] = ()
+    if "extractors" in raw:
+        extractors = _parse_extractors(raw["extractors"], where, problems)
+    problems.raise_any()
+    assert goldset is not None and output is not None
     return RunConfig(
         path=path,
         goldset=goldset,
@@ -226,45 +278,51 @@ def _check_format(name: str, options: Mapping[str, Any], where: str) -> None:
     parse_options(get_format(name).Options, options, f"{where}: goldset ({name} options)")
 
 
-def _parse_extractors(items: Any, where: str) -> tuple[ExtractorConfig, ...]:
-    from .plugins import get_plugins
-
+def _parse_extractors(items: Any, where: str, problems: _Problems) -> tuple[ExtractorConfig, ...]:
+    """Each entry of ``extractors``; the problems of every entry go to ``problems``."""
     if not isinstance(items, list) or not items:
-        raise ConfigError(
+        problems.messages.append(
             f"{where}: extractors should be a non-empty list of {{name: ...}} entries"
         )
-    plugins = get_plugins()
+        return ()
     out: list[ExtractorConfig] = []
     labels_seen: set[str] = set()
     for i, item in enumerate(items):
-        ew = f"{where}: extractors[{i}]"
-        if isinstance(item, str):
-            item = {"name": item}
-        if not isinstance(item, Mapping) or "name" not in item:
-            raise ConfigError(f"{ew}: expected a mapping with a 'name' key, got {item!r}")
-        _unknown_keys(item, EXTRACTOR_KEYS, ew)
-        name = item["name"]
-        if name not in plugins.extractors:
-            raise ConfigError(
-                f"{ew}: unknown extractor {name!r}.{did_you_mean(str(name), plugins.extractors)}"
-                " Install its plugin, or check HARNESS_DISABLE_PLUGINS."
-            )
-        cls = plugins.extractor(name)
-        options = item.get("options") or {}
-        if not isinstance(options, Mapping):
-            raise ConfigError(f"{ew}.options: expected a mapping, got {options!r}")
-        parsed = parse_options(cls.Options, options, f"{ew}.options ({name})")
-        label = str(item.get("label", name))
-        if label in labels_seen:
-            raise ConfigError(
-                f"{ew}: two extractors are named {label!r} in results; give one a distinct 'label'"
-            )
-        labels_seen.add(label)
-        glm = item.get("gold_label_map")
-        if glm is not None and not isinstance(glm, (str, Mapping)):
-            raise ConfigError(f"{ew}.gold_label_map: expected a scheme name or a mapping")
-        bsz = item.get("batch_size")
-        if bsz is not None and not (isinstance(bsz, int) and bsz > 0):
-            raise ConfigError(f"{ew}.batch_size: expected a positive integer, got {bsz!r}")
-        out.append(ExtractorConfig(name, label, dict(options), parsed, glm, bsz))
+        with problems.check():
+            out.append(_parse_extractor(item, f"{where}: extractors[{i}]", labels_seen))
     return tuple(out)
+
+
+def _parse_extractor(item: Any, ew: str, labels_seen: set[str]) -> ExtractorConfig:
+    from .plugins import get_plugins
+
+    plugins = get_plugins()
+    if isinstance(item, str):
+        item = {"name": item}
+    if not isinstance(item, Mapping) or "name" not in item:
+        raise ConfigError(f"{ew}: expected a mapping with a 'name' key, got {item!r}")
+    _unknown_keys(item, EXTRACTOR_KEYS, ew)
+    name = item["name"]
+    if name not in plugins.extractors:
+        raise ConfigError(
+            f"{ew}: unknown extractor {name!r}.{did_you_mean(str(name), plugins.extractors)}"
+            " Install its plugin, or check HARNESS_DISABLE_PLUGINS."
+        )
+    cls = plugins.extractor(name)
+    options = item.get("options") or {}
+    if not isinstance(options, Mapping):
+        raise ConfigError(f"{ew}.options: expected a mapping, got {options!r}")
+    parsed = parse_options(cls.Options, options, f"{ew}.options ({name})")
+    label = str(item.get("label", name))
+    if label in labels_seen:
+        raise ConfigError(
+            f"{ew}: two extractors are named {label!r} in results; give one a distinct 'label'"
+        )
+    labels_seen.add(label)
+    glm = item.get("gold_label_map")
+    if glm is not None and not isinstance(glm, (str, Mapping)):
+        raise ConfigError(f"{ew}.gold_label_map: expected a scheme name or a mapping")
+    bsz = item.get("batch_size")
+    if bsz is not None and not (isinstance(bsz, int) and bsz > 0):
+        raise ConfigError(f"{ew}.batch_size: expected a positive integer, got {bsz!r}")
+    return ExtractorConfig(name, label, dict(options), parsed, glm, bsz)

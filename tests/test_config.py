@@ -98,3 +98,21 @@ def test_unset_environment_variable_without_default_is_named(tmp_path: Path) -> 
     path = write(tmp_path, "goldset: ${HARNESS_TEST_UNSET}/gold\nextractors: [replay]\n")
     with pytest.raises(ConfigError, match=r"goldset: environment variable 'HARNESS_TEST_UNSET'"):
         load_config(path)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "goldset: GOLD\ntaskz: [entities]\noutputt: x\nbatch_size: 0\n"
+        "extractors:\n  - name: repaly\n  - {name: replay, options: {pth: x}}\n",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    lines = str(info.value).splitlines()
+    assert lines[0] == f"{path}: 4 problems:"
+    assert lines[1].startswith(
+        "  - unknown keys 'taskz' (did you mean 'tasks'?), 'outputt' (did you mean 'output'?)."
+    )
+    assert "batch_size should be a positive integer, got 0" in lines[2]
+    assert "extractors[0]: unknown extractor 'repaly'. Did you mean 'replay'?" in lines[3]
+    assert "extractors[1].options (replay): unknown option 'pth'" in lines[4]
