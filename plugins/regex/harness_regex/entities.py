@@ -310,6 +310,8 @@ class _NameClassifier:
             return self.add(run, "ORG")
         if all(w in W.TITLES or w in W.TITLE_MODIFIERS for w in words):
             return
+        if len(run) == 1 and W.is_group_noun(phrase):
+            return  # "Economists warned": people, but no name
         if self._person_context(run) and not any(w in W.NOT_IN_PERSON_NAMES for w in words):
             return self.add_person(run)
         self.unknown.append(run)

@@ -400,6 +400,10 @@ class _QuoteFinder:
             obj = _ADDRESSEE.match(masked, start, limit)
             if obj:
                 start = obj.end()
+                # told reporters in the capital that ...
+                that = _ADJUNCT_THAT.match(masked, start, limit)
+                if that:
+                    start = that.end()
         elif _PREPOSITION_START.match(masked, start, limit):
             return None
         elif adjunct := _LEADING_ADJUNCT.match(masked, start, limit):

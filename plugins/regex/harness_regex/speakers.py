@@ -144,7 +144,7 @@ def _head_subject(m: re.Match[str], text: str) -> Subject | None:
                 if trimmed is None:
                     return None
                 s, e = trimmed
-                if text[s:e].lower() in W.GROUP_NOUNS:  # "Officials said"
+                if W.is_group_noun(text[s:e]):  # "Officials said"
                     return Subject("group", Span(s, e, text[s:e]))
                 if text[s:e] in W.NON_NAME_WORDS:  # "However said" is no subject
                     return None

@@ -82,6 +82,16 @@ GROUP_NOUNS: frozenset[str] = frozenset(
     reports""".split()
 )
 
+#: Plural endings of nouns for kinds of people ("meteorologists", "physicians").
+_GROUP_SUFFIXES = ("ists", "icians")
+
+
+def is_group_noun(word: str) -> bool:
+    """Whether ``word`` names a kind of people in the plural ("Officials", "Geologists")."""
+    w = word.lower()
+    return w in GROUP_NOUNS or (len(w) > 6 and w.endswith(_GROUP_SUFFIXES))
+
+
 #: Subject pronouns that can introduce a quote.
 PRONOUNS: frozenset[str] = frozenset("he she they it we i".split())
 #: Pronouns that refer to one person (resolved to the most recent person mention).

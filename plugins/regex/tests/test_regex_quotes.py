@@ -388,6 +388,16 @@ def test_organisation_speaker_keeps_its_whole_name() -> None:
         assert one(text).speaker == "Interior Ministry", text
 
 
+def test_told_addressee_then_place_and_that() -> None:
+    q = one("Oskar Lind told reporters in Eastbury that the pumps would be replaced.")
+    assert summary(q)[:3] == ("the pumps would be replaced", "indirect", "Oskar Lind")
+
+
+def test_plural_kinds_of_people_are_group_speakers() -> None:
+    q = one("Geologists warned that the slope could give way.")
+    assert summary(q)[:3] == ("the slope could give way", "indirect", "Geologists")
+
+
 def test_non_reporting_uses_of_said_are_not_quotes() -> None:
     for text in [
         "That said, the coalition held together for another year.",
