@@ -125,7 +125,10 @@ _PARTICLE = re.compile(r"^[a-z]+-(?=[A-Z])")
 _POSSESSIVE = re.compile(r"(?:[’']s?)$")
 _NEXT_WORDS = re.compile(r"[ \t]+([a-z]+)(?:[ \t]+([a-z]+))?(?:[ \t]+([a-z]+))?")
 _LAST_WORD = re.compile(r"([A-Za-z]+)[ \t]+$")
-_LOCATIVE_BEFORE = re.compile(r"(?<![\w’'-])(?:in|near|outside)[ \t]+$")
+_LOCATIVE_BEFORE = re.compile(
+    r"(?<![\w’'-])(?:in|near|outside|(?:town|city|village|port|province|region|district|suburb"
+    r"|capital)[ \t]+of)[ \t]+$"
+)
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,5}s?|(?:[A-Z]\.){2,}")
 
 
@@ -388,14 +391,14 @@ class _NameClassifier:
         return self.out
 
     def _after_locative(self, run: list[_Tok]) -> bool:
-        """An unknown name of plain words right after "in", "near" or "outside" ("flooding in
-        Eastbury") is most often a town or a region."""
+        """An unknown name of plain words right after "in", "near", "outside" or "the town of"
+        ("flooding in Eastbury") is most often a town or a region."""
         plain = all(
             _plain_word(t.text) and t.text not in W.ORG_KEYWORDS and t.text not in W.TITLES
             for t in run
         )
         return plain and bool(
-            _LOCATIVE_BEFORE.search(self.text, max(0, run[0].start - 12), run[0].start)
+            _LOCATIVE_BEFORE.search(self.text, max(0, run[0].start - 20), run[0].start)
         )
 
     def _looks_like_full_name(self, run: list[_Tok], alone: set[str]) -> bool:

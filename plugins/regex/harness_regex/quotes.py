@@ -90,8 +90,10 @@ _CALENDAR = rf"(?:{_alt(W.WEEKDAYS | W.MONTHS)})(?![\w’'-])"
 _ADJUNCT_WORDS = (
     r"(?:on|in|at|during|after|before|late|early|last|this|yesterday|today|earlier|later)"
 )
+#: (a preposition takes its object with it: "said in a statement it ...", not "in")
 _LEADING_ADJUNCT = re.compile(
-    rf"[ \t]+{_ADJUNCT_WORDS}(?:[ \t]+[\w’'-]+){{0,4}}?"
+    r"[ \t]+(?:(?:on|in|at|during|after|before|last|this)(?:[ \t]+[\w’'-]+){1,4}?"
+    r"|(?:yesterday|today|earlier|later|late|early)(?:[ \t]+[\w’'-]+){0,4}?)"
     rf"(?=[ \t]+(?:he|she|they|it|we|I|the|a|an|his|her|their|its|(?!{_CALENDAR})[A-Z][\w’'-]*)"
     r"[ \t]+[a-z])"
 )

@@ -47,6 +47,7 @@ def ents(text: str) -> set[tuple[str, str]]:
         ("Roads were closed in Eastbury overnight.", {("Eastbury", "GPE")}),
         ("The camp near Nordvik Falls was cleared.", {("Nordvik Falls", "GPE")}),
         ("The bill was debated in Parliament.", set()),
+        ("The harbour town of Eastbury was quiet.", {("Eastbury", "GPE")}),
         # plural nouns for kinds of people are no PERSON, even before a speech verb
         ("Geologists warned of landslides.", set()),
         ("Economists said nothing.", set()),

@@ -398,6 +398,11 @@ def test_plural_kinds_of_people_are_group_speakers() -> None:
     assert summary(q)[:3] == ("the slope could give way", "indirect", "Geologists")
 
 
+def test_preposition_adjunct_keeps_its_object_before_a_clause_without_that() -> None:
+    q = one("The ferry company said in a statement it was checking every boat.")
+    assert summary(q)[:3] == ("it was checking every boat", "indirect", "ferry company")
+
+
 def test_non_reporting_uses_of_said_are_not_quotes() -> None:
     for text in [
         "That said, the coalition held together for another year.",
