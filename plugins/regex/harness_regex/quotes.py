@@ -75,9 +75,12 @@ _PHRASAL_CUE = "|".join(
     re.escape(p).replace(r"\ ", r"[ \t]+") + r"(?![\w’'-])"
     for p in sorted(W.PHRASAL_CUES, key=len, reverse=True)
 )
+#: A relative clause without commas after a description: "The company that owns the mill said".
+_RELATIVE = r"(?:(?<=[a-z])[ \t]+(?:that|which|who)(?:[ \t]+(?!that\b)[\w’'-]+){1,6}?)?"
 #: Any subject followed by a cue, for reported speech.
 _SUBJ_CUE = re.compile(
-    rf"{SUBJECT}{_PARENTHESIS}[ \t]+{ADVERBS}(?:(?:was|were|is|are|has[ \t]+been)[ \t]+)?"
+    rf"{SUBJECT}{_RELATIVE}{_PARENTHESIS}[ \t]+{ADVERBS}"
+    rf"(?:(?:was|were|is|are|has[ \t]+been)[ \t]+)?"
     rf"(?P<cue>{_PHRASAL_CUE}|{REPORT_CUE})(?:[ \t]+of\b)?"
 )
 #: A second cue of the same subject: "..., and warned that ...", "..., saying ...".

@@ -403,6 +403,12 @@ def test_preposition_adjunct_keeps_its_object_before_a_clause_without_that() -> 
     assert summary(q)[:3] == ("it was checking every boat", "indirect", "ferry company")
 
 
+def test_relative_clause_between_subject_and_cue() -> None:
+    q = one("The company that owns the ferry said the boats were safe.")
+    assert summary(q)[:3] == ("the boats were safe", "indirect", "company")
+    assert q.speaker_span is not None and q.speaker_span.text == "The company"
+
+
 def test_non_reporting_uses_of_said_are_not_quotes() -> None:
     for text in [
         "That said, the coalition held together for another year.",
