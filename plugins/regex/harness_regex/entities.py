@@ -323,8 +323,8 @@ class _NameClassifier:
         """Split a run at its last title: "Kenyan Foreign Minister Jane Doe" gives NORP
         "Kenyan" and PERSON "Jane Doe"; the title itself is no entity."""
         core = [i for i, w in enumerate(words) if w in W.TITLES and i + 1 < len(words)]
-        if not core or any(w in W.ORG_KEYWORDS for w in words[: core[-1]]):
-            return False
+        if not core or any(w in W.ORG_KEYWORDS for w in words):
+            return False  # "Justice Department" is an organisation, not a person "Department"
         i = j = core[-1]
         while j > 0 and (words[j - 1] in W.TITLE_MODIFIERS or words[j - 1] in W.TITLES):
             j -= 1
@@ -332,9 +332,11 @@ class _NameClassifier:
         if after and after[0].text == "of" and len(after) > 1:
             after = after[2:]  # "Secretary of State Jane Doe"
         self._prefix(run[:j])
-        after = [t for t in after if not t.text.islower()]
-        if after:
-            self.add_person(after)
+        cut = next((k for k, t in enumerate(after) if t.text.islower()), len(after))
+        if after[:cut]:
+            self.add_person(after[:cut])
+        if cut + 1 < len(after):  # "Representative Jane Doe of Ohio": Ohio is a name of its own
+            self.classify(after[cut + 1 :])
         return True
 
     def _shouting(self, pos: int) -> bool:

@@ -52,7 +52,8 @@ MASK = "\x00"
 #: An apposition or relative clause between a subject and its cue ("Jane Doe, 54, said").
 _PARENTHESIS = (
     rf"(?:,[ \t]+(?P<appos>(?:(?:who|whose|which|the|a|an|his|her|its|their|former|deputy|senior"
-    rf"|acting|{_alt(W.ROLE_NOUNS)}|[a-z]+(?:ing|ed))(?![\w’'-])|\d|[A-Z])"
+    rf"|acting|however|meanwhile|though|too|also|instead|nevertheless|nonetheless"
+    rf"|{_alt(W.ROLE_NOUNS)}|[a-z]+(?:ing|ed))(?![\w’'-])|\d|[A-Z])"
     rf"[^,\x00.;:!?\n]{{0,80}}?),|,)?"
 )
 
@@ -77,9 +78,14 @@ _PHRASAL_CUE = "|".join(
 )
 #: A relative clause without commas after a description: "The company that owns the mill said".
 _RELATIVE = r"(?:(?<=[a-z])[ \t]+(?:that|which|who)(?:[ \t]+(?!that\b)[\w’'-]+){1,6}?)?"
+#: "Jane Doe on Tuesday denied that ...": a day or month between a subject and its cue.
+_TIME_BEFORE_CUE = (
+    rf"(?:[ \t]+(?:(?:on|last|this|early|late|in)[ \t]+)?{_alt(W.WEEKDAYS | W.MONTHS)}"
+    r"(?![\w’'-])|[ \t]+(?:yesterday|today))?"
+)
 #: Any subject followed by a cue, for reported speech.
 _SUBJ_CUE = re.compile(
-    rf"{SUBJECT}{_RELATIVE}{_PARENTHESIS}[ \t]+{ADVERBS}"
+    rf"{SUBJECT}{_RELATIVE}{_PARENTHESIS}{_TIME_BEFORE_CUE}[ \t]+{ADVERBS}"
     rf"(?:(?:was|were|is|are|has[ \t]+been)[ \t]+)?"
     rf"(?P<cue>{_PHRASAL_CUE}|{REPORT_CUE})(?:[ \t]+of\b)?"
 )
@@ -149,7 +155,9 @@ _ACCORDING = re.compile(r"(?<![\w’'-])[Aa]ccording[ \t]+to(?![\w’'-])")
 _ADJUNCT_THAT = re.compile(
     r"(?:[ \t]+(?:on|in|at|during|after|before|last|this|yesterday|today|earlier|later|late|"
     r"early|publicly|repeatedly|again|also|then|separately|recently|previously)\b"
-    r"[^,\x00.!?;:]{0,60}?)?[ \t]+that(?![\w’'-])"
+    r"[^,\x00.!?;:]{0,60}?"
+    r"|[ \t]+for[ \t]+(?:(?:several|many|some|a[ \t]+few|two|three)[ \t]+)?"
+    r"(?:days|weeks|months|years|decades))?[ \t]+that(?![\w’'-])"
 )
 _PREPOSITIONS = (
     r"(?:about|against|at|by|for|from|in|into|of|on|over|to|toward|towards|with|that|not)"

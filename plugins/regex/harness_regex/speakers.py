@@ -56,13 +56,15 @@ SUBJECT = (
     rf"(?<![\w’'-])(?:(?P<desc>{DESCRIPTION})|(?P<poss>{_POSS_DESCRIPTION})"
     rf"|(?P<pron>{PRONOUN})|(?P<group>{GROUP})(?![\w’'])|(?P<name>{NAME}))"
 )
+#: Words that link two names rather than modify the second ("Jane Doe of Ohio").
+_NOT_LINK = r"(?!(?:of|in|from|at|for|and|with|to|on|by)(?![\w’'-]))"
 #: A subject after a postposed cue ("said the minister", "said Jane Doe").
 #: A description directly followed by a name is the name ("the ministry spokesman Jane Doe").
 #: A document named as the source is its author's: "according to a statement from the ministry".
 SUBJECT_AFTER = (
     rf"(?:(?P<desc>{DESCRIPTION})(?:[ \t]+(?P<name2>{NAME})|[ \t]+(?:from|by|of)[ \t]+"
     rf"(?P<source>(?:{_DET}[ \t]+)?{NAME}(?![’'\w])|{DESCRIPTION}))?"
-    rf"|(?:(?:{NAME}[ \t]+)?(?:[a-z][\w-]*[ \t]+){{1,3}}?(?=[A-Z]))?(?P<name>{NAME})"
+    rf"|(?:(?:{NAME}[ \t]+)?(?:{_NOT_LINK}[a-z][\w-]*[ \t]+){{1,3}}?(?=[A-Z]))?(?P<name>{NAME})"
     rf"|(?P<pron>{PRONOUN}))"
 )
 CUE = rf"(?:{_alt(W.SPEECH_VERBS)})(?![\w’'-])"

@@ -48,6 +48,12 @@ def ents(text: str) -> set[tuple[str, str]]:
         ("The camp near Nordvik Falls was cleared.", {("Nordvik Falls", "GPE")}),
         ("The bill was debated in Parliament.", set()),
         ("The harbour town of Eastbury was quiet.", {("Eastbury", "GPE")}),
+        # a title word inside an organisation's name does not make a person of it
+        ("The Justice Department declined to comment.", {("Justice Department", "ORG")}),
+        (
+            "Representative Lena Varga of Ohio spoke.",
+            {("Lena Varga", "PERSON"), ("Ohio", "GPE")},
+        ),
         # plural nouns for kinds of people are no PERSON, even before a speech verb
         ("Geologists warned of landslides.", set()),
         ("Economists said nothing.", set()),

@@ -409,6 +409,26 @@ def test_relative_clause_between_subject_and_cue() -> None:
     assert q.speaker_span is not None and q.speaker_span.text == "The company"
 
 
+def test_day_between_subject_and_cue() -> None:
+    q = one("Senator Oskar Lind on Tuesday denied that he had misled the inquiry.")
+    assert summary(q)[:3] == ("he had misled the inquiry", "indirect", "Oskar Lind")
+
+
+def test_sentence_adverb_between_subject_and_cue() -> None:
+    q = one("Farmers, however, insisted that the drought was not over.")
+    assert summary(q)[:3] == ("the drought was not over", "indirect", "Farmers")
+
+
+def test_for_a_duration_before_that() -> None:
+    q = one("Oskar Lind has argued for months that the dam is unsafe.")
+    assert summary(q)[:3] == ("the dam is unsafe", "indirect", "Oskar Lind")
+
+
+def test_postposed_name_with_a_place_after_of() -> None:
+    q = one("“Nobody is above the law,” tweeted Representative Lena Varga of Eastshire.")
+    assert summary(q)[1:3] == ("direct", "Lena Varga")
+
+
 def test_non_reporting_uses_of_said_are_not_quotes() -> None:
     for text in [
         "That said, the coalition held together for another year.",
