@@ -54,7 +54,8 @@ GROUP = (
 #: Any subject, description alternatives first so "the minister" is not read as a name.
 SUBJECT = (
     rf"(?<![\w’'-])(?:(?P<desc>{DESCRIPTION})|(?P<poss>{_POSS_DESCRIPTION})"
-    rf"|(?P<pron>{PRONOUN})|(?P<group>{GROUP})(?![\w’'])|(?P<name>{NAME}))"
+    rf"|(?P<pron>{PRONOUN})|(?P<group>{GROUP}(?![\w’'])(?:[ \t]+(?:at|from|with)[ \t]+{NAME})?)"
+    rf"|(?P<name>{NAME}))"
 )
 #: Words that link two names rather than modify the second ("Jane Doe of Ohio").
 _NOT_LINK = r"(?!(?:of|in|from|at|for|and|with|to|on|by)(?![\w’'-]))"
@@ -118,10 +119,19 @@ _DOCUMENT_NOUNS = frozenset(
     " transcript study survey poll".split()
 )
 _LEADING_DET = re.compile(rf"{_DET}[ \t]+")
+_POSSESSOR = re.compile(r"(.+?)[’']s[ \t]")
 
 
 def _head_subject(m: re.Match[str], text: str) -> Subject | None:
     groups = m.groupdict()
+    document = groups.get("desc") or groups.get("poss")
+    if document and document.split()[-1].lower() in _DOCUMENT_NOUNS:
+        owner = _POSSESSOR.match(document)  # "the company's annual report" is the company's
+        if owner:
+            s = m.start("desc" if groups.get("desc") else "poss")
+            e = s + owner.end(1)
+            kind = "description" if _LEADING_DET.match(text, s, e) else "name"
+            return Subject(kind, Span(s, e, text[s:e]))  # type: ignore[arg-type]
     if groups.get("source") and groups["desc"].split()[-1].lower() in _DOCUMENT_NOUNS:
         s, e = m.span("source")
         det = _LEADING_DET.match(text, s, e)

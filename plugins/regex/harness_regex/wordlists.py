@@ -242,7 +242,9 @@ ORG_KEYWORDS: frozenset[str] = frozenset(
     Brigade Brigades Battalion Regiment Command Network News Times Post Press Journal Herald
     Telegraph Tribune Gazette Radio Television TV Broadcasting Airlines Airways Motors
     Systems Technologies Industries Labs Club Society Church Center Centre Institute Board
-    Nations Reserve Exchange Hospital Museum""".split()
+    Nations Reserve Exchange Hospital Museum Foods Capital Securities Investments
+    Insurance Pharmaceuticals Pharma Brands Media Telecom Communications Entertainment Studios
+    Resources Petroleum Logistics Software Electronics Chemicals Financial Bancorp""".split()
 )
 
 #: Upper-case words that are not organisation acronyms.

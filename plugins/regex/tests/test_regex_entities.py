@@ -48,6 +48,9 @@ def ents(text: str) -> set[tuple[str, str]]:
         ("The camp near Nordvik Falls was cleared.", {("Nordvik Falls", "GPE")}),
         ("The bill was debated in Parliament.", set()),
         ("The harbour town of Eastbury was quiet.", {("Eastbury", "GPE")}),
+        ("Shares in Grell Foods fell.", {("Grell Foods", "ORG")}),
+        ("Shares in Grell fell.", set()),  # not a place after "shares in"
+        ("Analysts at Grell said little.", set()),  # not a person before "said"
         # a title word inside an organisation's name does not make a person of it
         ("The Justice Department declined to comment.", {("Justice Department", "ORG")}),
         (

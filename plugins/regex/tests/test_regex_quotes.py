@@ -429,6 +429,21 @@ def test_postposed_name_with_a_place_after_of() -> None:
     assert summary(q)[1:3] == ("direct", "Lena Varga")
 
 
+def test_group_with_its_organisation() -> None:
+    q = one("Analysts at Grell Bank said the cut was deeper than expected.")
+    assert summary(q)[:3] == (
+        "the cut was deeper than expected",
+        "indirect",
+        "Analysts at Grell Bank",
+    )
+
+
+def test_a_possessed_document_is_its_owners() -> None:
+    q = one("According to the company’s annual report, the mill employs 900 people.")
+    assert q.speaker == "company"
+    assert q.speaker_span is not None and q.speaker_span.text == "the company"
+
+
 def test_non_reporting_uses_of_said_are_not_quotes() -> None:
     for text in [
         "That said, the coalition held together for another year.",
