@@ -125,7 +125,6 @@ _PARTICLE = re.compile(r"^[a-z]+-(?=[A-Z])")
 _POSSESSIVE = re.compile(r"(?:[’']s?)$")
 _NEXT_WORDS = re.compile(r"[ \t]+([a-z]+)(?:[ \t]+([a-z]+))?(?:[ \t]+([a-z]+))?")
 _LAST_WORD = re.compile(r"([A-Za-z]+)[ \t]+$")
-_LINKS = frozenset("at of from for with in by".split())
 _LOCATIVE_BEFORE = re.compile(
     r"(?<![\w’'-])(?<![Ss]hares )(?<![Ss]take )(?<![Ss]takes )(?<![Ii]nterest )"
     r"(?<![Ii]nvestment )"
@@ -367,7 +366,7 @@ class _NameClassifier:
         nxt = _NEXT_WORDS.match(self.text, run[-1].end)
         if nxt is None or (len(run) == 1 and _ACRONYM.fullmatch(run[0].text)):
             return False
-        if last and last.group(1) in _LINKS:
+        if last and last.group(1) in W.LINK_PREPOSITIONS:
             return False  # "analysts at Acme said": Acme is not the one who spoke
         for word in nxt.groups():
             if word is None or word in {"have", "are", "were"}:

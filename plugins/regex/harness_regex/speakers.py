@@ -58,7 +58,7 @@ SUBJECT = (
     rf"|(?P<name>{NAME}))"
 )
 #: Words that link two names rather than modify the second ("Jane Doe of Ohio").
-_NOT_LINK = r"(?!(?:of|in|from|at|for|and|with|to|on|by)(?![\w’'-]))"
+_NOT_LINK = rf"(?!(?:{_alt(W.LINK_PREPOSITIONS | {'and', 'to', 'on'})})(?![\w’'-]))"
 #: A subject after a postposed cue ("said the minister", "said Jane Doe").
 #: A description directly followed by a name is the name ("the ministry spokesman Jane Doe").
 #: A document named as the source is its author's: "according to a statement from the ministry".
@@ -109,7 +109,7 @@ def subject_from_match(m: re.Match[str], text: str) -> Subject | None:
 
 
 #: A name preceded by a preposition is part of a description ("the mayor of Springfield").
-_PREPOSITION_BEFORE = re.compile(r"(?<![\w’'-])(?:of|for|at|from|in)[ \t]+$")
+_PREPOSITION_BEFORE = re.compile(rf"(?<![\w’'-])(?:{_alt(W.LINK_PREPOSITIONS)})[ \t]+$")
 _APPOSITIVE_NAME = re.compile(NAME)
 
 

@@ -481,6 +481,10 @@ HYPHEN_SUFFIXES: frozenset[str] = frozenset(
     armed born like wide only centric era""".split()
 )
 
+#: Prepositions that tie a name to what stands before it ("analysts at Acme", "the mayor of
+#: Springfield", "Jane Doe of Ohio"): the name is not the subject of a verb that follows.
+LINK_PREPOSITIONS: frozenset[str] = frozenset("of in from at for with by".split())
+
 #: Lower-case words allowed inside a capitalised name ("Ministry of Defence", "Bank of England").
 NAME_CONNECTORS: frozenset[str] = frozenset(
     "of for and the de du des la le van von der den al bin ibn da di dos del".split()
