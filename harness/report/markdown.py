@@ -15,7 +15,7 @@ from typing import Any
 
 from harness.report.classify import KIND_TITLES, KINDS, DocAnalysis
 from harness.report.load import ExtractorView, RunData
-from harness.report.tables import HEADLINE, entity_classes, quote_classes
+from harness.report.tables import entity_classes, headline_metrics, quote_classes
 from harness.scoring.summary import QUOTE_METRICS
 
 #: Documents listed per extractor in "Documents with the most errors".
@@ -56,10 +56,10 @@ def _score(info: Mapping[str, Any], key: str, with_interval: bool = True) -> str
     return cell
 
 
-def _headline(xs: Sequence[ExtractorView], tasks: Sequence[str]) -> list[str]:
-    cols = [c for c in HEADLINE if c[2] in tasks]
-    rows = [[md(x.label), *(_score(x.info, k) for _, k, _ in cols)] for x in xs]
-    return _table(["extractor", *(t for t, _, _ in cols)], rows)
+def _headline(run: RunData, tasks: Sequence[str]) -> list[str]:
+    cols = headline_metrics(run.results, tasks)
+    rows = [[md(x.label), *(_score(x.info, m.key) for m in cols)] for x in run.extractors]
+    return _table(["extractor", *(md(m.title) for m in cols)], rows)
 
 
 def _per_class(
@@ -124,7 +124,7 @@ def render_markdown(
         "",
         "Micro-averaged; 95% bootstrap intervals (documents resampled) in brackets.",
         "",
-        *_headline(xs, tasks),
+        *_headline(run, tasks),
     ]
     if "entities" in tasks:
         out += ["", "## Entities per label (F1)", ""]

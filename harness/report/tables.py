@@ -12,19 +12,14 @@ from harness.model import QUOTE_TYPES
 from harness.report.classify import MISSED, SPURIOUS
 from harness.report.load import ExtractorView
 from harness.scoring.entities import SCHEMES
+from harness.scoring.metrics import Metric, Metrics
 from harness.scoring.summary import QUOTE_METRICS
 
-#: (title, score key, task) of the headline table and chart.
-HEADLINE: tuple[tuple[str, str, str], ...] = (
-    ("entities strict F1", "entities.strict.micro.f1", "entities"),
-    ("entities partial F1", "entities.partial.micro.f1", "entities"),
-    ("entities macro F1", "entities.strict.macro.f1", "entities"),
-    ("quotes exact F1", "quotes.exact.f1", "quotes"),
-    ("quotes overlap@0.3 F1", "quotes.overlap@0.3.f1", "quotes"),
-    ("quotes overlap@0.8 F1", "quotes.overlap@0.8.f1", "quotes"),
-    ("speaker accuracy", "speakers.accuracy", "speakers"),
-    ("attribution F1", "attribution.f1", "speakers"),
-)
+
+def headline_metrics(results: Mapping[str, Any], tasks: Sequence[str]) -> list[Metric]:
+    """The headline metrics of the run's tasks, as the results file declares them (plugins'
+    scores included): the columns of the headline table, chart and Markdown summary."""
+    return Metrics.from_results(results).headline(tasks)
 
 
 def esc(text: object) -> str:
@@ -48,10 +43,9 @@ def _xrow(x: ExtractorView, cells: Sequence[str], first: str | None = None) -> s
     return f'<tr data-extractor="{esc(x.label)}">{head}{"".join(cells)}</tr>'
 
 
-def headline_table(extractors: Sequence[ExtractorView], tasks: Sequence[str]) -> str:
-    cols = [c for c in HEADLINE if c[2] in tasks]
-    head = "".join(f"<th>{esc(t)}</th>" for t, _, _ in cols)
-    rows = [_xrow(x, [score_cell(x.info, k) for _, k, _ in cols]) for x in extractors]
+def headline_table(extractors: Sequence[ExtractorView], headline: Sequence[Metric]) -> str:
+    head = "".join(f'<th title="{esc(m.description)}">{esc(m.title)}</th>' for m in headline)
+    rows = [_xrow(x, [score_cell(x.info, m.key) for m in headline]) for x in extractors]
     return (
         f'<table class="scores headline"><tr><th class="l">extractor</th>{head}</tr>'
         f"{''.join(rows)}</table>"
