@@ -1,15 +1,6 @@
 """The ``harness`` command line: a thin layer that parses arguments, calls the library, prints.
 
-Exit codes:
-
-- 0 - success
-- 1 - unexpected internal error (a bug: please report it with the traceback)
-- 2 - bad configuration or command-line usage
-- 3 - invalid goldset
-- 4 - plugin problem (import failure, duplicate or unknown name)
-- 5 - the run is incomplete: an extractor failed on some document (results are still written)
-- 6 - unreadable results file, or two runs that cannot be compared
-- 7 - regression gate failed (a score fell below its threshold)
+Exit codes: :class:`harness.exitcodes.ExitCode` (the README's table is made from it).
 """
 
 from __future__ import annotations
@@ -20,9 +11,10 @@ from typing import Annotated
 
 import typer
 
-from .cli_common import EXIT_INCOMPLETE, err, out, parse_pairs
+from .cli_common import err, out, parse_pairs
 from .cli_common import fail as _fail
 from .errors import ConfigError, HarnessError
+from .exitcodes import ExitCode
 
 app = typer.Typer(
     name="harness",
@@ -88,7 +80,7 @@ def eval_(
             raise _fail(exc) from None
     if not result.complete:
         err.print("[bold red]run incomplete:[/] some documents failed; see the errors above")
-        raise typer.Exit(EXIT_INCOMPLETE)
+        raise typer.Exit(ExitCode.EXTRACTOR)
 
 
 @app.command()
@@ -131,6 +123,31 @@ def plugins() -> None:
     except HarnessError as exc:
         raise _fail(exc) from None
     out.print(plugins_table(p))
+
+
+@app.command()
+def metrics(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the Markdown table of docs/scores.md.")
+    ] = False,
+) -> None:
+    """List every declared score: key, task, headline or not, better direction, description.
+
+    Built-in scores and those of installed plugins (hook ``register_scores``).
+    """
+    from .plugins import get_plugins
+    from .render import metrics_table
+    from .scoring.metrics import BUILTIN, Metrics, markdown_table
+
+    try:
+        extra = [m for _, s in get_plugins().scores.items() for m in s.metrics]
+    except HarnessError as exc:
+        raise _fail(exc) from None
+    declared = Metrics(BUILTIN).merged(extra)
+    if markdown:
+        print(markdown_table(declared), end="")
+    else:
+        out.print(metrics_table(declared))
 
 
 @app.command("report")

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from .cli_common import EXIT_GATE, EXIT_INCOMPLETE, err, out
+from .cli_common import err, out
 from .cli_common import fail as _fail
 from .errors import HarnessError
+from .exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -89,7 +90,7 @@ def run_compare(
         err.print("[bold red]regression gate failed:[/]")
         for v in c.violations:
             err.print(f"  - {v}")
-        raise typer.Exit(EXIT_GATE)
+        raise typer.Exit(ExitCode.GATE)
     if fmt_ == "table":
         n_worse = sum(r.verdict == "worse" for r in c.rows)
         err.print(f"gate passed ({n_worse} significantly worse, within thresholds)")
@@ -153,7 +154,7 @@ def baseline_check(
         raise _fail(exc) from None
     if not result.complete:
         err.print("[bold red]run incomplete[/]: an extractor failed on some document")
-        raise typer.Exit(EXIT_INCOMPLETE)
+        raise typer.Exit(ExitCode.EXTRACTOR)
     run_compare(
         _baseline_path(config, scores), path, max_drop=[], minimum=[], metric=[], fmt_=fmt_,
         output=output, force=False, samples=1000, config=config, significant_only=False,

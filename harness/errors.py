@@ -10,35 +10,37 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from .exitcodes import ExitCode
+
 
 class HarnessError(Exception):
     """Base class of every error the harness reports to users."""
 
-    exit_code = 1
+    exit_code: int = ExitCode.INTERNAL
 
 
 class ConfigError(HarnessError):
-    """A configuration file or command-line option is invalid (exit code 2)."""
+    """A configuration file or command-line option is invalid."""
 
-    exit_code = 2
+    exit_code: int = ExitCode.CONFIG
 
 
 class GoldsetError(HarnessError):
-    """A goldset is malformed or does not match its texts (exit code 3)."""
+    """A goldset is malformed or does not match its texts."""
 
-    exit_code = 3
+    exit_code: int = ExitCode.GOLDSET
 
 
 class PluginError(HarnessError):
-    """A plugin is broken: bad registration, duplicate name, unknown name (exit code 4)."""
+    """A plugin is broken: bad registration, duplicate name, unknown name."""
 
-    exit_code = 4
+    exit_code: int = ExitCode.PLUGIN
 
 
 class ExtractorError(HarnessError):
-    """An extractor failed on a document or returned invalid predictions (exit code 5)."""
+    """An extractor failed on a document or returned invalid predictions."""
 
-    exit_code = 5
+    exit_code: int = ExitCode.EXTRACTOR
 
     def __init__(self, extractor: str, doc_id: str | None, message: str) -> None:
         self.extractor = extractor
@@ -49,9 +51,9 @@ class ExtractorError(HarnessError):
 
 
 class ResultsError(HarnessError):
-    """A results file cannot be read or two runs cannot be compared (exit code 6)."""
+    """A results file cannot be read or two runs cannot be compared."""
 
-    exit_code = 6
+    exit_code: int = ExitCode.RESULTS
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:

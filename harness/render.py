@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .plugins import Plugins
     from .runner import Progress as ProgressFn
     from .runner import RunResult
+    from .scoring.metrics import Metrics
 
 
 @contextmanager
@@ -88,4 +89,13 @@ def plugins_table(plugins: Plugins) -> Table:
             table.add_row(
                 name, info.distribution, info.version, ex, cls.version, tasks, cls.label_scheme
             )
+    return table
+
+
+def metrics_table(metrics: Metrics) -> Table:
+    table = Table(title="declared scores", title_justify="left")
+    for col in ("key", "task", "headline", "better", "description"):
+        table.add_column(col)
+    for m in metrics:
+        table.add_row(m.key, m.task, "yes" if m.headline else "", m.better or "", m.description)
     return table
