@@ -151,7 +151,7 @@ def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) ->
     return parse_config(raw, base=p.parent, path=p)
 
 
-def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> RunConfig:
+def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> RunConfig:  # noqa: C901
     """Validate a config mapping; ``base`` is the folder relative paths are resolved against.
 
     Every problem is reported at once (one :class:`ConfigError` listing them all)."""

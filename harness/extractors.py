@@ -105,7 +105,7 @@ def _spans_fine(spans: Iterable[Entity | Quote | Span], n: int) -> bool:
     )
 
 
-def validate_prediction(pred: Prediction, doc: TextDoc) -> list[str]:
+def validate_prediction(pred: Prediction, doc: TextDoc) -> list[str]:  # noqa: C901
     """Problems with one document's predictions (offsets, quote types), as sentences.
 
     Labels are not checked here: labels outside the goldset's scheme are ignored and counted

@@ -233,7 +233,7 @@ def _read_bytes(path: str) -> bytes:
         return f.read()
 
 
-def _validate_document(
+def _validate_document(  # noqa: C901
     path: Path,
     rec: Any,
     manifest: Mapping[str, Any],

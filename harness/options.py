@@ -16,7 +16,7 @@ from .errors import ConfigError, did_you_mean
 T = TypeVar("T")
 
 
-def _check(value: Any, tp: Any) -> bool:
+def _check(value: Any, tp: Any) -> bool:  # noqa: C901
     """Whether ``value`` fits the (simple) annotation ``tp``."""
     if tp is Any:
         return True
@@ -53,7 +53,7 @@ def _describe(tp: Any) -> str:
     return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
 
 
-def parse_options(cls: type[T], raw: Mapping[str, Any] | None, where: str) -> T:
+def parse_options(cls: type[T], raw: Mapping[str, Any] | None, where: str) -> T:  # noqa: C901
     """Build ``cls`` (a dataclass) from ``raw``; raise :class:`ConfigError` naming ``where``."""
     raw = dict(raw or {})
     if not dataclasses.is_dataclass(cls):

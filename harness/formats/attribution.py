@@ -68,7 +68,7 @@ def guess_quote_type(text: str, start: int, end: int) -> QuoteType:
     return "indirect"
 
 
-def assemble(
+def assemble(  # noqa: C901
     text: str,
     regions: Iterable[Region],
     links: Links,

@@ -111,7 +111,7 @@ class BratFormat:
             return None
         return Document(_doc_id(ann, root), text, ents, quotes, speakers)
 
-    def _parse(
+    def _parse(  # noqa: C901
         self,
         body: str,
         text: str,

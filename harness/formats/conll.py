@@ -143,7 +143,7 @@ class ConllFormat:
             yield from self._read_file(f, prefix, opts, scheme, labels, problems)
         problems.raise_if_any()
 
-    def _read_file(
+    def _read_file(  # noqa: C901
         self,
         path: Path,
         prefix: str,

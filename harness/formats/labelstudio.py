@@ -161,7 +161,7 @@ class LabelStudioFormat:
             return None
         return Document(doc_id, text, ents, quotes, speakers)
 
-    def _item(
+    def _item(  # noqa: C901
         self,
         item: Any,
         tid: Any,

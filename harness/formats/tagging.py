@@ -60,7 +60,7 @@ def detect_scheme(sentences: Iterable[Sequence[str]]) -> Scheme:
     return "iob1" if iob1 else "iob2"
 
 
-def decode(tags: Sequence[str], scheme: Scheme) -> tuple[list[Chunk], list[tuple[int, str]]]:
+def decode(tags: Sequence[str], scheme: Scheme) -> tuple[list[Chunk], list[tuple[int, str]]]:  # noqa: C901
     """Chunks of one sentence, and the problems found as ``(token index, message)``.
 
     After a problem, decoding goes on as leniently as possible so every problem is reported once.

@@ -256,7 +256,7 @@ class _NameClassifier:
         self.persons.add(toks[-1].text)
         self.persons.add(_PARTICLE.sub("", toks[-1].text))  # "al-Hamid" -> "Hamid"
 
-    def classify(self, run: list[_Tok]) -> None:
+    def classify(self, run: list[_Tok]) -> None:  # noqa: C901
         """Classify one capitalised run (connectors included)."""
         while run and (run[0].text in W.NON_NAME_WORDS or run[0].text.islower()):
             run = run[1:]
@@ -464,7 +464,7 @@ _ANY_FIRST = frozenset().union(*_FIRST_TOKENS.values())
 _TRIGGER_TOKEN = re.compile(r"[^\W\d_]+|\d+|[$€£¥₹‘'’]")
 
 
-def numeric_candidates(text: str) -> list[Candidate]:
+def numeric_candidates(text: str) -> list[Candidate]:  # noqa: C901
     """MONEY, PERCENT, QUANTITY, TIME, DATE, ORDINAL and CARDINAL candidates."""
     tokens: list[tuple[int, str]] = []
     for m in _TRIGGER_TOKEN.finditer(text.lower()):

@@ -326,7 +326,7 @@ class _QuoteFinder:
             return [according] if according else []
         return out
 
-    def _cued(self, ss: int, se: int, cue_words: list[tuple[int, int]]) -> list[_Found]:
+    def _cued(self, ss: int, se: int, cue_words: list[tuple[int, int]]) -> list[_Found]:  # noqa: C901
         """Quotes of the cue words of a sentence, each with its subject."""
         cues: list[tuple[int, re.Match[str], Subject | None]] = []  # (start, match, subject)
         done = ss
@@ -379,7 +379,7 @@ class _QuoteFinder:
             return self._reported(self._clause(comma + 1, se), subject, cue) if comma >= 0 else None
         return self._reported(self._clause(ss, acc.start()), subject, cue)
 
-    def _from_cue(
+    def _from_cue(  # noqa: C901
         self, m: re.Match[str], subject: Subject, floor: int, limit: int
     ) -> _Found | None:
         """The reported clause of one cue: after it ("X said (that) ..."), or before it

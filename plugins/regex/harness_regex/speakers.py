@@ -122,7 +122,7 @@ _LEADING_DET = re.compile(rf"{_DET}[ \t]+")
 _POSSESSOR = re.compile(r"(.+?)[’']s[ \t]")
 
 
-def _head_subject(m: re.Match[str], text: str) -> Subject | None:
+def _head_subject(m: re.Match[str], text: str) -> Subject | None:  # noqa: C901
     groups = m.groupdict()
     document = groups.get("desc") or groups.get("poss")
     if document and document.split()[-1].lower() in _DOCUMENT_NOUNS:
@@ -304,7 +304,7 @@ class SpeakerResolver:
             return speaker[1]
         return self.fullest(self.text[mention.start : mention.end]) if mention else None
 
-    def resolve(self, subject: Subject, resolve_references: bool = True) -> str | None:
+    def resolve(self, subject: Subject, resolve_references: bool = True) -> str | None:  # noqa: C901
         """The speaker text for ``subject`` (call in document order)."""
         text, pos = subject.span.text, subject.span.start
         if subject.kind == "group":

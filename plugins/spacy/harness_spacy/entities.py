@@ -31,7 +31,7 @@ _POSSESSIVES = ("’s", "'s")
 _RELABEL_FROM = frozenset({"ORG", "GPE", "FAC", "NORP", "PRODUCT", "LOC", "WORK_OF_ART"})
 
 
-def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:  # noqa: C901
     """``start..end`` with the span repairs applied."""
     span = text[start:end]
     if "\n" in span:

@@ -79,7 +79,7 @@ def _extent(tokens: list[Token], lo: int = 0, hi: int | None = None) -> tuple[in
     return first, last if hi is None else min(hi, last)
 
 
-def complements(verb: Token) -> Iterator[tuple[int, int]]:
+def complements(verb: Token) -> Iterator[tuple[int, int]]:  # noqa: C901
     """Token ranges (first, last; inclusive) of what ``verb`` reports, one per clause.
 
     In order of preference: "object + predicate" ("described X as Y"), clausal complements

@@ -249,7 +249,7 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def _from_neighbours(ctx: _Context, found: list[_Found]) -> None:
+def _from_neighbours(ctx: _Context, found: list[_Found]) -> None:  # noqa: C901
     """Continuation paragraphs and quote paragraphs following an attributed quote (step 3)."""
     # Chains of paragraphs joined by an unclosed quote.
     chains: list[list[int]] = []
