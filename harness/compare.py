@@ -167,21 +167,30 @@ def compare_results(
     declared = Metrics.from_results(new).merged(Metrics.from_results(baseline))
     rows: list[Row] = []
     for label in sorted(set(baseline["extractors"]) | set(new["extractors"])):
-        ea = baseline["extractors"].get(label)
-        eb = new["extractors"].get(label)
-        tasks = (eb or ea)["tasks"]
-        keys = list(metrics) if metrics else declared.headline_keys(tasks)
-        sa = ea["scores"] if ea else {}
-        sb = eb["scores"] if eb else {}
-        pvals = (
-            _p_values(label, ea, eb, keys, samples, seed, warnings) if ea and eb and samples else {}
-        )
-        rows += [
-            Row(label, k, sa.get(k), sb.get(k), pvals.get(k), declared.better(k))
-            for k in keys
-            if k in sa or k in sb
-        ]
+        pair = baseline["extractors"].get(label), new["extractors"].get(label)
+        rows += _rows(label, pair, declared, metrics, samples, seed, warnings)
     return rows, warnings
+
+
+def _rows(
+    label: str, pair: tuple[Mapping[str, Any] | None, Mapping[str, Any] | None],
+    declared: Metrics, metrics: Sequence[str] | None, samples: int, seed: int,
+    warnings: list[str],
+) -> list[Row]:  # fmt: skip
+    """The rows of one extractor, present in the baseline, the new run or both."""
+    ea, eb = pair
+    tasks = (eb or ea or {}).get("tasks", [])
+    keys = list(metrics) if metrics else declared.headline_keys(tasks)
+    sa = ea["scores"] if ea else {}
+    sb = eb["scores"] if eb else {}
+    pvals = {}
+    if ea and eb and samples:
+        pvals = _p_values(label, ea, eb, keys, samples, seed, warnings)
+    return [
+        Row(label, k, sa.get(k), sb.get(k), pvals.get(k), declared.better(k))
+        for k in keys
+        if k in sa or k in sb
+    ]
 
 
 def _comparable(baseline: Mapping[str, Any], new: Mapping[str, Any], force: bool) -> list[str]:
