@@ -4,8 +4,6 @@ score reaches results.json, the CLI table, the report and ``harness compare``.""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,20 +13,15 @@ from typer.testing import CliRunner
 from harness.cli import app
 from harness.plugins import get_plugins, reset_plugins
 
+from .conftest import install_example
+
 ROOT = Path(__file__).parents[1]
-EXAMPLE = ROOT / "examples" / "harness-cues"
 cli = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(EXAMPLE)],
-        check=True,
-    )  # fmt: skip
-    return target
+    return install_example("harness-cues", tmp_path_factory)
 
 
 @pytest.fixture
