@@ -31,20 +31,33 @@ _ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THR
 _object: Any = None  # the worker's object (set in the worker process only)
 
 
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _load() -> float:
+    """Runnable processes, averaged over the last minute (0 where the OS does not say)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 0.0
+
+
 def worker_helps(n_docs: int, batch_size: int) -> bool:
     """Whether a worker can overlap the work with extraction: several batches and at least
-    :data:`MIN_DOCUMENTS` documents, two or more CPUs, and not turned off with
-    ``HARNESS_SCORING_WORKER=0`` (``HARNESS_SCORING_WORKER=always`` skips the size test)."""
+    :data:`MIN_DOCUMENTS` documents (starting an interpreter costs about a second), two or more
+    CPUs of which one is idle (load average at most CPUs - 1: on a busy machine the worker only
+    competes with the extractor), and not turned off with ``HARNESS_SCORING_WORKER=0``.
+    ``HARNESS_SCORING_WORKER=always`` skips the size and load tests."""
     setting = os.environ.get(ENV_WORKER, "1").strip()
-    if setting == "0" or n_docs <= batch_size:
+    if setting == "0" or n_docs <= batch_size or _cpus() < 2:
         return False
-    if setting != "always" and n_docs < MIN_DOCUMENTS:
-        return False
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return cpus >= 2
+    if setting == "always":
+        return True
+    return n_docs >= MIN_DOCUMENTS and _load() <= _cpus() - 1
 
 
 def _start(factory: Callable[..., Any], args: tuple[Any, ...]) -> None:

@@ -156,17 +156,21 @@ def test_the_worker_keeps_its_object_in_another_process_and_close_stops_it() -> 
     assert processes and not any(p.is_alive() for p in processes)
 
 
-def test_worker_helps_only_with_several_batches_enough_documents_and_not_when_turned_off(
+def test_worker_helps_only_with_several_batches_enough_documents_an_idle_cpu_and_not_when_off(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(background.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    monkeypatch.setattr(background, "_cpus", lambda: 2)
+    monkeypatch.setattr(background, "_load", lambda: 0.5)
     assert worker_helps(1000, 32)
     assert not worker_helps(100, 32)  # fewer documents than a worker's start-up is worth
+    monkeypatch.setattr(background, "_load", lambda: 3.0)
+    assert not worker_helps(1000, 32)  # no idle CPU: the worker would compete with the extractor
     monkeypatch.setenv(background.ENV_WORKER, "always")
     assert worker_helps(100, 32)
-    assert not worker_helps(32, 32)
+    assert not worker_helps(32, 32)  # one batch: nothing to overlap
     monkeypatch.setenv(background.ENV_WORKER, "0")
     assert not worker_helps(1000, 32)
     monkeypatch.delenv(background.ENV_WORKER)
-    monkeypatch.setattr(background.os, "sched_getaffinity", lambda _: {0}, raising=False)
+    monkeypatch.setattr(background, "_load", lambda: 0.0)
+    monkeypatch.setattr(background, "_cpus", lambda: 1)
     assert not worker_helps(1000, 32)
