@@ -8,7 +8,7 @@ The CLI turns each subclass into a documented exit code and never shows a traceb
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 
 class HarnessError(Exception):
@@ -40,10 +40,19 @@ class ExtractorError(HarnessError):
 
     exit_code = 5
 
-    def __init__(self, extractor: str, doc_id: str | None, message: str) -> None:
+    def __init__(
+        self,
+        extractor: str,
+        doc_id: str | None,
+        message: str,
+        diagnostics: Mapping[str, float] | None = None,
+    ) -> None:
         self.extractor = extractor
         self.doc_id = doc_id
         self.message = message
+        #: Diagnostics of the failed document (tokens spent on it...), counted like a
+        #: prediction's (:attr:`harness.model.Prediction.diagnostics`).
+        self.diagnostics = dict(diagnostics or {})
         where = f" on document {doc_id!r}" if doc_id is not None else ""
         super().__init__(f"extractor {extractor!r}{where}: {message}")
 

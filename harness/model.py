@@ -7,6 +7,7 @@ so a gold span and a predicted span with the same offsets compare equal.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -102,8 +103,15 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
-    """What an extractor returns for one document. Tasks it does not support stay empty."""
+    """What an extractor returns for one document. Tasks it does not support stay empty.
+
+    ``diagnostics`` are numbers the extractor reports about how it made this prediction (items it
+    could not place in the text, tokens spent...): ``{name: number}``, excluded from equality.
+    The runner sums them over the run and writes them to ``results.json`` (see
+    :mod:`harness.diagnostics`); they are cached with the prediction and never scored.
+    """
 
     doc_id: str
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    diagnostics: Mapping[str, float] = field(default_factory=dict, compare=False)
