@@ -19,6 +19,7 @@ from typing import Any
 from .background import BatchScorer, ScoringJob, worker_helps
 from .cache import PredictionCache, code_fingerprint
 from .config import ExtractorConfig, RunConfig
+from .diagnostics import DiagnosticsTally
 from .errors import ExtractorError, HarnessError
 from .extractors import Extractor, map_labels, validate_prediction
 from .goldset import Goldset, load_goldset
@@ -48,9 +49,11 @@ class DocError:
     error: str
     message: str
     traceback: str = ""
+    #: ``ExtractorError.diagnostics`` of the failure (counted in ``ExtractorRun.diagnostics``).
+    diagnostics: dict[str, float] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "diagnostics"}
 
 
 @dataclass
@@ -75,6 +78,8 @@ class ExtractorRun:
     ignored_pred_labels: Counter[str] = field(default_factory=Counter)
     unmapped_gold_labels: Counter[str] = field(default_factory=Counter)
     per_doc: list[Counts] = field(default_factory=list)
+    #: The extractor's own per-document diagnostics and their totals (harness.diagnostics).
+    diagnostics: DiagnosticsTally = field(default_factory=DiagnosticsTally)
     scores: dict[str, float] = field(default_factory=dict)
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
     cached_docs: int = 0
@@ -122,7 +127,13 @@ def _extract_batch(
                     extractor.name, doc_id, f"{type(exc).__name__}: {exc}"
                 ) from exc
             return [None], [
-                DocError(batch[0].id, type(exc).__name__, str(exc), traceback.format_exc(limit=5))
+                DocError(
+                    batch[0].id,
+                    type(exc).__name__,
+                    str(exc),
+                    traceback.format_exc(limit=5),
+                    dict(getattr(exc, "diagnostics", None) or {}),
+                )
             ]
     out: list[Prediction | None] = []
     errors: list[DocError] = []
@@ -161,6 +172,8 @@ def _extract_missing(
     out, errors = _extract_batch(extractor, batch, fail_fast)
     run.seconds_extract += time.perf_counter() - t0
     run.errors.extend(errors)
+    for e in errors:
+        run.diagnostics.add(e.doc_id, e.diagnostics, fresh=True)
     for i, doc, pred in zip(slots, batch, out, strict=True):
         if pred is None:
             continue
@@ -174,6 +187,16 @@ def _extract_missing(
             run.errors.append(DocError(doc.id, "InvalidPrediction", str(err)))
             continue
         preds[i] = pred
+
+
+def _tally_diagnostics(
+    run: ExtractorRun, preds: Sequence[Prediction | None], extracted: Sequence[int]
+) -> None:
+    """Count the batch's diagnostics; ``extracted``: slots made now (the rest came from cache)."""
+    fresh = set(extracted)
+    for i, pred in enumerate(preds):
+        if pred is not None and pred.diagnostics:
+            run.diagnostics.add(pred.doc_id, pred.diagnostics, fresh=i in fresh)
 
 
 def _finalise(
@@ -241,6 +264,7 @@ def run_extractor(
         gold_label_map=map_name,
         prediction_label_map=pred_map_name,
         labels=labels,
+        diagnostics=DiagnosticsTally(dict(cls.diagnostic_rates)),
     )
     if not tasks:
         run.seconds_total = time.perf_counter() - t_start
@@ -283,6 +307,7 @@ def run_extractor(
                 for i in todo:
                     if (made := preds[i]) is not None:
                         cache.put(docs[i], made)
+            _tally_diagnostics(run, preds, todo)
             # a failed document is scored as if nothing was predicted
             finals = [
                 _finalise(pred or Prediction(doc.id), extractor, pred_map, tasks, labels, run)
