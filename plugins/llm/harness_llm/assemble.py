@@ -24,8 +24,22 @@ from .chunking import Chunk, merge_overlapping
 log = logging.getLogger("harness_llm")
 
 
+#: The diagnostics every document reports (0 when nothing happened), in this order.
+DIAGNOSTICS = (
+    "chunks", "generated", "aligned_exact", "aligned_normalised", "aligned_fuzzy", "unaligned",
+    "rejected", "merged", "requests", "retries", "failed_requests", "cached_responses",
+    "prompt_tokens", "completion_tokens", "cached_prompt_tokens", "cached_completion_tokens",
+)  # fmt: skip
+
+
 class Tally(Counter[str]):
-    """The diagnostics of one document as they are counted."""
+    """The diagnostics of one document as they are counted (see :data:`DIAGNOSTICS`)."""
+
+    def __init__(self) -> None:
+        super().__init__(dict.fromkeys(DIAGNOSTICS, 0))
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: self[k] for k in DIAGNOSTICS}
 
     def aligned(self, found: Match | None, what: str, text: str) -> Match | None:
         self["generated"] += 1

@@ -349,9 +349,9 @@ class LLMExtractor(Extractor):
             try:
                 pred = self._assemble(doc, len(doc_chunks), doc_jobs, tally)
             except OutputError as exc:
-                failures.append((doc.id, str(exc), dict(tally)))
+                failures.append((doc.id, str(exc), tally.as_dict()))
                 continue
-            preds.append(Prediction(pred.doc_id, pred.entities, pred.quotes, dict(tally)))
+            preds.append(Prediction(pred.doc_id, pred.entities, pred.quotes, tally.as_dict()))
         if failures:
             doc_id, message, diagnostics = failures[0]
             if len(docs) > 1:  # the runner retries each document alone: answers stay memoised
