@@ -143,6 +143,12 @@ class Aligner:
         if not needle:
             return None
         n = len(self.text)
+        if near is None and after is not None:  # the common case, without listing every one
+            i = self.text.find(needle, after)
+            while i >= 0 and (i, i + len(needle)) in taken:
+                i = self.text.find(needle, i + 1)
+            if i >= 0:
+                return Match(i, i + len(needle), "exact")
         spans = [(i, i + len(needle)) for i in _occurrences(self.text, needle)]
         if spans:
             s, e = choose(spans, after=after, near=near, taken=taken, text_len=n) or spans[0]

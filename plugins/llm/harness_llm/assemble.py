@@ -138,13 +138,17 @@ def with_speakers(
 
 def shift_quotes(quotes: list[Quote], chunk: Chunk) -> list[Quote]:
     by = chunk.start
+    if not by:
+        return quotes
     return [
-        replace(
-            q,
-            start=q.start + by,
-            end=q.end + by,
-            speaker_span=_shift(q.speaker_span, by),
-            cue=_shift(q.cue, by),
+        Quote(
+            q.start + by,
+            q.end + by,
+            q.type,
+            q.speaker,
+            _shift(q.speaker_span, by),
+            _shift(q.cue, by),
+            q.text,
         )
         for q in quotes
     ]

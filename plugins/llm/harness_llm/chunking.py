@@ -82,10 +82,13 @@ def merge_overlapping(
     merged away."""
     ordered = sorted(items, key=lambda t: (span(t[1])[0], -span(t[1])[1], t[0]))
     kept: list[tuple[int, T]] = []
+    active: list[int] = []  # indexes into ``kept`` of items that may still overlap (sweep)
     merged = 0
     for chunk, item in ordered:
         s, e = span(item)
-        for k, (other_chunk, other) in enumerate(kept):
+        active = [k for k in active if span(kept[k][1])[1] > s]
+        for k in active:
+            other_chunk, other = kept[k]
             os_, oe = span(other)
             overlapping = other_chunk != chunk and min(e, oe) > max(s, os_)
             if (overlapping or (s, e) == (os_, oe)) and same_kind(item, other):
@@ -94,6 +97,7 @@ def merge_overlapping(
                 merged += 1
                 break
         else:
+            active.append(len(kept))
             kept.append((chunk, item))
     kept.sort(key=lambda t: (span(t[1]), t[0]))
     return [item for _, item in kept], merged

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -119,6 +120,12 @@ class FakeServer:
 
             def log_message(self, *args: Any) -> None:  # quiet
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                # as real servers do: without it, headers and body sent in two writes wait
+                # for the client's delayed ACK (Nagle), 40 ms per answer
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def _send(self, reply: Reply) -> None:
                 if reply.delay:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from harness_llm.testing import Reply, Request, Responder, completion, echo_document, task_of
+from llm_support import gold_answer
 
 from harness.goldset import load_goldset
-from harness.model import Document
 from harness.plugins import reset_plugins
 
 MINI = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "mini"
@@ -31,25 +31,6 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 def mini(tmp_path: Path) -> Path:
     shutil.copytree(MINI, tmp_path / "mini")
     return tmp_path / "mini" / "gold"
-
-
-def gold_answer(doc: Document, task: str) -> dict:
-    """What a perfect model would answer for ``doc`` (strings copied from the text)."""
-    if task == "entities":
-        return {"entities": [{"text": e.text, "label": e.label} for e in doc.entities]}
-    quotes = []
-    for q in doc.quotes:
-        speaker = doc.speaker(q.speaker)
-        quotes.append(
-            {
-                "text": q.text,
-                "type": q.type,
-                "cue": q.cue.text if q.cue else None,
-                "speaker_mention": q.speaker_span.text if q.speaker_span else None,
-                "speaker": speaker.name if speaker else None,
-            }
-        )
-    return {"quotes": quotes}
 
 
 @pytest.fixture

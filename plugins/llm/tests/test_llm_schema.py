@@ -7,7 +7,17 @@ from pathlib import Path
 import pytest
 from harness_llm.options import LLMOptions
 from harness_llm.prompts import DEFAULTS, resolve_prompts
-from harness_llm.schema import QUOTES_SCHEMA, OutputError, entities_schema, parse_answer
+from harness_llm.schema import (
+    QUOTES_SCHEMA,
+    SPEAKERS_SCHEMA,
+    OutputError,
+    _fits,
+    check,
+    entities_schema,
+    parse_answer,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from harness.errors import ConfigError
 from harness.options import parse_options
@@ -94,3 +104,23 @@ def test_resolved_prompts_are_part_of_the_options() -> None:
     assert a.resolved_prompts["entities"]["sha256"] != b.resolved_prompts["entities"]["sha256"]
     assert b.resolved_prompts["entities"]["user"] == "E {text}"
     assert a.resolved_prompts["quotes"] == b.resolved_prompts["quotes"]
+
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=3))
+items = st.dictionaries(
+    st.sampled_from(["text", "type", "cue", "speaker", "speaker_mention", "label", "quote"]),
+    scalars | st.lists(scalars, max_size=2),
+    max_size=6,
+)
+answers = st.dictionaries(
+    st.sampled_from(["quotes", "entities", "speakers", "x"]),
+    st.lists(items | scalars, max_size=3) | scalars,
+    max_size=2,
+)
+
+
+@given(answers)
+@settings(max_examples=300, deadline=None)
+def test_fast_check_agrees_with_the_full_check(value: dict) -> None:
+    for schema in (QUOTES_SCHEMA, ENT, SPEAKERS_SCHEMA):
+        assert _fits(value, schema) == (check(value, schema) == [])
