@@ -19,6 +19,7 @@ from harness_llm.schema import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harness.config import load_config
 from harness.errors import ConfigError
 from harness.options import parse_options
 
@@ -124,3 +125,14 @@ answers = st.dictionaries(
 def test_fast_check_agrees_with_the_full_check(value: dict) -> None:
     for schema in (QUOTES_SCHEMA, ENT, SPEAKERS_SCHEMA):
         assert _fits(value, schema) == (check(value, schema) == [])
+
+
+@pytest.mark.parametrize("name", ["llama-cpp.yaml", "vllm.yaml", "hosted.yaml"])
+def test_example_configs_are_valid(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = Path(__file__).resolve().parents[3]
+    monkeypatch.chdir(root)  # prompt files and cache_dir are relative to the working directory
+    cfg = load_config(root / "plugins" / "llm" / "examples" / name)
+    (llm,) = [e for e in cfg.extractors if e.name == "llm"]
+    assert llm.parsed_options.model
+    if name == "hosted.yaml":
+        assert llm.parsed_options.resolved_prompts["entities"]["id"].endswith("entities-conll.yaml")
