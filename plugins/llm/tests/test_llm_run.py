@@ -314,3 +314,32 @@ def test_long_documents_are_chunked_and_merged(tmp_path) -> None:
     assert all(text[e.start : e.end] == "Acme Corp" for e in pred.entities)
     assert pred.diagnostics["chunks"] > 3 and pred.diagnostics["merged"] > 0
     assert pred.diagnostics["unaligned"] == 0
+
+
+def test_compare_an_llm_with_a_builtin_extractor(mini, gold_responder, tmp_path) -> None:
+    """The README recipe: the same label in two runs, then ``harness compare``."""
+    base = tmp_path / "regex.yaml"
+    base.write_text(
+        f"goldset: {mini}\noutput: runs/regex\ncache: cache\nbootstrap: {{samples: 200}}\n"
+        "extractors:\n  - {name: regex, label: candidate}\n",
+        encoding="utf-8",
+    )
+    assert cli.invoke(app, ["eval", "--config", str(base), "--quiet"]).exit_code == 0
+    with FakeServer(gold_responder()) as server:
+        cfg = write_config(tmp_path, mini, server.url)
+        text = cfg.read_text().replace("output: out", "output: runs/llm")
+        cfg.write_text(text.replace("{name: llm,", "{name: llm, label: candidate,"), "utf-8")
+        assert cli.invoke(app, ["eval", "--config", str(cfg), "--quiet"]).exit_code == 0
+    res = cli.invoke(
+        app,
+        [
+            "compare",
+            str(tmp_path / "runs/regex"),
+            str(tmp_path / "runs/llm"),
+            "--format",
+            "markdown",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "| candidate | `entities.strict.micro.f1` |" in res.output
+    assert "| candidate | `attribution.f1` |" in res.output
