@@ -83,6 +83,9 @@ class LLMOptions:
         object.__setattr__(self, "resolved_prompts", resolved)
 
     def _problems(self) -> list[str]:
+        return self._server_problems() + self._number_problems() + self._label_problems()
+
+    def _server_problems(self) -> list[str]:
         out = []
         if not self.model:
             out.append("option 'model' must name the model")
@@ -93,32 +96,45 @@ class LLMOptions:
                 "api_key_env must be the NAME of an environment variable (like OPENAI_API_KEY),"
                 " not a key"
             )
-        for name in ("concurrency", "max_tokens", "chunk_chars"):
-            if getattr(self, name) < 1:
-                out.append(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("max_retries", "chunk_overlap", "fuzzy_min_chars"):
-            if getattr(self, name) < 0:
-                out.append(f"{name} must not be negative, got {getattr(self, name)}")
-        for name in ("timeout", "backoff", "max_backoff", "max_retry_wait"):
-            if getattr(self, name) <= 0:
-                out.append(f"{name} must be positive, got {getattr(self, name)}")
-        if self.chunk_overlap * 2 >= self.chunk_chars:
-            out.append("chunk_overlap must be less than half of chunk_chars")
-        if self.fuzzy_threshold is not None and not 0 < self.fuzzy_threshold <= 1:
-            out.append(f"fuzzy_threshold must be in (0, 1], got {self.fuzzy_threshold}")
-        if not self.labels:
-            out.append("labels must not be empty")
-        undescribed = [x for x in self.labels if x not in ONTONOTES_LABELS]
-        undescribed = [x for x in undescribed if x not in self.label_descriptions]
-        if undescribed:
-            out.append(
-                f"labels {undescribed} are not OntoNotes labels: describe them in "
-                "label_descriptions"
-            )
         reserved = {"model", "messages", "response_format"} & set(self.extra_body)
         if reserved:
             out.append(f"extra_body may not set {sorted(reserved)}")
         return out
+
+    def _number_problems(self) -> list[str]:
+        out = [
+            f"{name} must be at least 1, got {getattr(self, name)}"
+            for name in ("concurrency", "max_tokens", "chunk_chars")
+            if getattr(self, name) < 1
+        ]
+        out += [
+            f"{name} must not be negative, got {getattr(self, name)}"
+            for name in ("max_retries", "chunk_overlap", "fuzzy_min_chars")
+            if getattr(self, name) < 0
+        ]
+        out += [
+            f"{name} must be positive, got {getattr(self, name)}"
+            for name in ("timeout", "backoff", "max_backoff", "max_retry_wait")
+            if getattr(self, name) <= 0
+        ]
+        if self.chunk_overlap * 2 >= self.chunk_chars:
+            out.append("chunk_overlap must be less than half of chunk_chars")
+        if self.fuzzy_threshold is not None and not 0 < self.fuzzy_threshold <= 1:
+            out.append(f"fuzzy_threshold must be in (0, 1], got {self.fuzzy_threshold}")
+        return out
+
+    def _label_problems(self) -> list[str]:
+        if not self.labels:
+            return ["labels must not be empty"]
+        undescribed = [
+            x for x in self.labels if x not in ONTONOTES_LABELS and x not in self.label_descriptions
+        ]
+        if undescribed:
+            return [
+                f"labels {undescribed} are not OntoNotes labels: describe them in "
+                "label_descriptions"
+            ]
+        return []
 
     def api_key(self) -> str | None:
         """The key from the environment; a ``ValueError`` naming the variable if it is unset."""

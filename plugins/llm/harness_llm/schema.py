@@ -102,32 +102,36 @@ def _flat_spec(schema: dict[str, Any]) -> list[tuple[str, tuple[type, ...], bool
     return spec
 
 
+def _items_fit(items: list[Any], spec: list[tuple[str, tuple[type, ...], bool]]) -> bool:
+    for item in items:
+        if not isinstance(item, dict):
+            return False
+        for key, types, required in spec:
+            if key not in item:
+                if required:
+                    return False
+                continue
+            v = item[key]
+            if not isinstance(v, types) or (isinstance(v, bool) and bool not in types):
+                return False
+    return True
+
+
 def _fits(value: Any, schema: dict[str, Any]) -> bool:
     """Whether ``value`` passes :func:`check`, without messages: a fast path for the usual
     shape (objects of arrays of flat objects), the general walk otherwise."""
     if not isinstance(value, dict):
         return False
-    for name in schema.get("required", ()):
-        if name not in value:
-            return False
+    if any(name not in value for name in schema.get("required", ())):
+        return False
     for name, sub in schema.get("properties", {}).items():
         items = value.get(name)
         spec = _flat_spec(sub.get("items", {})) if sub.get("type") == "array" else None
-        if spec is None or not isinstance(items, list):
-            if name in value and check(items, sub):
+        if spec is not None and isinstance(items, list):
+            if not _items_fit(items, spec):
                 return False
-            continue
-        for item in items:
-            if not isinstance(item, dict):
-                return False
-            for key, types, required in spec:
-                if key not in item:
-                    if required:
-                        return False
-                    continue
-                v = item[key]
-                if not isinstance(v, types) or (isinstance(v, bool) and bool not in types):
-                    return False
+        elif name in value and check(items, sub):
+            return False
     return True
 
 

@@ -95,9 +95,59 @@ def empty_answers(request: Request) -> Reply:
     return Reply(body=completion(json.dumps({task_of(request): []})))
 
 
+class _Handler(BaseHTTPRequestHandler):
+    """Answers from the owning :class:`FakeServer` (``self.server.owner``)."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:  # quiet
+        pass
+
+    def setup(self) -> None:
+        super().setup()
+        # as real servers do: without it, headers and body sent in two writes wait
+        # for the client's delayed ACK (Nagle), 40 ms per answer
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def _send(self, reply: Reply) -> None:
+        if reply.delay:
+            time.sleep(reply.delay)
+        if reply.drop:
+            self.close_connection = True
+            self.connection.close()
+            return
+        data = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in reply.headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        if self.path.rstrip("/").endswith("/models"):
+            data = [{"id": m, "object": "model"} for m in self.server.owner.models]
+            self._send(Reply(body={"object": "list", "data": data}))
+        else:
+            self._send(Reply(404, {"error": {"message": "not found"}}))
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = json.loads(self.rfile.read(length) or b"{}")
+        with self.server.owner._lock:
+            req = Request(self.path, dict(self.headers), body, len(self.server.owner.requests))
+            self.server.owner.requests.append(req)
+        if not self.path.rstrip("/").endswith("/chat/completions"):
+            self._send(Reply(404, {"error": {"message": "not found"}}))
+            return
+        self._send(self.server.owner.responder(req))
+
+
 class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # many clients connect at once in the benchmark
     daemon_threads = True
+    owner: FakeServer
 
 
 class FakeServer:
@@ -113,55 +163,8 @@ class FakeServer:
         self.models = models
         self.requests: list[Request] = []
         self._lock = threading.Lock()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:  # quiet
-                pass
-
-            def setup(self) -> None:
-                super().setup()
-                # as real servers do: without it, headers and body sent in two writes wait
-                # for the client's delayed ACK (Nagle), 40 ms per answer
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-            def _send(self, reply: Reply) -> None:
-                if reply.delay:
-                    time.sleep(reply.delay)
-                if reply.drop:
-                    self.close_connection = True
-                    self.connection.close()
-                    return
-                data = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
-                self.send_response(reply.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for k, v in reply.headers.items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_GET(self) -> None:
-                if self.path.rstrip("/").endswith("/models"):
-                    data = [{"id": m, "object": "model"} for m in server.models]
-                    self._send(Reply(body={"object": "list", "data": data}))
-                else:
-                    self._send(Reply(404, {"error": {"message": "not found"}}))
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                with server._lock:
-                    req = Request(self.path, dict(self.headers), body, len(server.requests))
-                    server.requests.append(req)
-                if not self.path.rstrip("/").endswith("/chat/completions"):
-                    self._send(Reply(404, {"error": {"message": "not found"}}))
-                    return
-                self._send(server.responder(req))
-
-        self._httpd = _Server(("127.0.0.1", port), Handler)
+        self._httpd = _Server(("127.0.0.1", port), _Handler)
+        self._httpd.owner = self
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
