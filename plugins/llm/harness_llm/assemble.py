@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -55,26 +55,42 @@ def _string(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _in_order(
+    items: Iterable[Mapping[str, Any]],
+    valid: Callable[[Mapping[str, Any]], bool],
+    aligner: Aligner,
+    what: str,
+    tally: Tally,
+) -> Iterator[tuple[Mapping[str, Any], Match]]:
+    """The items whose ``text`` is found, with where: each after the previous one (the model
+    lists them in document order), never on an occurrence already taken. Invalid items are
+    rejected, unfound ones counted as unaligned (:meth:`Tally.aligned`)."""
+    taken: set[tuple[int, int]] = set()
+    cursor = 0
+    for item in items:
+        text = _string(item.get("text"))
+        if not text or not valid(item):
+            tally["rejected"] += 1
+            continue
+        found = tally.aligned(aligner.find(text, after=cursor, taken=taken), what, text)
+        if found is not None:
+            taken.add((found.start, found.end))
+            cursor = found.end
+            yield item, found
+
+
 def entities_of(
     answer: Mapping[str, Any], chunk: Chunk, aligner: Aligner, labels: Sequence[str], tally: Tally
 ) -> list[Entity]:
     """The entities of one chunk's answer, offsets in the document."""
-    out: list[Entity] = []
-    taken: set[tuple[int, int]] = set()
-    cursor = 0
-    for item in answer["entities"]:
-        text, label = _string(item.get("text")), item.get("label")
-        if not text or label not in labels:
-            tally["rejected"] += 1
-            continue
-        found = tally.aligned(aligner.find(text, after=cursor, taken=taken), "entity", text)
-        if found is None:
-            continue
-        taken.add((found.start, found.end))
-        cursor = found.end
-        s, e = found.start + chunk.start, found.end + chunk.start
-        out.append(Entity(s, e, str(label), chunk.text[found.start : found.end]))
-    return out
+    return [
+        Entity(
+            m.start + chunk.start, m.end + chunk.start, item["label"], chunk.text[m.start : m.end]
+        )
+        for item, m in _in_order(
+            answer["entities"], lambda i: i.get("label") in labels, aligner, "entity", tally
+        )
+    ]
 
 
 def _part(
@@ -98,24 +114,14 @@ def quotes_of(
     """The quotes of one chunk's answer with their cues and speaker mentions, offsets in the
     chunk (:func:`shift_quotes` moves them into the document)."""
     out: list[Quote] = []
-    taken: set[tuple[int, int]] = set()
-    cursor = 0
-    for item in answer["quotes"]:
-        text, qtype = _string(item.get("text")), item.get("type")
-        if not text or qtype not in QUOTE_TYPES:
-            tally["rejected"] += 1
-            continue
-        found = tally.aligned(aligner.find(text, after=cursor, taken=taken), "quote", text)
-        if found is None:
-            continue
-        taken.add((found.start, found.end))
-        cursor = found.end
+    valid = lambda i: i.get("type") in QUOTE_TYPES  # noqa: E731
+    for item, found in _in_order(answer["quotes"], valid, aligner, "quote", tally):
         s, e = trim(chunk.text, found.start, found.end)
         cue = _part(aligner, _string(item.get("cue")), (s, e), "cue", tally)
         near = (cue.start, cue.end) if cue else (s, e)
         mention = _part(aligner, _string(item.get("speaker_mention")), near, "speaker", tally)
         speaker = _string(item.get("speaker")) or None
-        out.append(Quote(s, e, qtype, speaker, mention, cue, chunk.text[s:e]))
+        out.append(Quote(s, e, item["type"], speaker, mention, cue, chunk.text[s:e]))
     return out
 
 
