@@ -343,3 +343,32 @@ def test_compare_an_llm_with_a_builtin_extractor(mini, gold_responder, tmp_path)
     assert res.exit_code == 0, res.output
     assert "| candidate | `entities.strict.micro.f1` |" in res.output
     assert "| candidate | `attribution.f1` |" in res.output
+
+
+def test_speaker_pass_names_the_speaker_of_each_quote(tmp_path) -> None:
+    text = "Jane Smith runs Acme. “We are growing,” she said. Profits rose."
+    asked: list[str] = []
+
+    def respond(request):
+        task = task_of(request)
+        if task == "quotes":
+            q = {"text": "We are growing,", "type": "direct", "cue": "said",
+                 "speaker_mention": "she", "speaker": None}  # fmt: skip
+            return Reply(body=completion(json.dumps({"quotes": [q]})))
+        if task == "speakers":
+            asked.append(request.body["messages"][-1]["content"])
+            s = {"quote": 1, "speaker": "Jane Smith", "speaker_mention": "she"}
+            return Reply(body=completion(json.dumps({"speakers": [s, {"quote": 7}]})))
+        return Reply(body=completion('{"entities": []}'))
+
+    with FakeServer(respond) as server:
+        ex = extractor(server.url, frozenset({"quotes", "speakers"}), speaker_pass=True)
+        (pred,) = ex.extract([TextDoc("d", text)])
+    assert asked and "1. We are growing," in asked[0]
+    (q,) = pred.quotes
+    assert text[q.start : q.end] == "We are growing,"
+    assert q.speaker == "Jane Smith" and q.speaker_span is not None
+    assert text[q.speaker_span.start : q.speaker_span.end] == "she"
+    assert q.cue is not None and text[q.cue.start : q.cue.end] == "said"
+    assert pred.diagnostics["rejected"] == 1  # the answer about a quote 7 that does not exist
+    assert pred.diagnostics["requests"] == 2
