@@ -24,8 +24,8 @@ from typing import Any, overload
 
 import yaml
 
-from .errors import GoldsetError, HarnessError
-from .formats.base import content_hash, raise_problems
+from .errors import GoldsetError, HarnessError, Problems
+from .formats.base import content_hash
 from .model import ONTONOTES_LABELS, QUOTE_TYPES, Document, Entity, Span
 from .options import parse_options
 from .rows import (
@@ -50,19 +50,6 @@ NATIVE = "harness"
 NATIVE_VERSION = "1"
 #: Version of the row layout (part of every row-cache key): bump when dataset_features changes.
 ROWS_VERSION = 1
-
-
-@dataclass
-class Problems:
-    """Collects validation problems; each names a file and a record."""
-
-    items: list[str] = field(default_factory=list)
-
-    def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}")
-
-    def raise_if_any(self, root: Path) -> None:
-        raise_problems(root, self.items)
 
 
 @dataclass(frozen=True)
@@ -167,13 +154,13 @@ def _read_json(path: Path, problems: Problems) -> Any:
     try:
         raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.add(str(path), f"not valid UTF-8 (byte {exc.start}: {exc.reason})")
+        problems.add(path, None, f"not valid UTF-8 (byte {exc.start}: {exc.reason})")
         return None
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
         problems.add(
-            str(path), f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            path, None, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         )
         return None
 
@@ -187,25 +174,28 @@ def _check_span(
 ) -> bool:
     """Check fields, offsets and covered text of one span record; True when usable."""
     if not isinstance(rec, Mapping):
-        problems.add(where, f"expected an object, got {type(rec).__name__}")
+        problems.add(where, None, f"expected an object, got {type(rec).__name__}")
         return False
     missing = [k for k in required if k not in rec]
     if missing:
-        problems.add(where, f"missing field{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        problems.add(
+            where, None, f"missing field{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        )
         return False
     start, end = rec["start"], rec["end"]
     if not (_is_int(start) and _is_int(end)):
-        problems.add(where, f"offsets must be integers, got start={start!r} end={end!r}")
+        problems.add(where, None, f"offsets must be integers, got start={start!r} end={end!r}")
         return False
     if not (0 <= start and end <= len(text)):
-        problems.add(where, f"offsets {start}..{end} outside the text (length {len(text)})")
+        problems.add(where, None, f"offsets {start}..{end} outside the text (length {len(text)})")
         return False
     if end <= start:
-        problems.add(where, f"empty or inverted span: end {end} is not after start {start}")
+        problems.add(where, None, f"empty or inverted span: end {end} is not after start {start}")
         return False
     if rec["text"] != text[start:end]:
         problems.add(
             where,
+            None,
             f"text {rec['text']!r} differs from the covered characters {text[start:end]!r}",
         )
         return False
@@ -243,24 +233,27 @@ def _validate_document(
 ) -> Document | None:
     where = str(path)
     if not isinstance(rec, Mapping):
-        problems.add(where, "expected a JSON object at top level")
+        problems.add(where, None, "expected a JSON object at top level")
         return None
     missing = [k for k in DOC_REQUIRED if k not in rec]
     if missing:
-        problems.add(where, f"missing field{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        problems.add(
+            where, None, f"missing field{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        )
         return None
     if rec["id"] != path.stem:
-        problems.add(where, f"id {rec['id']!r} does not match the file name {path.stem!r}")
+        problems.add(where, None, f"id {rec['id']!r} does not match the file name {path.stem!r}")
     bases = _text_bases(root, manifest.get("text_root"))
     text_file = _resolve_text(str(rec["text_path"]), bases)
     if text_file is None:
-        problems.add(where, f"text_path {rec['text_path']!r} not found")
+        problems.add(where, None, f"text_path {rec['text_path']!r} not found")
         return None
     raw = _read_bytes(text_file)
     digest = hashlib.sha256(raw).hexdigest()
     if digest != rec["text_sha256"]:
         problems.add(
             where,
+            None,
             f"text {rec['text_path']} has sha256 {digest[:12]}..., the goldset expects "
             f"{str(rec['text_sha256'])[:12]}...: the text changed; re-check the annotations",
         )
@@ -268,14 +261,14 @@ def _validate_document(
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.add(where, f"text {rec['text_path']} is not valid UTF-8 (byte {exc.start})")
+        problems.add(where, None, f"text {rec['text_path']} is not valid UTF-8 (byte {exc.start})")
         return None
 
     n_before = len(problems.items)
     # Entities
     ents: list[Mapping[str, Any]] = []
     if not isinstance(rec["entities"], list):
-        problems.add(where, "entities must be a list")
+        problems.add(where, None, "entities must be a list")
     else:
         seen: dict[tuple[int, int, str], int] = {}
         for i, e in enumerate(rec["entities"]):
@@ -283,11 +276,13 @@ def _validate_document(
             if not _check_span(e, ENTITY_REQUIRED, text, ew, problems):
                 continue
             if e["label"] not in labels:
-                problems.add(ew, f"unknown label {e['label']!r} (goldset labels: {sorted(labels)})")
+                problems.add(
+                    ew, None, f"unknown label {e['label']!r} (goldset labels: {sorted(labels)})"
+                )
                 continue
             key = (e["start"], e["end"], e["label"])
             if key in seen:
-                problems.add(ew, f"duplicate of entities[{seen[key]}] {e['text']!r}")
+                problems.add(ew, None, f"duplicate of entities[{seen[key]}] {e['text']!r}")
                 continue
             seen[key] = i
             ents.append({**e, "_i": i})
@@ -296,29 +291,32 @@ def _validate_document(
             if b["start"] < a["end"]:
                 problems.add(
                     f"{where}: entities[{b['_i']}]",
+                    None,
                     f"{b['text']!r} ({b['start']}..{b['end']}) overlaps entities[{a['_i']}] "
                     f"{a['text']!r} ({a['start']}..{a['end']}); nested entities are not allowed",
                 )
     # Speakers
     speakers = rec["speakers"]
     if not isinstance(speakers, Mapping):
-        problems.add(where, "speakers must be an object mapping speaker ids to entries")
+        problems.add(where, None, "speakers must be an object mapping speaker ids to entries")
         speakers = {}
     for sid, s in speakers.items():
         sw = f"{where}: speakers[{sid!r}]"
         if not isinstance(s, Mapping):
-            problems.add(sw, "expected an object")
+            problems.add(sw, None, "expected an object")
             continue
         missing = [k for k in SPEAKER_REQUIRED if k not in s]
         if missing:
-            problems.add(sw, f"missing field{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+            problems.add(
+                sw, None, f"missing field{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+            )
         elif not isinstance(s["aliases"], list) or not all(
             isinstance(a, str) for a in s["aliases"]
         ):
-            problems.add(sw, "aliases must be a list of strings")
+            problems.add(sw, None, "aliases must be a list of strings")
     # Quotes
     if not isinstance(rec["quotes"], list):
-        problems.add(where, "quotes must be a list")
+        problems.add(where, None, "quotes must be a list")
     else:
         seen_q: dict[tuple[int, int], int] = {}
         for i, q in enumerate(rec["quotes"]):
@@ -326,10 +324,13 @@ def _validate_document(
             if not _check_span(q, QUOTE_REQUIRED, text, qw, problems):
                 continue
             if q["type"] not in QUOTE_TYPES:
-                problems.add(qw, f"unknown quote type {q['type']!r} (allowed: {list(QUOTE_TYPES)})")
+                problems.add(
+                    qw, None, f"unknown quote type {q['type']!r} (allowed: {list(QUOTE_TYPES)})"
+                )
             if q["speaker"] is not None and q["speaker"] not in speakers:
                 problems.add(
                     qw,
+                    None,
                     f"speaker {q['speaker']!r} is not in the speakers registry "
                     f"(known: {sorted(speakers)})",
                 )
@@ -339,7 +340,7 @@ def _validate_document(
             key = (q["start"], q["end"])
             if key in seen_q:
                 problems.add(
-                    qw, f"duplicate of quotes[{seen_q[key]}] (same span {key[0]}..{key[1]})"
+                    qw, None, f"duplicate of quotes[{seen_q[key]}] (same span {key[0]}..{key[1]})"
                 )
             seen_q[key] = i
     if len(problems.items) > n_before:
@@ -350,33 +351,33 @@ def _validate_document(
 def _read_manifest(root: Path, problems: Problems) -> dict[str, Any] | None:
     path = root / MANIFEST
     if not path.is_file():
-        problems.add(str(path), "missing: a goldset folder needs a goldset.yaml manifest")
+        problems.add(path, None, "missing: a goldset folder needs a goldset.yaml manifest")
         return None
     try:
         manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
-        problems.add(str(path), f"not valid UTF-8 (byte {exc.start})")
+        problems.add(path, None, f"not valid UTF-8 (byte {exc.start})")
         return None
     except yaml.YAMLError as exc:
-        problems.add(str(path), f"malformed YAML: {exc}")
+        problems.add(path, None, f"malformed YAML: {exc}")
         return None
     if not isinstance(manifest, dict):
-        problems.add(str(path), "expected a mapping at top level")
+        problems.add(path, None, "expected a mapping at top level")
         return None
     missing = [k for k in MANIFEST_REQUIRED if k not in manifest]
     if missing:
         problems.add(
-            str(path), f"missing field{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+            path, None, f"missing field{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
         )
         return None
     labels = manifest["labels"]
     if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-        problems.add(str(path), "labels must be a list of strings")
+        problems.add(path, None, "labels must be a list of strings")
         return None
     if manifest["label_scheme"] == "ontonotes":
         unknown = sorted(set(labels) - set(ONTONOTES_LABELS))
         if unknown:
-            problems.add(str(path), f"labels {unknown} are not OntoNotes labels")
+            problems.add(path, None, f"labels {unknown} are not OntoNotes labels")
     return manifest
 
 
@@ -428,10 +429,10 @@ def _hashes(root: Path, manifest: Mapping[str, Any] | None) -> tuple[str, str]:
 
 def _native_rows(root: Path, manifest: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     """Validate every document file, yield the rows of the valid ones, raise if any is invalid."""
-    problems = Problems()
+    problems = Problems(root)
     files = sorted(root.glob("*.json"))
     if not files:
-        problems.add(str(root), "no document files (*.json)")
+        problems.add(str(root), None, "no document files (*.json)")
     labels = set(manifest["labels"])
     for f in files:
         rec = _read_json(f, problems)
@@ -440,15 +441,15 @@ def _native_rows(root: Path, manifest: Mapping[str, Any]) -> Iterator[dict[str, 
         doc = _validate_document(f, rec, manifest, root, labels, problems)
         if doc is not None:
             yield document_to_row(doc)
-    problems.raise_if_any(root)
+    problems.raise_if_any()
 
 
 def _load_native(root: Path) -> Goldset:
     if not root.is_dir():
         raise GoldsetError(f"goldset folder {str(root)!r} does not exist")
-    problems = Problems()
+    problems = Problems(root)
     manifest = _read_manifest(root, problems)
-    problems.raise_if_any(root)
+    problems.raise_if_any()
     assert manifest is not None
     sha256, content = _hashes(root, manifest)
     fingerprint = _fingerprint(NATIVE, NATIVE_VERSION, content)
@@ -567,21 +568,21 @@ def _with_texts(doc: Document) -> Document:
 def _foreign_rows(
     fmt: Any, path: Path, opts: Any, labels: set[str] | None, where: str
 ) -> Iterator[dict[str, Any]]:
-    problems = Problems()
+    problems = Problems(path)
     seen: set[str] = set()
     for doc in fmt.read(path, opts):
         if doc.id in seen:
-            problems.add(where, f"document id {doc.id!r} occurs twice")
+            problems.add(where, None, f"document id {doc.id!r} occurs twice")
             continue
         seen.add(doc.id)
         found = check_document(doc, labels, f"{where}: document {doc.id!r}")
         if found:
-            problems.items.extend(found)
+            problems.extend(found)
             continue
         yield document_to_row(_with_texts(doc))
     if not seen and not problems.items:
-        problems.add(where, "no documents")
-    problems.raise_if_any(path)
+        problems.add(where, None, "no documents")
+    problems.raise_if_any()
 
 
 def _dataset_labels(dataset: Any) -> tuple[str, ...]:

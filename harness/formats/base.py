@@ -17,18 +17,16 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
-from ..errors import GoldsetError
+from ..errors import GoldsetError, Problems
 from ..model import Document, Speaker
 
 if TYPE_CHECKING:
     from ..goldset import Goldset
-
-MAX_LISTED = 50
 
 
 @dataclass(frozen=True)
@@ -93,39 +91,8 @@ def as_format(name: str, obj: Any) -> GoldsetFormat:
     raise GoldsetError(f"goldset format {name!r}: registered object {obj!r} has no read()")
 
 
-@dataclass
-class ProblemLog:
-    """Problems found in the files of one goldset; each names a file and a line."""
-
-    source: str
-    items: list[str] = field(default_factory=list)
-
-    def add(self, file: str | Path, line: int | None, message: str) -> None:
-        where = f"{file}, line {line}" if line is not None else str(file)
-        self.items.append(f"{where}: {message}")
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def raise_if_any(self) -> None:
-        raise_problems(self.source, self.items)
-
-
-def raise_problems(source: object, items: Sequence[str]) -> None:
-    """Raise one :class:`GoldsetError` listing ``items`` (the first ``MAX_LISTED``), if any."""
-    if not items:
-        return
-    shown = items[:MAX_LISTED]
-    more = len(items) - len(shown)
-    lines = "\n".join(f"  - {p}" for p in shown)
-    tail = f"\n  ... and {more} more" if more else ""
-    n = len(items)
-    raise GoldsetError(
-        f"goldset {source} is invalid ({n} problem{'s' if n != 1 else ''}):\n{lines}{tail}"
-    )
+#: The one problem collector, under the name the span formats still use.
+ProblemLog = Problems
 
 
 def decode_utf8(raw: bytes, file: str | Path, problems: ProblemLog) -> str | None:
