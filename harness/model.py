@@ -7,8 +7,9 @@ so a gold span and a predicted span with the same offsets compare equal.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 Task = Literal["entities", "quotes", "speakers"]
 TASKS: tuple[Task, ...] = ("entities", "quotes", "speakers")
@@ -90,9 +91,6 @@ class Document:
     text_path: str = ""
     text_sha256: str = ""
 
-    def as_text_doc(self) -> TextDoc:
-        return TextDoc(self.id, self.text)
-
     def speaker(self, speaker_id: str | None) -> Speaker | None:
         for s in self.speakers:
             if s.id == speaker_id:
@@ -107,3 +105,39 @@ class Prediction:
     doc_id: str
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
+
+
+class HasOffsets(Protocol):
+    """Anything with offsets: :class:`Span`, :class:`Entity`, :class:`Quote`."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def span_problem(start: object, end: object, text: str, covered: str | None = None) -> str | None:
+    """What is wrong with the span ``start..end`` of ``text``, or ``None`` when it is usable.
+
+    The one check of offsets, for gold read in any format and for predictions, so a message reads
+    the same wherever a span comes from: integers (not booleans), inside the text, end after
+    start, and, when the record repeats the ``covered`` characters, the same characters.
+    """
+    if not (type(start) is int and type(end) is int):
+        return f"offsets must be integers, got start={start!r} end={end!r}"
+    if start < 0 or end > len(text):
+        return f"offsets {start}..{end} outside the text (length {len(text)})"
+    if end <= start:
+        return f"end {end} is not after start {start} (empty or inverted span)"
+    if covered is not None and covered != text[start:end]:
+        return f"text {covered!r} differs from the covered characters {text[start:end]!r}"
+    return None
+
+
+def spans_fine(spans: Iterable[HasOffsets], text: str) -> bool:
+    """Whether :func:`span_problem` finds nothing in any of ``spans`` (one quick sweep; call
+    :func:`span_problem` on each to say what is wrong)."""
+    n = len(text)
+    return all(
+        type(s.start) is int and type(s.end) is int and 0 <= s.start < s.end <= n for s in spans
+    )
