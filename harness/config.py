@@ -34,9 +34,11 @@ from typing import Any, TypeVar
 import yaml
 
 from .errors import ConfigError, Problems, did_you_mean
-from .goldset import NATIVE, GoldsetSource
+from .formats import Format, get_format
+from .goldset import DEFAULT_FORMAT, GoldsetSource
 from .model import TASKS, Task
 from .options import parse_options
+from .plugins import get_plugins
 
 TOP_KEYS = ("goldset", "tasks", "output", "extractors", "bootstrap", "batch_size", "cache", "gate")
 GOLDSET_KEYS = ("path", "format", "options")
@@ -217,53 +219,53 @@ def _parse_gate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
 
 
 def _parse_goldset(gs: Any, base: Path, where: str) -> GoldsetSource:
-    """``goldset: PATH`` (native folder) or ``goldset: {format: NAME, path: PATH, OPTION: ...}``.
+    """``goldset: PATH`` (a native folder) or ``goldset: {path: PATH, format: NAME, OPTION: ...}``.
 
-    Format options may be given inline or under ``options:``; they are validated against the
-    format's ``Options`` (unknown names get "did you mean").
+    The same for every format, the native one included: the format is looked up in the registry
+    and its options (inline or under ``options:``) are parsed here, once, into its ``Options``
+    (unknown names get "did you mean"); the source carries them to the loader.
     """
-    fmt, options = NATIVE, {}
-    if isinstance(gs, Mapping):
-        fmt = gs.get("format", NATIVE)
-        if not isinstance(fmt, str):
-            raise ConfigError(f"{where}: goldset.format should be a format name, got {fmt!r}")
-        if fmt == NATIVE:
-            _unknown_keys(gs, ("path", "format"), f"{where}: goldset")
-        else:
-            nested = gs.get("options") or {}
-            if not isinstance(nested, Mapping):
-                raise ConfigError(f"{where}: goldset.options: expected a mapping, got {nested!r}")
-            inline = {k: v for k, v in gs.items() if k not in GOLDSET_KEYS}
-            options = {**nested, **inline}
-            _check_format(fmt, options, where)
-        if "path" not in gs:
-            raise ConfigError(f"{where}: goldset: missing required key 'path'")
-        gs = gs["path"]
-    if not isinstance(gs, str):
-        raise ConfigError(f"{where}: goldset should be a path, got {gs!r}")
-    gs = expand_path(gs, "goldset", where)
-    path = (base / gs).resolve()
-    if fmt == NATIVE and not path.is_dir():
-        raise ConfigError(f"{where}: goldset: folder {str(path)!r} does not exist")
-    if not path.exists():
-        raise ConfigError(
-            f"{where}: goldset: {fmt} file {str(path)!r} does not exist "
-            f"(the path {gs!r} is relative to {str(base)!r}, the folder of the config)"
-        )
-    return GoldsetSource(path, fmt, options)
+    if not isinstance(gs, Mapping):
+        gs = {"path": gs}
+    name = gs.get("format", DEFAULT_FORMAT)
+    fmt = _goldset_format(name, where)
+    options = _goldset_options(gs, where)
+    parsed = parse_options(fmt.Options, options, f"{where}: goldset ({name} options)")
+    return GoldsetSource(_goldset_path(gs, base, name, where), name, options, parsed)
 
 
-def _check_format(name: str, options: Mapping[str, Any], where: str) -> None:
-    from .formats import get_format
-    from .plugins import get_plugins
-
+def _goldset_format(name: Any, where: str) -> Format:
+    if not isinstance(name, str):
+        raise ConfigError(f"{where}: goldset.format should be a format name, got {name!r}")
     registry = get_plugins().goldset_formats
     if name not in registry:
         raise ConfigError(
             f"{where}: goldset.format: unknown goldset format {name!r}."
             f"{did_you_mean(name, registry)} Install its plugin, or check HARNESS_DISABLE_PLUGINS."
         )
-    parse_options(get_format(name).Options, options, f"{where}: goldset ({name} options)")
+    return get_format(name)
+
+
+def _goldset_options(gs: Mapping[str, Any], where: str) -> dict[str, Any]:
+    nested = gs.get("options") or {}
+    if not isinstance(nested, Mapping):
+        raise ConfigError(f"{where}: goldset.options: expected a mapping, got {nested!r}")
+    return {**nested, **{k: v for k, v in gs.items() if k not in GOLDSET_KEYS}}
+
+
+def _goldset_path(gs: Mapping[str, Any], base: Path, name: str, where: str) -> Path:
+    if "path" not in gs:
+        raise ConfigError(f"{where}: goldset: missing required key 'path'")
+    value = gs["path"]
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: goldset should be a path, got {value!r}")
+    path = (base / expand_path(value, "goldset", where)).resolve()
+    if not path.exists():
+        raise ConfigError(
+            f"{where}: goldset: {str(path)!r} ({name} format) does not exist "
+            f"(the path {value!r} is relative to {str(base)!r}, the folder of the config)"
+        )
+    return path
 
 
 def _parse_extractors(items: Any, where: str, problems: Problems) -> tuple[ExtractorConfig, ...]:
@@ -280,8 +282,6 @@ def _parse_extractors(items: Any, where: str, problems: Problems) -> tuple[Extra
 
 
 def _parse_extractor(item: Any, ew: str, labels_seen: set[str]) -> ExtractorConfig:
-    from .plugins import get_plugins
-
     plugins = get_plugins()
     if isinstance(item, str):
         item = {"name": item}

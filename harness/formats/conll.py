@@ -21,17 +21,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from ..errors import GoldsetError
+from ..errors import GoldsetError, Problems
 from ..model import Document, Entity
 from ..schemes import SCHEMES
-from .base import CommonOptions, ProblemLog
+from .base import CommonOptions, Format, GoldsetView
 from .detok import Detok, join_tokens, tokenize
 from .tagging import Chunk, Scheme, decode, detect_scheme, encode
-
-if TYPE_CHECKING:
-    from ..goldset import Goldset
 
 DOCSTART = "-DOCSTART-"
 SUFFIXES = (".conll", ".txt", ".iob", ".bio", ".tsv")
@@ -62,7 +59,7 @@ def _files(path: Path) -> list[Path]:
     return [path]
 
 
-def _lines(path: Path, problems: ProblemLog) -> Iterator[tuple[int, str]]:
+def _lines(path: Path, problems: Problems) -> Iterator[tuple[int, str]]:
     """``(line number, decoded line)``; undecodable lines are logged and skipped."""
     with path.open("rb") as f:
         for n, raw in enumerate(f, 1):
@@ -76,9 +73,7 @@ def _lines(path: Path, problems: ProblemLog) -> Iterator[tuple[int, str]]:
             yield n, line.lstrip("\ufeff") if n == 1 else line
 
 
-def _blocks(
-    path: Path, opts: ConllOptions, problems: ProblemLog
-) -> Iterator[tuple[bool, _Sentence]]:
+def _blocks(path: Path, opts: ConllOptions, problems: Problems) -> Iterator[tuple[bool, _Sentence]]:
     """``(starts a new document, sentence)`` for every sentence of the file."""
     sent = _Sentence()
     new_doc = False
@@ -113,7 +108,7 @@ def _blocks(
         yield new_doc, sent
 
 
-class ConllFormat:
+class ConllFormat(Format):
     """Reader and writer of CoNLL-2003 style column files."""
 
     name = "conll"
@@ -126,12 +121,12 @@ class ConllFormat:
         """The declared scheme, or the one detected from every tag of the files."""
         if opts.scheme != "auto":
             return opts.scheme
-        scratch = ProblemLog(str(path))
+        scratch = Problems(str(path))
         return detect_scheme(s.tags for f in _files(path) for _, s in _blocks(f, opts, scratch))
 
     def read(self, path: Path, options: Any) -> Iterator[Document]:
         opts: ConllOptions = options
-        problems = ProblemLog(str(path))
+        problems = Problems(str(path))
         scheme = self.detect(path, opts)
         scheme_name = opts.label_scheme or self.label_scheme
         labels = set(opts.labels or SCHEMES.get(scheme_name, ()))
@@ -150,7 +145,7 @@ class ConllFormat:
         opts: ConllOptions,
         scheme: Scheme,
         labels: set[str],
-        problems: ProblemLog,
+        problems: Problems,
     ) -> Iterator[Document]:
         n_docs = 0
         texts: list[str] = []
@@ -200,7 +195,7 @@ class ConllFormat:
         if doc is not None:
             yield doc
 
-    def write(self, goldset: Goldset, path: Path, options: Any) -> Mapping[str, int]:
+    def write(self, goldset: GoldsetView, path: Path, options: Any) -> Mapping[str, int]:
         """Write every document as ``-DOCSTART-`` + sentences; returns counts of what was lost."""
         opts: ConllOptions = options
         scheme: Scheme = "iob2" if opts.scheme == "auto" else opts.scheme
