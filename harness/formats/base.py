@@ -35,9 +35,6 @@ from ..errors import PluginError, Problems
 from ..model import Document, Speaker
 from ..schemes import SCHEMES
 
-#: The one problem collector, under the name the span formats still import.
-ProblemLog = Problems
-
 
 @dataclass(frozen=True)
 class CommonOptions:
