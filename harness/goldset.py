@@ -1,34 +1,38 @@
-"""Load a goldset in any registered format into a cached Arrow dataset: the format-independent part.
+"""Load a goldset in any registered format: the format-independent part, and the Goldset object.
 
-:func:`load_goldset` asks the format (:mod:`harness.formats`, found by name in the plugin registry)
-for the goldset's metadata and hashes, then, unless the rows are already cached under those hashes,
-streams the documents the format reads through the same checks for every format (unique ids,
-offsets, labels, overlaps, quote types, speakers) into a Hugging Face :class:`datasets.Dataset`
-with declared features (``Dataset.from_generator``, memory-mapped Arrow). Any problem raises one
-:class:`GoldsetError` listing them all, each naming the file and the record or line.
-:class:`Goldset` converts rows to :class:`harness.model.Document` objects lazily, a batch at a
-time, so large goldsets are iterated in bounded memory.
+:func:`load_goldset` wires the steps that are the same for every format: find the format in the
+plugin registry (:mod:`harness.formats`), parse its options (unless the config did), ask it for the
+goldset's metadata and hashes (``describe``), and unless the rows are already cached under those
+hashes, stream the documents it reads (``read``) through the same checks for every format into a
+memory-mapped Arrow cache (:mod:`harness.rows`). Any problem raises one :class:`GoldsetError`
+listing them all, each naming the file and the record or line. :class:`Goldset` converts rows to
+:class:`harness.model.Document` objects lazily, a batch at a time, so large goldsets are iterated
+in bounded memory.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
-from .errors import GoldsetError, HarnessError, Problems
+from .errors import GoldsetError
 from .formats import get_format
-from .model import QUOTE_TYPES, Document, Entity, Span, span_problem
+from .model import Document
 from .options import parse_options
-from .rows import dataset_features, document_to_row, documents_from_arrow, iter_documents
+from .rows import (
+    build_dataset,
+    cache_key,
+    checked_rows,
+    dataset_labels,
+    documents_from_arrow,
+    iter_documents,
+)
 
 #: The format of a goldset given by its path alone: the native folder (formats/native.py).
 DEFAULT_FORMAT = "harness"
-#: Version of the row layout (part of every row-cache key): bump when dataset_features changes.
-ROWS_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -134,86 +138,6 @@ class Goldset:
         }
 
 
-def _fingerprint(*parts: str) -> str:
-    h = hashlib.sha256(f"harness-goldset-rows-v{ROWS_VERSION}".encode())
-    for p in parts:
-        h.update(b"\0" + p.encode())
-    return h.hexdigest()[:32]
-
-
-def _harness_error(exc: BaseException) -> HarnessError | None:
-    seen: set[int] = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen:
-        if isinstance(cur, HarnessError):
-            return cur
-        seen.add(id(cur))
-        cur = cur.__cause__ or cur.__context__
-    return None
-
-
-def build_dataset(
-    rows: Callable[[], Iterable[Mapping[str, Any]]], fingerprint: str, where: str
-) -> Any:
-    """Write ``rows()`` to a memory-mapped Arrow dataset cached under ``fingerprint``.
-
-    The fingerprint must hash everything the rows depend on (content, format, options): a
-    goldset whose files did not change is then read from the cache without parsing anything.
-    Set ``HARNESS_GOLDSET_CACHE`` to choose the cache folder (default: the ``datasets`` cache).
-    A reader's error reaches the caller unchanged, and no cache entry is left behind.
-    """
-    import datasets
-    from datasets.utils.logging import set_verbosity_error
-
-    datasets.disable_progress_bars()
-    set_verbosity_error()
-
-    def gen() -> Iterator[Mapping[str, Any]]:
-        yield from rows()
-
-    try:
-        return datasets.Dataset.from_generator(
-            gen,
-            features=dataset_features(),
-            cache_dir=os.environ.get("HARNESS_GOLDSET_CACHE"),
-            fingerprint=fingerprint,
-        )
-    except Exception as exc:
-        found = _harness_error(exc)
-        if found is not None:
-            raise found from None
-        cause = exc.__cause__ or exc
-        raise GoldsetError(f"{where}: reading failed: {type(cause).__name__}: {cause}") from exc
-
-
-def _with_texts(doc: Document) -> Document:
-    """Fill the informative ``text`` fields from the document text."""
-    t = doc.text
-
-    def span(s: Span | None) -> Span | None:
-        return None if s is None else Span(s.start, s.end, t[s.start : s.end])
-
-    return replace(
-        doc,
-        entities=tuple(Entity(e.start, e.end, e.label, t[e.start : e.end]) for e in doc.entities),
-        quotes=tuple(
-            replace(q, text=t[q.start : q.end], speaker_span=span(q.speaker_span), cue=span(q.cue))
-            for q in doc.quotes
-        ),
-    )
-
-
-def _dataset_labels(dataset: Any) -> tuple[str, ...]:
-    """Every entity label in the rows, sorted (read from Arrow, not from Python objects)."""
-    import pyarrow.compute as pc
-
-    col = dataset.data.column("entities")
-    flat = pc.list_flatten(col)
-    if len(flat) == 0:
-        return ()
-    return tuple(sorted(pc.unique(pc.struct_field(flat, "label")).to_pylist()))
-
-
 def load_goldset(
     path: str | os.PathLike[str] | GoldsetSource,
     format: str | None = None,
@@ -237,8 +161,8 @@ def load_goldset(
     info = fmt.describe(source.path, opts)
     labels = None if info.labels is None else set(info.labels)
     dataset = build_dataset(
-        lambda: _checked_rows(fmt.read(source.path, opts), labels, where, source.path),
-        _fingerprint(source.format, fmt.version, info.documents_hash or info.sha256),
+        lambda: checked_rows(fmt.read(source.path, opts), labels, where, source.path),
+        cache_key(source.format, fmt.version, info.documents_hash or info.sha256),
         where,
     )
     return Goldset(
@@ -247,7 +171,7 @@ def load_goldset(
         version=info.version,
         description=info.description,
         label_scheme=info.label_scheme,
-        labels=info.labels if info.labels is not None else _dataset_labels(dataset),
+        labels=info.labels if info.labels is not None else dataset_labels(dataset),
         guidelines=info.guidelines,
         dataset=dataset,
         sha256=info.sha256,
@@ -268,66 +192,3 @@ def _source(
         options = path.options if options is None else options
         path = path.path
     return GoldsetSource(Path(path), format or DEFAULT_FORMAT, dict(options or {}))
-
-
-def _checked_rows(
-    docs: Iterable[Document], labels: set[str] | None, where: str, path: Path
-) -> Iterator[dict[str, Any]]:
-    """The rows of the documents a format read, each checked first (the same checks for every
-    format); raise listing every problem after the last document."""
-    problems = Problems(path)
-    seen: set[str] = set()
-    for doc in docs:
-        if doc.id in seen:
-            problems.add(where, None, f"document id {doc.id!r} occurs twice")
-            continue
-        seen.add(doc.id)
-        found = document_problems(doc, labels)
-        if found:
-            problems.extend(f"{where}: document {doc.id!r}: {p}" for p in found)
-            continue
-        yield document_to_row(_with_texts(doc))
-    if not seen and not problems:
-        problems.add(where, None, "no documents")
-    problems.raise_if_any()
-
-
-def document_problems(doc: Document, labels: set[str] | None) -> list[str]:
-    """What is wrong with a document a format read: spans, labels (when ``labels`` is given),
-    nested entities, quote types, quote speakers missing from the registry."""
-    return [*_entity_problems(doc, labels), *_quote_problems(doc)]
-
-
-def _entity_problems(doc: Document, labels: set[str] | None) -> Iterator[str]:
-    prev: Entity | None = None
-    for e in sorted(doc.entities, key=lambda e: (e.start, e.end)):
-        problem = span_problem(e.start, e.end, doc.text)
-        if problem is not None:
-            yield f"entity {e.label}: {problem}"
-            continue
-        if labels is not None and e.label not in labels:
-            yield f"entity {e.label} {e.start}..{e.end}: unknown label"
-        if prev is not None and e.start < prev.end:
-            yield (
-                f"entity {e.label} {e.start}..{e.end} overlaps {prev.label} "
-                f"{prev.start}..{prev.end}; nested entities are not allowed"
-            )
-        prev = e
-
-
-def _quote_problems(doc: Document) -> Iterator[str]:
-    ids = {s.id for s in doc.speakers}
-    for q in doc.quotes:
-        name = f"quote {q.start}..{q.end}"
-        for part, span in (
-            (name, q),
-            (f"{name} speaker_span", q.speaker_span),
-            (f"{name} cue", q.cue),
-        ):
-            problem = None if span is None else span_problem(span.start, span.end, doc.text)
-            if problem is not None:
-                yield f"{part}: {problem}"
-        if q.type not in QUOTE_TYPES:
-            yield f"{name}: unknown type {q.type!r}"
-        if q.speaker is not None and q.speaker not in ids:
-            yield f"{name}: speaker {q.speaker!r} not registered"
