@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
+from ..errors import Problems
 from ..model import QUOTE_TYPES, Entity, Quote, QuoteType, Span, Speaker
-from .base import ProblemLog, slug, speakers_from_mentions
+from .base import slug, speakers_from_mentions
 
 OPEN_QUOTES = frozenset("\"“”„«»‘’'‹›")
 
@@ -74,7 +75,7 @@ def assemble(
     links: Links,
     roles: Roles,
     file: str | Path,
-    problems: ProblemLog,
+    problems: Problems,
     default_type: str | None = None,
 ) -> tuple[tuple[Entity, ...], tuple[Quote, ...], tuple[Speaker, ...]]:
     """Entities, quotes and speaker registry of one document; problems go to ``problems``.

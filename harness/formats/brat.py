@@ -26,15 +26,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from ..errors import GoldsetError
+from ..errors import GoldsetError, Problems
 from ..model import Document
 from .attribution import Links, Region, Roles, assemble
-from .base import CommonOptions, ProblemLog, decode_utf8
-
-if TYPE_CHECKING:
-    from ..goldset import Goldset
+from .base import CommonOptions, Format, GoldsetView, decode_utf8
 
 _T = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
 
@@ -59,7 +56,7 @@ def _doc_id(ann: Path, root: Path) -> str:
     return "__".join(rel.parts)
 
 
-class BratFormat:
+class BratFormat(Format):
     name = "brat"
     description = "brat standoff (.txt + .ann): entities, Source/Cue/Content attribution as quotes"
     version = "1"
@@ -68,7 +65,7 @@ class BratFormat:
 
     def read(self, path: Path, options: Any) -> Iterator[Document]:
         opts: BratOptions = options
-        problems = ProblemLog(str(path))
+        problems = Problems(str(path))
         if path.is_file():
             anns, root = [path.with_suffix(".ann")], path.parent
         else:
@@ -87,7 +84,7 @@ class BratFormat:
         problems.raise_if_any()
 
     def _read_pair(
-        self, ann: Path, root: Path, opts: BratOptions, problems: ProblemLog
+        self, ann: Path, root: Path, opts: BratOptions, problems: Problems
     ) -> Document | None:
         txt = ann.with_suffix(".txt")
         n_before = len(problems)
@@ -118,7 +115,7 @@ class BratFormat:
         ann: Path,
         opts: BratOptions,
         roles: Roles,
-        problems: ProblemLog,
+        problems: Problems,
     ) -> tuple[list[Region], Links]:
         regions: dict[str, Region] = {}
         links = Links()
@@ -226,7 +223,7 @@ class BratFormat:
         roles: Roles,
         opts: BratOptions,
         ann: Path,
-        problems: ProblemLog,
+        problems: Problems,
     ) -> None:
         by_role: dict[str, list[str]] = {}
         for role, ref in args:
@@ -252,7 +249,7 @@ class BratFormat:
             for ref in refs:
                 links.pairs.append((content, ref, n))
 
-    def write(self, goldset: Goldset, path: Path, options: Any) -> Mapping[str, int]:
+    def write(self, goldset: GoldsetView, path: Path, options: Any) -> Mapping[str, int]:
         opts: BratOptions = options
         if path.exists() and any(path.iterdir()):
             raise GoldsetError(f"{path}: output folder is not empty; choose a new folder")

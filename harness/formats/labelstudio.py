@@ -21,15 +21,12 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from ..errors import GoldsetError
+from ..errors import GoldsetError, Problems
 from ..model import Document
 from .attribution import Links, Region, Roles, assemble
-from .base import CommonOptions, ProblemLog, decode_utf8
-
-if TYPE_CHECKING:
-    from ..goldset import Goldset
+from .base import CommonOptions, Format, GoldsetView, decode_utf8
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,7 @@ class _Lines:
         return None if m is None else self.raw.count("\n", 0, m.start()) + 1
 
 
-class LabelStudioFormat:
+class LabelStudioFormat(Format):
     name = "labelstudio"
     description = "Label Studio JSON export: labels regions, Content/Source/Cue relations as quotes"
     version = "1"
@@ -85,7 +82,7 @@ class LabelStudioFormat:
 
     def read(self, path: Path, options: Any) -> Iterator[Document]:
         opts: LabelStudioOptions = options
-        problems = ProblemLog(str(path))
+        problems = Problems(str(path))
         files = sorted(path.glob("*.json")) if path.is_dir() else [path]
         if not files:
             raise GoldsetError(f"{path}: no Label Studio .json files")
@@ -94,7 +91,7 @@ class LabelStudioFormat:
         problems.raise_if_any()
 
     def _read_file(
-        self, f: Path, opts: LabelStudioOptions, problems: ProblemLog
+        self, f: Path, opts: LabelStudioOptions, problems: Problems
     ) -> Iterator[Document]:
         raw = decode_utf8(f.read_bytes(), f, problems)
         if raw is None:
@@ -122,7 +119,7 @@ class LabelStudioFormat:
         f: Path,
         lines: _Lines,
         opts: LabelStudioOptions,
-        problems: ProblemLog,
+        problems: Problems,
     ) -> Document | None:
         tid = task.get("id", index) if isinstance(task, Mapping) else index
         line = lines.of(tid)
@@ -172,7 +169,7 @@ class LabelStudioFormat:
         links: Links,
         f: Path,
         lines: _Lines,
-        problems: ProblemLog,
+        problems: Problems,
     ) -> None:
         if not isinstance(item, Mapping):
             problems.add(f, None, f"task {tid}: result item {item!r} is not an object")
@@ -231,7 +228,7 @@ class LabelStudioFormat:
                 "list its from_name in ignore_types to skip it",
             )
 
-    def write(self, goldset: Goldset, path: Path, options: Any) -> Mapping[str, int]:
+    def write(self, goldset: GoldsetView, path: Path, options: Any) -> Mapping[str, int]:
         opts: LabelStudioOptions = options
         stats = {"documents": 0, "entities": 0, "quotes": 0, "speakers_without_span": 0}
         path.parent.mkdir(parents=True, exist_ok=True)
