@@ -11,6 +11,8 @@ Options are ``key=value`` pairs; values are read as YAML (``labels=[PER,ORG]``, 
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +31,9 @@ goldset_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+#: Name of the conversion report in an imported goldset folder.
+REPORT = "conversion-report.tsv"
 
 OptionList = Annotated[
     list[str] | None,
@@ -62,17 +67,80 @@ def import_(
     format: Annotated[str, typer.Option("--format", "-f", help="Format of SOURCE.")],
     option: OptionList = None,
 ) -> None:
-    """Convert SOURCE (conll, brat, labelstudio...) into a native goldset folder OUTPUT."""
+    """Convert SOURCE (conll, brat, labelstudio...) into a native goldset folder OUTPUT.
+
+    The goldset is validated before it is written. Readers that convert annotations (brat, Label
+    Studio) record every record they repaired, merged, split or dropped, with reason, file and
+    line, in OUTPUT/conversion-report.tsv; a summary is printed. With the brat option
+    annotator=each, OUTPUT gets one goldset per annotator (OUTPUT/<annotator>/).
+    """
+    try:
+        options = parse_pairs(option)
+        if options.get("annotator") == "each":
+            for name, opts in _per_annotator(source, format, options):
+                _import_one(source, output / name, format, opts)
+        else:
+            _import_one(source, output, format, options)
+    except HarnessError as exc:
+        raise _fail(exc) from None
+
+
+def _per_annotator(
+    source: Path, format: str, options: Mapping[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    from .formats import get_format
+    from .options import parse_options
+
+    fmt = get_format(format)
+    if not callable(getattr(fmt, "annotators", None)):
+        raise ConfigError(f"format {format!r} has no annotators to import one by one")
+    opts = parse_options(fmt.Options, {**options, "annotator": "only"}, f"{format} options")
+    names = fmt.annotators(source, opts)  # type: ignore[attr-defined]
+    if not names:
+        raise ConfigError(f"{source}: no <doc>_<annotator> annotation files")
+    base = options.get("name") or source.name
+    return [(n, {**options, "annotator": n, "name": f"{base}-{n}"}) for n in names]
+
+
+def _read_with_report(source: Path, format: str, options: Mapping[str, Any]) -> tuple[Any, Any]:
+    """The goldset and the conversion report of reading it (read again when it was cached)."""
+    from .formats import conversion, get_format
+    from .goldset import load_goldset
+    from .options import parse_options
+
+    with conversion.collect() as report:
+        g = load_goldset(source, format, options)
+        if report.files_read == 0:  # the rows came from the cache: the reader did not run
+            fmt = get_format(format)
+            for _ in fmt.read(source, parse_options(fmt.Options, options, f"{format} options")):
+                pass
+    return g, report
+
+
+def _import_one(source: Path, output: Path, format: str, options: Mapping[str, Any]) -> None:
     from .formats.native import NativeFormat
     from .goldset import load_goldset
 
+    if output.exists() and (not output.is_dir() or any(output.iterdir())):
+        raise ConfigError(f"{output}: output exists and is not an empty folder; choose a new one")
+    g, report = _read_with_report(source, format, options)
+    tmp = output.with_name(f".{output.name}.importing-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
     try:
-        g = load_goldset(source, format, parse_pairs(option))
-        stats = NativeFormat().write(g, output, None)
-        load_goldset(output)
-    except HarnessError as exc:
-        raise _fail(exc) from None
+        stats = NativeFormat().write(g, tmp, None)
+        load_goldset(tmp)
+        if report.changes or report.files_read:
+            report.write(tmp / REPORT)
+        if output.exists():
+            output.rmdir()
+        tmp.rename(output)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     _summary(stats, output)
+    if report.changes:
+        out.print(f"conversion: {len(report.changes)} records changed ({output / REPORT}):")
+        for line in report.summary_lines():
+            out.print(f"  {line}", highlight=False, markup=False)
 
 
 @goldset_app.command("export")
