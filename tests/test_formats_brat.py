@@ -58,7 +58,6 @@ def test_events_become_quotes_by_the_conventions(corpus: Path) -> None:
         ("and we will use them.", "direct"),  # C5: marks left out, the comma inside stays
         ("the senator was “confident, but not complacent.”", "mixed"),
         ("the leadership agreed", "indirect"),  # numbered role Content2
-        ("the vote could slip", "indirect"),
         ("The count is solid,", "direct"),  # straight marks
         ("Nobody is wavering,", "direct"),  # two apostrophes as a double mark
         ("The bill is fair.", "direct"),  # C3: one quote per paragraph
@@ -70,7 +69,10 @@ def test_events_become_quotes_by_the_conventions(corpus: Path) -> None:
     # the trigger is the cue when the event has no Cue role
     mixed = q["the senator was “confident, but not complacent.”"]
     assert mixed.cue is not None and mixed.cue.text == "said" and mixed.speaker == "tom-reyes"
-    assert q["the vote could slip"].speaker is None  # Attribution-no-source
+    # an attribution without a Source is not a quote (C8) unless asked for
+    assert "the vote could slip" not in q
+    _, kept = read(corpus, preset="polnear", sourceless="keep")
+    assert by_text(kept)["the vote could slip"].speaker is None
     # both parts of the interrupted quote keep the attribution (same paragraph)
     for text in ("We have the votes,", "and we will use them."):
         assert q[text].speaker == "jane-ortiz" and q[text].cue is not None
@@ -114,6 +116,11 @@ def test_conversion_report_names_file_line_and_reason(corpus: Path) -> None:
         ("merged", "event trigger repeats its Cue", e1),
         ("split", "one quote per paragraph", line_of(path, "T29\t")),
         ("dropped", "Discard annotation (ignore_types)", line_of(path, "T31\t")),
+        (
+            "dropped",
+            "attribution without a Source is not a quote (sourceless report, R-Q8)",
+            line_of(path, "T17\t"),
+        ),
         ("dropped", "attribution event without a Content", line_of(path, "E9\t")),
         ("dropped", "annotator note (a comment)", line_of(path, "#1\t")),
     } <= got

@@ -99,6 +99,8 @@ class Context:
     #: Apply the conversion conventions (else exact mode).
     conventions: bool = True
     default_type: str | None = None
+    #: Keep attributions without a Source as quotes with no speaker (else dropped, C8).
+    keep_sourceless: bool = False
 
     def note(self, action: str, reason: str, line: int | None, detail: str = "") -> None:
         conversion.note(action, reason, self.file, line, self.doc_id, detail)  # type: ignore[arg-type]
@@ -139,14 +141,16 @@ def assemble(
     *,
     doc_id: str = "",
     conventions: bool = True,
+    keep_sourceless: bool = False,
 ) -> tuple[tuple[Entity, ...], tuple[Quote, ...], tuple[Speaker, ...]]:
     """Entities, quotes and speaker registry of one document; problems go to ``problems``.
 
     A Content without an explicit type gets ``default_type``, or the type its quotation marks
     give. With a registry in ``links`` (a file the harness wrote) nothing is converted.
     """
+    exact = links.registry is not None
     ctx = Context(
-        text, file, problems, doc_id, conventions and links.registry is None, default_type
+        text, file, problems, doc_id, conventions and not exact, default_type, keep_sourceless
     )
     by_key = {r.key: r for r in regions}
     attributions, used = _attributions(by_key, links, roles, ctx)
@@ -328,6 +332,10 @@ def _converted(
 ) -> list[_Candidate]:
     """Conventions mode: the content cut into pieces (C1-C3), each shaped (C4-C7)."""
     c = a.content
+    if a.source is None and not ctx.keep_sourceless:
+        reason = "attribution without a Source is not a quote (sourceless report, R-Q8)"
+        ctx.note("dropped", reason, c.line, f"{c.key} {c.label} {_where(c)}")
+        return []
     fragments = list(c.given_order or c.fragments or ((c.start, c.end),))
     changes: dict[tuple[str, str], None] = {}
     shaped = []

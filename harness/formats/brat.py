@@ -95,6 +95,9 @@ class BratOptions(CommonOptions):
     #: Apply the conversion conventions of goldsets/GUIDELINES.md (files the harness wrote are
     #: always read exactly).
     conventions: bool = True
+    #: An attribution without a Source: ``drop`` (not a quote, rule C8) or ``keep`` (a quote
+    #: with no speaker).
+    sourceless: Literal["drop", "keep"] = "drop"
     #: Defaults for a known corpus: ``polnear`` = ignore_types [Discard, Discuss], annotator first.
     preset: Literal["none", "polnear"] = "none"
 
@@ -616,6 +619,7 @@ class BratFormat:
         ents, quotes, speakers = assemble(
             text, regions, links, roles, pair.ann, problems, default,
             doc_id=pair.doc_id, conventions=opts.conventions,
+            keep_sourceless=opts.sourceless == "keep",
         )  # fmt: skip
         if len(problems) > n_before:
             return None

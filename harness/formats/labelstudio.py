@@ -64,6 +64,8 @@ class LabelStudioOptions(CommonOptions):
     #: Apply the conversion conventions of goldsets/GUIDELINES.md to tasks the harness did not
     #: write.
     conventions: bool = True
+    #: A Content without a Source: ``drop`` (not a quote, rule C8) or ``keep`` (no speaker).
+    sourceless: Literal["drop", "keep"] = "drop"
 
 
 def utf16_to_codepoints(text: str) -> list[int] | None:
@@ -161,8 +163,9 @@ class LabelStudioFormat:
             return None
         roles = Roles(opts.source_label, opts.cue_label, opts.content_label)
         ents, quotes, speakers = assemble(
-            text, regions, links, roles, f, problems, doc_id=doc_id, conventions=opts.conventions
-        )
+            text, regions, links, roles, f, problems, doc_id=doc_id,
+            conventions=opts.conventions, keep_sourceless=opts.sourceless == "keep",
+        )  # fmt: skip
         if len(problems) > n_before:
             return None
         return Document(doc_id, text, ents, quotes, speakers)
