@@ -201,9 +201,11 @@ def compare(
 
 
 def _add_subcommands() -> None:
+    from .cli_agreement import agreement_command
     from .cli_compare import baseline_app
     from .cli_goldset import goldset_app
 
+    app.command("agreement")(agreement_command)
     app.add_typer(baseline_app, name="baseline")
     app.add_typer(goldset_app, name="goldset")
 
