@@ -71,8 +71,11 @@ PRESETS: dict[str, dict[str, Any]] = {
 
 @dataclass(frozen=True)
 class BratOptions(CommonOptions):
+    #: Label of the regions that mention a quote's source (speaker span).
     source_label: str = "Source"
+    #: Label of the regions that are a quote's cue.
     cue_label: str = "Cue"
+    #: Label of the regions that are a quote's content.
     content_label: str = "Content"
     #: Event trigger types whose events are attributions (``E1\tAttribution:T4 Source:T3 ...``).
     attribution_types: tuple[str, ...] = ("Attribution", "Attribution-no-source")

@@ -47,11 +47,15 @@ class LabelStudioOptions(CommonOptions):
     text_key: str = "text"
     #: Key of the document id in ``data`` (default: ``doc_id`` if present, else ``task-<id>``).
     id_key: str = "doc_id"
+    #: Label of the regions that mention a quote's source (speaker span).
     source_label: str = "Source"
+    #: Label of the regions that are a quote's cue.
     cue_label: str = "Cue"
+    #: Label of the regions that are a quote's content.
     content_label: str = "Content"
     #: Which annotation of a task is the gold: the only one (else an error), the first or last.
     annotation: Literal["only", "first", "last"] = "only"
+    #: How region offsets count: UTF-16 code units (Label Studio) or code points.
     offsets: Literal["utf16", "codepoints"] = "utf16"
     #: Labels, relation labels or ``from_name`` of results to skip on purpose.
     ignore_types: tuple[str, ...] = ()
