@@ -233,3 +233,93 @@ def test_real_polnear_imports_and_validates(split: str, tmp_path: Path) -> None:
                                  "-o", "preset=polnear"])  # fmt: skip
     assert r.exit_code == 0, r.output
     assert CliRunner().invoke(app, ["validate", str(out)]).exit_code == 0
+
+
+# ---- other brat corpora: the annotation kinds of brat's standoff documentation --------------
+
+DOC_TEXT = (
+    "Sony formed a joint venture with Ericsson, a mobile phone company based in Sweden.\n"
+    "Sony announced today that it would expand. The company said it was ready.\n"
+)
+DOC_ANN = """T1\tOrganization 0 4\tSony
+T2\tMERGE-ORG 14 27\tjoint venture
+T3\tOrganization 33 41\tEricsson
+E1\tMERGE-ORG:T2 Org1:T1 Org2:T3
+T4\tCountry 75 81\tSweden
+R1\tOrigin Arg1:T3 Arg2:T4
+A1\tNegation E1
+N1\tReference T1 Wikipedia:534366\tSony
+#1\tAnnotatorNotes T1\tcheck the name
+T5\tSource 83 87\tSony
+T6\tCue 88 97\tannounced
+T7\tContent 104 125\tthat it would expand.
+T8\tSource 126 137\tThe company
+T9\tCue 138 142\tsaid
+T10\tContent 143 156\tit was ready.
+R2\tSource Arg1:T7 Arg2:T5
+R3\tCue Arg1:T7 Arg2:T6
+R4\tSource Arg1:T10 Arg2:T8
+R5\tCue Arg1:T10 Arg2:T9
+*\tCoref T5 T8
+*\tEquiv T1 T3
+"""
+
+
+@pytest.fixture
+def standoff(tmp_path: Path) -> Path:
+    folder = tmp_path / "standoff"
+    folder.mkdir()
+    (folder / "DOC-1000.txt").write_text(DOC_TEXT, encoding="utf-8")
+    (folder / "DOC-1000.ann").write_text(DOC_ANN, encoding="utf-8")
+    return folder
+
+
+def test_standoff_kinds_the_harness_cannot_hold_are_refused_with_file_and_line(
+    standoff: Path,
+) -> None:
+    with pytest.raises(GoldsetError) as exc:
+        read(standoff)
+    msg, ann = str(exc.value), standoff / "DOC-1000.ann"
+    assert f"{ann}, line 4: event type 'MERGE-ORG' is not an attribution" in msg
+    assert f"{ann}, line 7: attribute 'Negation' is not imported" in msg
+    assert f"{ann}, line 8: normalization 'T1 Wikipedia:534366' is not imported" in msg
+    assert "ignore_types" in msg
+    # links are checked once every line could be read
+    with pytest.raises(GoldsetError) as exc:
+        read(standoff, ignore_types=["MERGE-ORG", "Negation", "Reference"])
+    assert f"{ann}, line 6: link T3 (Organization) -> T4 (Country): only" in str(exc.value)
+
+
+def test_standoff_with_ignore_types_reads_entities_quotes_and_equivalences(
+    standoff: Path,
+) -> None:
+    ignore = ["MERGE-ORG", "Origin", "Negation", "Reference"]
+    with collect() as report:
+        (doc,) = read(standoff, ignore_types=ignore)
+    assert [(e.label, e.text) for e in doc.entities] == [
+        ("Organization", "Sony"), ("Organization", "Ericsson"), ("Country", "Sweden"),
+    ]  # fmt: skip
+    assert [(q.text, q.type) for q in doc.quotes] == [
+        ("it would expand", "indirect"),
+        ("it was ready", "indirect"),
+    ]
+    # the equivalence line makes "Sony" and "The company" one speaker
+    assert {q.speaker for q in doc.quotes} == {"sony"}
+    assert doc.speakers[0].aliases == ("Sony", "The company")
+    dropped = {(c.reason, c.line) for c in report.changes if c.action == "dropped"}
+    assert {
+        ("MERGE-ORG annotation (ignore_types)", 2),
+        ("MERGE-ORG annotation (ignore_types)", 4),
+        ("Origin annotation (ignore_types)", 6),
+        ("Negation annotation (ignore_types)", 7),
+        ("Reference annotation (ignore_types)", 8),
+        ("annotator note (a comment)", 9),
+        ("equivalence without a Source mention (only speakers use them)", 21),
+    } <= dropped
+
+
+def test_discontinuous_entity_is_refused(standoff: Path) -> None:
+    ann = standoff / "DOC-1000.ann"
+    ann.write_text("T1\tCountry 0 2;75 81\tSo Sweden\n", encoding="utf-8")
+    with pytest.raises(GoldsetError, match=r"DOC-1000.ann, line 1: T1: discontinuous span"):
+        read(standoff)

@@ -57,8 +57,9 @@ from .base import CommonOptions, ProblemLog, decode_utf8
 if TYPE_CHECKING:
     from ..goldset import Goldset
 
-_T = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t(.*))?$", re.DOTALL)
-_START = re.compile(r"^(?:[TRENAM]\d+|#\d*|\*)\t")
+_T = re.compile(r"^(T\d+\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t(.*))?$", re.DOTALL)
+#: The start of an annotation line: an id (letter or ``#``, number, optional tail) or ``*``.
+_START = re.compile(r"^(?:[TRENAM]\d+[^\t\s]*|#\d*[^\t\s]*|\*)\t")
 REGISTRY_NOTE = "harness-speakers"
 SPEAKER_DB = "speaker"
 TEXT_FOLDERS = ("text", "texts", "txt")
@@ -296,6 +297,8 @@ class _Parse:
     events: list[tuple[int, str, list[tuple[str, str]]]] = field(default_factory=list)
     #: Regions of ignored types: dropped, unless an event gives them a role.
     set_aside: dict[str, Region] = field(default_factory=dict)
+    #: Line of each equivalence class in ``links.classes``.
+    class_lines: list[int] = field(default_factory=list)
 
     def problem(self, line: int, message: str) -> None:
         self.problems.add(self.ann, line, message)
@@ -461,6 +464,7 @@ def _dispatch(p: _Parse, n: int, line: str, ignore: set[str]) -> None:
         _note(p, n, fields)
     else:  # "*" equivalence
         p.links.classes.append(head[1:])
+        p.class_lines.append(n)
 
 
 # ---- events ---------------------------------------------------------------------------------
@@ -562,6 +566,11 @@ def _events_to_links(p: _Parse) -> None:
             r.line,
             f"{key} {r.start}..{r.end} {p.text[r.start : r.end][:60]!r}",
         )
+    for cls, n in zip(p.links.classes, p.class_lines, strict=True):
+        labels = {p.regions[k].label for k in cls if k in p.regions}
+        if p.roles.source not in labels:
+            reason = "equivalence without a Source mention (only speakers use them)"
+            p.note("dropped", reason, n, " ".join(cls))
 
 
 def parse(
