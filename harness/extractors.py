@@ -31,7 +31,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .model import QUOTE_TYPES, TASKS, Entity, Prediction, Quote, Span, Task, TextDoc
+from .model import (
+    QUOTE_TYPES,
+    TASKS,
+    Entity,
+    Prediction,
+    Quote,
+    Span,
+    Task,
+    TextDoc,
+    span_problem,
+    spans_fine,
+)
 
 
 @dataclass(frozen=True)
@@ -98,52 +109,54 @@ def check_extractor_class(cls: Any) -> list[str]:
     return problems
 
 
-def _spans_fine(spans: Iterable[Entity | Quote | Span], n: int) -> bool:
-    return all(
-        isinstance(s.start, int) and isinstance(s.end, int) and 0 <= s.start < s.end <= n
-        for s in spans
-    )
-
-
 def validate_prediction(pred: Prediction, doc: TextDoc) -> list[str]:
-    """Problems with one document's predictions (offsets, quote types), as sentences.
+    """Problems with one document's predictions (document id, offsets, quote types), as sentences.
 
-    Labels are not checked here: labels outside the goldset's scheme are ignored and counted
-    by the runner, as the score definitions require.
+    Offsets are checked by :func:`harness.model.span_problem`, as the gold's are. Labels are not
+    checked here: labels outside the goldset's scheme are ignored and counted by the runner, as
+    the score definitions require.
     """
-    n = len(doc.text)
-    quotes = pred.quotes
-    parts = [s for q in quotes for s in (q.speaker_span, q.cue) if s is not None]
-    if (  # the common case, checked in one sweep; the loops below say what is wrong
-        pred.doc_id == doc.id
-        and _spans_fine(pred.entities, n)
-        and _spans_fine(quotes, n)
-        and _spans_fine(parts, n)
-        and all(q.type in QUOTE_TYPES for q in quotes)
-    ):
+    if pred.doc_id == doc.id and _all_fine(pred, doc.text):  # the common case, in one sweep
         return []
-    problems: list[str] = []
-
-    def span_problem(kind: str, i: int, s: Entity | Quote | Span) -> None:
-        if not (isinstance(s.start, int) and isinstance(s.end, int)):
-            problems.append(f"{kind} #{i}: offsets must be integers, got {s.start!r}, {s.end!r}")
-        elif s.start < 0 or s.end > n:
-            problems.append(f"{kind} #{i}: offsets {s.start}..{s.end} outside the text (0..{n})")
-        elif s.end <= s.start:
-            problems.append(f"{kind} #{i}: end {s.end} is not after start {s.start}")
-
+    problems = []
     if pred.doc_id != doc.id:
         problems.append(f"prediction is for document {pred.doc_id!r}, expected {doc.id!r}")
     for i, e in enumerate(pred.entities):
-        span_problem("entity", i, e)
+        problems.extend(_span_problems(f"entity #{i}", e, doc.text))
     for i, q in enumerate(pred.quotes):
-        span_problem("quote", i, q)
-        if q.type not in QUOTE_TYPES:
-            problems.append(f"quote #{i}: unknown type {q.type!r} (allowed: {list(QUOTE_TYPES)})")
-        for part in ("speaker_span", "cue"):
-            sub = getattr(q, part)
-            if sub is not None:
-                span_problem(f"quote #{i} {part}", i, sub)
+        problems.extend(_quote_problems(f"quote #{i}", q, doc.text))
+    return problems
+
+
+def _quote_parts(q: Quote) -> Iterable[tuple[str, Span]]:
+    """The spans of a quote's attribution that it has: ``speaker_span`` and ``cue``."""
+    for part in ("speaker_span", "cue"):
+        span = getattr(q, part)
+        if span is not None:
+            yield part, span
+
+
+def _all_fine(pred: Prediction, text: str) -> bool:
+    quotes = pred.quotes
+    return (
+        spans_fine(pred.entities, text)
+        and spans_fine(quotes, text)
+        and spans_fine((s for q in quotes for _, s in _quote_parts(q)), text)
+        and all(q.type in QUOTE_TYPES for q in quotes)
+    )
+
+
+def _span_problems(kind: str, span: Entity | Quote | Span, text: str) -> list[str]:
+    problem = span_problem(span.start, span.end, text)
+    return [] if problem is None else [f"{kind}: {problem}"]
+
+
+def _quote_problems(kind: str, q: Quote, text: str) -> list[str]:
+    problems = _span_problems(kind, q, text)
+    if q.type not in QUOTE_TYPES:
+        problems.append(f"{kind}: unknown type {q.type!r} (allowed: {list(QUOTE_TYPES)})")
+    for part, span in _quote_parts(q):
+        problems.extend(_span_problems(f"{kind} {part}", span, text))
     return problems
 
 

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
+from ..errors import Problems
 from ..model import QUOTE_TYPES, Entity, Quote, QuoteType, Span, Speaker
 from . import conversion
-from .base import ProblemLog
 from .conventions import pieces, quote_type, shape
 from .mentions import Mention, registry
 
@@ -94,7 +94,7 @@ class Context:
 
     text: str
     file: str | Path
-    problems: ProblemLog
+    problems: Problems
     doc_id: str = ""
     #: Apply the conversion conventions (else exact mode).
     conventions: bool = True
@@ -136,7 +136,7 @@ def assemble(
     links: Links,
     roles: Roles,
     file: str | Path,
-    problems: ProblemLog,
+    problems: Problems,
     default_type: str | None = None,
     *,
     doc_id: str = "",

@@ -44,18 +44,15 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from urllib.parse import quote as _pct
 from urllib.parse import unquote
 
-from ..errors import ConfigError, GoldsetError
+from ..errors import ConfigError, GoldsetError, Problems
 from ..model import Document, Speaker
 from . import conversion
 from .attribution import EventLink, Links, Region, Roles, assemble
-from .base import CommonOptions, ProblemLog, decode_utf8
-
-if TYPE_CHECKING:
-    from ..goldset import Goldset
+from .base import CommonOptions, Format, GoldsetView, decode_utf8
 
 _T = re.compile(r"^(T\d+\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t(.*))?$", re.DOTALL)
 #: The start of an annotation line: an id (letter or ``#``, number, optional tail) or ``*``.
@@ -148,7 +145,7 @@ def _texts_root(path: Path, opts: BratOptions) -> Path | None:
     return None
 
 
-def _text_index(root: Path, problems: ProblemLog) -> dict[str, Path]:
+def _text_index(root: Path, problems: Problems) -> dict[str, Path]:
     index: dict[str, Path] = {}
     for txt in sorted(root.rglob("*.txt")):
         if txt.stem in index:
@@ -176,7 +173,7 @@ def _pair(
     return None
 
 
-def find_pairs(path: Path, opts: BratOptions, problems: ProblemLog) -> list[Pair]:
+def find_pairs(path: Path, opts: BratOptions, problems: Problems) -> list[Pair]:
     """Every annotation file under ``path`` with its text (all annotators)."""
     if path.is_file():
         root, anns = path.parent, [path.with_suffix(".ann")]
@@ -212,11 +209,11 @@ def find_pairs(path: Path, opts: BratOptions, problems: ProblemLog) -> list[Pair
 def annotators(path: Path, options: Any) -> list[str]:
     """The annotator ids of the ``<doc>_<annotator>.ann`` files under ``path``, sorted."""
     opts = options.resolved() if isinstance(options, BratOptions) else BratOptions().resolved()
-    pairs = find_pairs(path, opts, ProblemLog(str(path)))
+    pairs = find_pairs(path, opts, Problems(str(path)))
     return sorted({p.annotator for p in pairs if p.annotator is not None})
 
 
-def choose(pairs: list[Pair], annotator: str, problems: ProblemLog) -> list[Pair]:
+def choose(pairs: list[Pair], annotator: str, problems: Problems) -> list[Pair]:
     """One file per document, as the ``annotator`` option says."""
     by_doc: dict[str, list[Pair]] = {}
     for p in pairs:
@@ -242,7 +239,7 @@ def choose(pairs: list[Pair], annotator: str, problems: ProblemLog) -> list[Pair
     return out
 
 
-def _choose_one(doc: str, found: list[Pair], annotator: str, problems: ProblemLog) -> Pair | None:
+def _choose_one(doc: str, found: list[Pair], annotator: str, problems: Problems) -> Pair | None:
     if annotator not in ("only", "first"):
         return next((p for p in found if p.annotator == annotator), None)
     if len(found) == 1:
@@ -291,7 +288,7 @@ class _Parse:
     doc_id: str
     opts: BratOptions
     roles: Roles
-    problems: ProblemLog
+    problems: Problems
     regions: dict[str, Region] = field(default_factory=dict)
     links: Links = field(default_factory=Links)
     events: list[tuple[int, str, list[tuple[str, str]]]] = field(default_factory=list)
@@ -574,7 +571,7 @@ def _events_to_links(p: _Parse) -> None:
 
 
 def parse(
-    text: str, body: str, ann: Path, doc_id: str, opts: BratOptions, problems: ProblemLog
+    text: str, body: str, ann: Path, doc_id: str, opts: BratOptions, problems: Problems
 ) -> tuple[list[Region], Links]:
     """The regions and links of one ``.ann`` file (``opts`` resolved)."""
     roles = Roles(opts.source_label, opts.cue_label, opts.content_label)
@@ -589,7 +586,7 @@ def parse(
 # ---- the format -----------------------------------------------------------------------------
 
 
-class BratFormat:
+class BratFormat(Format):
     name = "brat"
     description = "brat standoff (.txt + .ann): entities, attribution (PolNeAR/PARC) as quotes"
     version = "2"
@@ -604,7 +601,7 @@ class BratFormat:
                 "`harness goldset import SOURCE OUT --format brat -o annotator=each` writes "
                 "OUT/<annotator>/; to read one annotator, give its id"
             )
-        problems = ProblemLog(str(path))
+        problems = Problems(str(path))
         pairs = choose(find_pairs(path, opts, problems), opts.annotator or "only", problems)
         for pair in pairs:
             doc = self._read_pair(pair, opts, problems)
@@ -616,7 +613,7 @@ class BratFormat:
         """The annotator ids of the ``<doc>_<annotator>.ann`` files under ``path``."""
         return annotators(path, options)
 
-    def _read_pair(self, pair: Pair, opts: BratOptions, problems: ProblemLog) -> Document | None:
+    def _read_pair(self, pair: Pair, opts: BratOptions, problems: Problems) -> Document | None:
         conversion.file_started()
         n_before = len(problems)
         text = decode_utf8(pair.txt.read_bytes(), pair.txt, problems)
@@ -637,7 +634,7 @@ class BratFormat:
             return None
         return Document(pair.doc_id, text, ents, quotes, speakers)
 
-    def write(self, goldset: Goldset, path: Path, options: Any) -> Mapping[str, int]:
+    def write(self, goldset: GoldsetView, path: Path, options: Any) -> Mapping[str, int]:
         opts: BratOptions = options or BratOptions()
         if path.exists() and any(path.iterdir()):
             raise GoldsetError(f"{path}: output folder is not empty; choose a new folder")

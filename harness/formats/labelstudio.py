@@ -29,16 +29,13 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from ..errors import GoldsetError
+from ..errors import GoldsetError, Problems
 from ..model import QUOTE_TYPES, Document, Speaker
 from . import conversion
 from .attribution import Links, Region, Roles, assemble
-from .base import CommonOptions, ProblemLog, decode_utf8
-
-if TYPE_CHECKING:
-    from ..goldset import Goldset
+from .base import CommonOptions, Format, GoldsetView, decode_utf8
 
 
 @dataclass(frozen=True)
@@ -100,7 +97,7 @@ class _Lines:
         return None if m is None else self.raw.count("\n", 0, m.start()) + 1
 
 
-class LabelStudioFormat:
+class LabelStudioFormat(Format):
     name = "labelstudio"
     description = "Label Studio JSON export: labels regions, Content/Source/Cue relations as quotes"
     version = "1"
@@ -109,7 +106,7 @@ class LabelStudioFormat:
 
     def read(self, path: Path, options: Any) -> Iterator[Document]:
         opts: LabelStudioOptions = options
-        problems = ProblemLog(str(path))
+        problems = Problems(str(path))
         files = sorted(path.glob("*.json")) if path.is_dir() else [path]
         if not files:
             raise GoldsetError(f"{path}: no Label Studio .json files")
@@ -118,7 +115,7 @@ class LabelStudioFormat:
         problems.raise_if_any()
 
     def _read_file(
-        self, f: Path, opts: LabelStudioOptions, problems: ProblemLog
+        self, f: Path, opts: LabelStudioOptions, problems: Problems
     ) -> Iterator[Document]:
         raw = decode_utf8(f.read_bytes(), f, problems)
         if raw is None:
@@ -146,7 +143,7 @@ class LabelStudioFormat:
         f: Path,
         lines: _Lines,
         opts: LabelStudioOptions,
-        problems: ProblemLog,
+        problems: Problems,
     ) -> Document | None:
         tid = task.get("id", index) if isinstance(task, Mapping) else index
         line = lines.of(tid)
@@ -174,7 +171,7 @@ class LabelStudioFormat:
             return None
         return Document(doc_id, text, ents, quotes, speakers)
 
-    def write(self, goldset: Goldset, path: Path, options: Any) -> Mapping[str, int]:
+    def write(self, goldset: GoldsetView, path: Path, options: Any) -> Mapping[str, int]:
         opts: LabelStudioOptions = options or LabelStudioOptions()
         stats = {"documents": 0, "entities": 0, "quotes": 0}
         labels: set[str] = set()
@@ -204,7 +201,7 @@ def _chosen_annotation(
     f: Path,
     line: int | None,
     opts: LabelStudioOptions,
-    problems: ProblemLog,
+    problems: Problems,
 ) -> Mapping[str, Any] | None:
     annotations = [
         a
@@ -227,7 +224,7 @@ def _registry(
     opts: LabelStudioOptions,
     f: Path,
     line: int | None,
-    problems: ProblemLog,
+    problems: Problems,
 ) -> dict[str, Speaker] | None:
     """The speaker registry the harness stored in ``data``, or ``None`` (a task made elsewhere)."""
     raw = data.get(opts.speakers_key)
@@ -251,7 +248,7 @@ class _Results:
     f: Path
     lines: _Lines
     opts: LabelStudioOptions
-    problems: ProblemLog
+    problems: Problems
     links: Links
 
     def read(self, annotation: Mapping[str, Any]) -> list[Region]:
