@@ -265,3 +265,39 @@ def test_import_export_import_keeps_every_annotation(
         assert got == {(q.start, q.end, q.type, q.speaker_span, q.cue) for q in orig.quotes}
     second = write_read(fmt, opts, first, b, name)
     assert second == first
+
+
+def test_labelstudio_tasks_made_elsewhere_are_converted_and_reported(tmp_path: Path) -> None:
+    text = "Ana Ruiz said that prices would fall. Lima agreed."
+
+    def region(rid: str, label: str, sub: str) -> dict[str, object]:
+        s = text.index(sub)
+        value = {"start": s, "end": s + len(sub), "text": sub, "labels": [label]}
+        return {
+            "id": rid,
+            "type": "labels",
+            "from_name": "label",
+            "to_name": "text",
+            "value": value,
+        }
+
+    result = [
+        region("s", "Source", "Ana Ruiz"),
+        region("q", "Content", "that prices would fall."),
+        region("o", "Content", "Lima agreed"),
+        {"type": "relation", "from_id": "q", "to_id": "s", "labels": []},
+    ]
+    p = tmp_path / "tasks.json"
+    tasks = [{"id": 1, "data": {"text": text}, "annotations": [{"result": result}]}]
+    p.write_text(json.dumps(tasks, indent=1), encoding="utf-8")
+    with collect() as report:
+        (doc,) = LabelStudioFormat().read(p, LabelStudioOptions())
+    (q,) = doc.quotes
+    assert (q.text, q.type, q.speaker) == ("prices would fall", "indirect", "ana-ruiz")
+    reasons = {(c.action, c.reason) for c in report.changes if c.file == str(p)}
+    assert ("repaired", "complementiser 'that' left out") in reasons
+    assert (
+        "dropped",
+        "attribution without a Source is not a quote (sourceless report, R-Q8)",
+    ) in reasons
+    assert all(c.line is not None for c in report.changes)
