@@ -20,19 +20,27 @@ class HarnessError(Exception):
     """Base class of every error the harness reports to users."""
 
     exit_code = 1
+    #: Every problem when the error lists several (:meth:`listing`), else empty.
+    problems: Sequence[str] = ()
+    #: What the problems are about (``goldset PATH``, a config file), with :attr:`problems`.
+    source: str = ""
 
     @classmethod
     def listing(cls, source: str, problems: Sequence[str]) -> HarnessError:
         """One error for every problem found in ``source``: the problem itself when there is
         one, else ``"SOURCE: N problems:"`` and one line each (the first :data:`MAX_LISTED`)."""
         if len(problems) == 1:
-            return cls(problems[0])
-        prefix = f"{source}: "
-        shown = [f"  - {p.removeprefix(prefix)}" for p in problems[:MAX_LISTED]]
-        more = len(problems) - len(shown)
-        if more:
-            shown.append(f"  ... and {more} more")
-        return cls(f"{source}: {len(problems)} problems:\n" + "\n".join(shown))
+            exc = cls(problems[0])
+        else:
+            prefix = f"{source}: "
+            shown = [f"  - {p.removeprefix(prefix)}" for p in problems[:MAX_LISTED]]
+            more = len(problems) - len(shown)
+            if more:
+                shown.append(f"  ... and {more} more")
+            exc = cls(f"{source}: {len(problems)} problems:\n" + "\n".join(shown))
+        exc.problems = tuple(problems)  # all of them, for the CLI (--max-problems, a file)
+        exc.source = source
+        return exc
 
 
 class ConfigError(HarnessError):

@@ -175,7 +175,7 @@ class Format(ABC):
 
         :param options: an instance of :attr:`Options`.
         :returns: counts for the summary line (``{"documents": 5, "entities": 80}``); a count
-            whose key is ``quotes_not_written`` or ``speakers_without_span`` is shown as a warning
+            whose key is ``quotes_not_written`` or ``speakers_not_written`` is shown as a warning
             (what the format cannot hold).
         :raises harness.errors.GoldsetError: when the goldset cannot be written (a document id
             that cannot be a file name, an output folder that is not empty...).
