@@ -26,23 +26,26 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
-from .errors import ConfigError, did_you_mean
-from .goldset import NATIVE, GoldsetSource
+from .errors import ConfigError, Problems, did_you_mean
+from .formats import Format, get_format
+from .goldset import DEFAULT_FORMAT, GoldsetSource
 from .model import TASKS, Task
 from .options import parse_options
+from .plugins import get_plugins
 
 TOP_KEYS = ("goldset", "tasks", "output", "extractors", "bootstrap", "batch_size", "cache", "gate")
 GOLDSET_KEYS = ("path", "format", "options")
 EXTRACTOR_KEYS = ("name", "label", "options", "gold_label_map", "batch_size")
 BOOTSTRAP_KEYS = ("samples", "seed")
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -111,29 +114,6 @@ def _unknown_keys(d: Mapping[str, Any], known: tuple[str, ...], where: str) -> N
         raise ConfigError(f"{where}: unknown keys {keys}. Known: {', '.join(sorted(known))}.")
 
 
-class _Problems:
-    """Collects the config's problems, so that one run of ``validate`` shows all of them."""
-
-    def __init__(self, where: str) -> None:
-        self.where = where
-        self.messages: list[str] = []
-
-    @contextmanager
-    def check(self) -> Iterator[None]:
-        try:
-            yield
-        except ConfigError as exc:
-            self.messages.append(str(exc))
-
-    def raise_any(self) -> None:
-        if len(self.messages) == 1:
-            raise ConfigError(self.messages[0])
-        if self.messages:
-            prefix = f"{self.where}: "
-            listing = "\n".join(f"  - {m.removeprefix(prefix)}" for m in self.messages)
-            raise ConfigError(f"{self.where}: {len(self.messages)} problems:\n{listing}")
-
-
 def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> RunConfig:
     """Read and validate the YAML config at ``path``."""
     p = Path(path)
@@ -151,151 +131,157 @@ def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) ->
     return parse_config(raw, base=p.parent, path=p)
 
 
-def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> RunConfig:  # noqa: C901
+def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> RunConfig:
     """Validate a config mapping; ``base`` is the folder relative paths are resolved against.
 
-    Every problem is reported at once (one :class:`ConfigError` listing them all)."""
+    Every problem is reported at once (one :class:`ConfigError` listing them all): each key is
+    read by its own step, and a step's error is collected before the next step runs."""
     where = str(path) if path else "config"
-    problems = _Problems(where)
-    with problems.check():
+    problems = Problems(where, ConfigError)
+    with problems.collect():
         _unknown_keys(raw, TOP_KEYS, where)
     for key in ("goldset", "extractors"):
         if key not in raw:
-            problems.messages.append(f"{where}: missing required key {key!r}")
+            problems.add(where, None, f"missing required key {key!r}")
 
-    goldset: GoldsetSource | None = None
-    if "goldset" in raw:
-        with problems.check():
-            goldset = _parse_goldset(raw["goldset"], base, where)
+    def step(parse: Callable[..., T], *args: Any) -> T | None:
+        with problems.collect():
+            return parse(*args)
+        return None
 
-    tasks = raw.get("tasks", list(TASKS))
-    with problems.check():
-        if not isinstance(tasks, list) or not tasks:
-            raise ConfigError(f"{where}: tasks should be a non-empty list, e.g. {list(TASKS)}")
-        for t in tasks:
-            if t not in TASKS:
-                raise ConfigError(
-                    f"{where}: tasks: unknown task {t!r}.{did_you_mean(str(t), TASKS)}"
-                )
-
-    output = cache_path = None
-    with problems.check():
-        output = (
-            base / expand_path(str(raw.get("output", "runs/latest")), "output", where)
-        ).resolve()
-    with problems.check():
-        cache = raw.get("cache", ".harness-cache")
-        if cache not in (None, False):
-            cache_path = (base / expand_path(str(cache), "cache", where)).resolve()
-
-    samples, seed = 1000, 0
-    with problems.check():
-        bs = raw.get("bootstrap", {}) or {}
-        if not isinstance(bs, Mapping):
-            raise ConfigError(
-                f"{where}: bootstrap should be a mapping with keys {list(BOOTSTRAP_KEYS)}"
-            )
-        _unknown_keys(bs, BOOTSTRAP_KEYS, f"{where}: bootstrap")
-        samples, seed = bs.get("samples", 1000), bs.get("seed", 0)
-        if not (isinstance(samples, int) and samples >= 0 and isinstance(seed, int)):
-            raise ConfigError(f"{where}: bootstrap.samples and seed should be integers >= 0")
-    batch_size = raw.get("batch_size", 32)
-    if not (isinstance(batch_size, int) and batch_size > 0):
-        problems.messages.append(
-            f"{where}: batch_size should be a positive integer, got {batch_size!r}"
-        )
-    gate = raw.get("gate", {}) or {}
-    if not isinstance(gate, Mapping):
-        problems.messages.append(f"{where}: gate should be a mapping")
-
+    goldset = step(_parse_goldset, raw["goldset"], base, where) if "goldset" in raw else None
+    tasks = step(_parse_tasks, raw, where)
+    output = step(_parse_path, raw.get("output", "runs/latest"), "output", base, where)
+    cache = raw.get("cache", ".harness-cache")
+    cache_path = None if cache in (None, False) else step(_parse_path, cache, "cache", base, where)
+    samples, seed = step(_parse_bootstrap, raw, where) or (1000, 0)
+    batch_size = step(_parse_batch_size, raw, where)
+    gate = step(_parse_gate, raw, where)
     extractors: tuple[ExtractorConfig, ...] = ()
     if "extractors" in raw:
         extractors = _parse_extractors(raw["extractors"], where, problems)
-    problems.raise_any()
-    assert goldset is not None and output is not None
+    problems.raise_if_any()
+    assert goldset and tasks and output and batch_size and gate is not None
     return RunConfig(
         path=path,
         goldset=goldset,
-        tasks=tuple(tasks),
+        tasks=tasks,
         output=output,
         extractors=extractors,
         bootstrap_samples=samples,
         bootstrap_seed=seed,
         batch_size=batch_size,
         cache=cache_path,
-        gate=dict(gate),
+        gate=gate,
         raw=raw,
     )
 
 
-def _parse_goldset(gs: Any, base: Path, where: str) -> GoldsetSource:
-    """``goldset: PATH`` (native folder) or ``goldset: {format: NAME, path: PATH, OPTION: ...}``.
+def _parse_tasks(raw: Mapping[str, Any], where: str) -> tuple[Task, ...]:
+    tasks = raw.get("tasks", list(TASKS))
+    if not isinstance(tasks, list) or not tasks:
+        raise ConfigError(f"{where}: tasks should be a non-empty list, e.g. {list(TASKS)}")
+    for t in tasks:
+        if t not in TASKS:
+            raise ConfigError(f"{where}: tasks: unknown task {t!r}.{did_you_mean(str(t), TASKS)}")
+    return tuple(tasks)
 
-    Format options may be given inline or under ``options:``; they are validated against the
-    format's ``Options`` (unknown names get "did you mean").
-    """
-    fmt, options = NATIVE, {}
-    if isinstance(gs, Mapping):
-        fmt = gs.get("format", NATIVE)
-        if not isinstance(fmt, str):
-            raise ConfigError(f"{where}: goldset.format should be a format name, got {fmt!r}")
-        if fmt == NATIVE:
-            _unknown_keys(gs, ("path", "format"), f"{where}: goldset")
-        else:
-            nested = gs.get("options") or {}
-            if not isinstance(nested, Mapping):
-                raise ConfigError(f"{where}: goldset.options: expected a mapping, got {nested!r}")
-            inline = {k: v for k, v in gs.items() if k not in GOLDSET_KEYS}
-            options = {**nested, **inline}
-            _check_format(fmt, options, where)
-        if "path" not in gs:
-            raise ConfigError(f"{where}: goldset: missing required key 'path'")
-        gs = gs["path"]
-    if not isinstance(gs, str):
-        raise ConfigError(f"{where}: goldset should be a path, got {gs!r}")
-    gs = expand_path(gs, "goldset", where)
-    path = (base / gs).resolve()
-    if fmt == NATIVE and not path.is_dir():
-        raise ConfigError(f"{where}: goldset: folder {str(path)!r} does not exist")
-    if not path.exists():
+
+def _parse_path(value: Any, key: str, base: Path, where: str) -> Path:
+    return (base / expand_path(str(value), key, where)).resolve()
+
+
+def _parse_bootstrap(raw: Mapping[str, Any], where: str) -> tuple[int, int]:
+    bs = raw.get("bootstrap", {}) or {}
+    if not isinstance(bs, Mapping):
         raise ConfigError(
-            f"{where}: goldset: {fmt} file {str(path)!r} does not exist "
-            f"(the path {gs!r} is relative to {str(base)!r}, the folder of the config)"
+            f"{where}: bootstrap should be a mapping with keys {list(BOOTSTRAP_KEYS)}"
         )
-    return GoldsetSource(path, fmt, options)
+    _unknown_keys(bs, BOOTSTRAP_KEYS, f"{where}: bootstrap")
+    samples, seed = bs.get("samples", 1000), bs.get("seed", 0)
+    if not (isinstance(samples, int) and samples >= 0 and isinstance(seed, int)):
+        raise ConfigError(f"{where}: bootstrap.samples and seed should be integers >= 0")
+    return samples, seed
 
 
-def _check_format(name: str, options: Mapping[str, Any], where: str) -> None:
-    from .formats import get_format
-    from .plugins import get_plugins
+def _parse_batch_size(raw: Mapping[str, Any], where: str) -> int:
+    batch_size = raw.get("batch_size", 32)
+    if not (isinstance(batch_size, int) and batch_size > 0):
+        raise ConfigError(f"{where}: batch_size should be a positive integer, got {batch_size!r}")
+    return batch_size
 
+
+def _parse_gate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
+    gate = raw.get("gate", {}) or {}
+    if not isinstance(gate, Mapping):
+        raise ConfigError(f"{where}: gate should be a mapping")
+    return dict(gate)
+
+
+def _parse_goldset(gs: Any, base: Path, where: str) -> GoldsetSource:
+    """``goldset: PATH`` (a native folder) or ``goldset: {path: PATH, format: NAME, OPTION: ...}``.
+
+    The same for every format, the native one included: the format is looked up in the registry
+    and its options (inline or under ``options:``) are parsed here, once, into its ``Options``
+    (unknown names get "did you mean"); the source carries them to the loader.
+    """
+    if not isinstance(gs, Mapping):
+        gs = {"path": gs}
+    name = gs.get("format", DEFAULT_FORMAT)
+    fmt = _goldset_format(name, where)
+    options = _goldset_options(gs, where)
+    parsed = parse_options(fmt.Options, options, f"{where}: goldset ({name} options)")
+    return GoldsetSource(_goldset_path(gs, base, name, where), name, options, parsed)
+
+
+def _goldset_format(name: Any, where: str) -> Format:
+    if not isinstance(name, str):
+        raise ConfigError(f"{where}: goldset.format should be a format name, got {name!r}")
     registry = get_plugins().goldset_formats
     if name not in registry:
         raise ConfigError(
             f"{where}: goldset.format: unknown goldset format {name!r}."
             f"{did_you_mean(name, registry)} Install its plugin, or check HARNESS_DISABLE_PLUGINS."
         )
-    parse_options(get_format(name).Options, options, f"{where}: goldset ({name} options)")
+    return get_format(name)
 
 
-def _parse_extractors(items: Any, where: str, problems: _Problems) -> tuple[ExtractorConfig, ...]:
+def _goldset_options(gs: Mapping[str, Any], where: str) -> dict[str, Any]:
+    nested = gs.get("options") or {}
+    if not isinstance(nested, Mapping):
+        raise ConfigError(f"{where}: goldset.options: expected a mapping, got {nested!r}")
+    return {**nested, **{k: v for k, v in gs.items() if k not in GOLDSET_KEYS}}
+
+
+def _goldset_path(gs: Mapping[str, Any], base: Path, name: str, where: str) -> Path:
+    if "path" not in gs:
+        raise ConfigError(f"{where}: goldset: missing required key 'path'")
+    value = gs["path"]
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: goldset should be a path, got {value!r}")
+    path = (base / expand_path(value, "goldset", where)).resolve()
+    if not path.exists():
+        raise ConfigError(
+            f"{where}: goldset: {str(path)!r} ({name} format) does not exist "
+            f"(the path {value!r} is relative to {str(base)!r}, the folder of the config)"
+        )
+    return path
+
+
+def _parse_extractors(items: Any, where: str, problems: Problems) -> tuple[ExtractorConfig, ...]:
     """Each entry of ``extractors``; the problems of every entry go to ``problems``."""
     if not isinstance(items, list) or not items:
-        problems.messages.append(
-            f"{where}: extractors should be a non-empty list of {{name: ...}} entries"
-        )
+        problems.add(where, None, "extractors should be a non-empty list of {name: ...} entries")
         return ()
     out: list[ExtractorConfig] = []
     labels_seen: set[str] = set()
     for i, item in enumerate(items):
-        with problems.check():
+        with problems.collect():
             out.append(_parse_extractor(item, f"{where}: extractors[{i}]", labels_seen))
     return tuple(out)
 
 
 def _parse_extractor(item: Any, ew: str, labels_seen: set[str]) -> ExtractorConfig:
-    from .plugins import get_plugins
-
     plugins = get_plugins()
     if isinstance(item, str):
         item = {"name": item}

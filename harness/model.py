@@ -3,12 +3,16 @@
 Offsets are Python ``str`` indices (Unicode code points) into the document text, end-exclusive.
 The ``text`` field repeats the covered characters; it is informative and excluded from equality,
 so a gold span and a predicted span with the same offsets compare equal.
+
+The checks of offsets (:func:`span_problem`) and of whole documents (:func:`document_problems`)
+are here too, so gold in every format and predictions are checked by the same code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Literal, Protocol
 
 Task = Literal["entities", "quotes", "speakers"]
 TASKS: tuple[Task, ...] = ("entities", "quotes", "speakers")
@@ -90,8 +94,25 @@ class Document:
     text_path: str = ""
     text_sha256: str = ""
 
-    def as_text_doc(self) -> TextDoc:
-        return TextDoc(self.id, self.text)
+    def with_texts(self) -> Document:
+        """A copy whose spans' informative ``text`` fields hold the characters they cover."""
+        t = self.text
+
+        def span(s: Span | None) -> Span | None:
+            return None if s is None else Span(s.start, s.end, t[s.start : s.end])
+
+        return replace(
+            self,
+            entities=tuple(
+                Entity(e.start, e.end, e.label, t[e.start : e.end]) for e in self.entities
+            ),
+            quotes=tuple(
+                replace(
+                    q, text=t[q.start : q.end], speaker_span=span(q.speaker_span), cue=span(q.cue)
+                )
+                for q in self.quotes
+            ),
+        )
 
     def speaker(self, speaker_id: str | None) -> Speaker | None:
         for s in self.speakers:
@@ -102,8 +123,92 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
-    """What an extractor returns for one document. Tasks it does not support stay empty."""
+    """What an extractor returns for one document. Tasks it does not support stay empty.
+
+    ``diagnostics`` are numbers the extractor reports about how it made this prediction (items it
+    could not place in the text, tokens spent...): ``{name: number}``, excluded from equality.
+    The runner sums them over the run and writes them to ``results.json`` (see
+    :mod:`harness.diagnostics`); they are cached with the prediction and never scored.
+    """
 
     doc_id: str
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    diagnostics: Mapping[str, float] = field(default_factory=dict, compare=False)
+
+
+class HasOffsets(Protocol):
+    """Anything with offsets: :class:`Span`, :class:`Entity`, :class:`Quote`."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def span_problem(start: object, end: object, text: str, covered: str | None = None) -> str | None:
+    """What is wrong with the span ``start..end`` of ``text``, or ``None`` when it is usable.
+
+    The one check of offsets, for gold read in any format and for predictions, so a message reads
+    the same wherever a span comes from: integers (not booleans), inside the text, end after
+    start, and, when the record repeats the ``covered`` characters, the same characters.
+    """
+    if not (type(start) is int and type(end) is int):
+        return f"offsets must be integers, got start={start!r} end={end!r}"
+    if start < 0 or end > len(text):
+        return f"offsets {start}..{end} outside the text (length {len(text)})"
+    if end <= start:
+        return f"end {end} is not after start {start} (empty or inverted span)"
+    if covered is not None and covered != text[start:end]:
+        return f"text {covered!r} differs from the covered characters {text[start:end]!r}"
+    return None
+
+
+def spans_fine(spans: Iterable[HasOffsets], text: str) -> bool:
+    """Whether :func:`span_problem` finds nothing in any of ``spans`` (one quick sweep; call
+    :func:`span_problem` on each to say what is wrong)."""
+    n = len(text)
+    return all(
+        type(s.start) is int and type(s.end) is int and 0 <= s.start < s.end <= n for s in spans
+    )
+
+
+def document_problems(doc: Document, labels: set[str] | None) -> list[str]:
+    """What is wrong with a document a format read: spans, labels (when ``labels`` is given),
+    nested entities, quote types, quote speakers missing from the registry."""
+    return [*_entity_problems(doc, labels), *_quote_problems(doc)]
+
+
+def _entity_problems(doc: Document, labels: set[str] | None) -> Iterator[str]:
+    prev: Entity | None = None
+    for e in sorted(doc.entities, key=lambda e: (e.start, e.end)):
+        problem = span_problem(e.start, e.end, doc.text)
+        if problem is not None:
+            yield f"entity {e.label}: {problem}"
+            continue
+        if labels is not None and e.label not in labels:
+            yield f"entity {e.label} {e.start}..{e.end}: unknown label"
+        if prev is not None and e.start < prev.end:
+            yield (
+                f"entity {e.label} {e.start}..{e.end} overlaps {prev.label} "
+                f"{prev.start}..{prev.end}; nested entities are not allowed"
+            )
+        prev = e
+
+
+def _quote_problems(doc: Document) -> Iterator[str]:
+    ids = {s.id for s in doc.speakers}
+    for q in doc.quotes:
+        name = f"quote {q.start}..{q.end}"
+        for part, span in (
+            (name, q),
+            (f"{name} speaker_span", q.speaker_span),
+            (f"{name} cue", q.cue),
+        ):
+            problem = None if span is None else span_problem(span.start, span.end, doc.text)
+            if problem is not None:
+                yield f"{part}: {problem}"
+        if q.type not in QUOTE_TYPES:
+            yield f"{name}: unknown type {q.type!r}"
+        if q.speaker is not None and q.speaker not in ids:
+            yield f"{name}: speaker {q.speaker!r} not registered"

@@ -25,8 +25,9 @@
                      "unmapped_gold_labels"},         # mapped to null by the gold label map
           "errors": [{"doc_id", "error", "message"}],
           "per_document": {doc_id: {count key: [matched, n_pred, n_gold]}},
-          "timing": {"setup", "extract", "total"}   # seconds
-        }
+          "timing": {"setup", "extract", "total"},  # seconds
+          "diagnostics": {"total", "this_run", "per_document"}  # only when the extractor
+        }                                           # reported any: see harness.diagnostics
       }
     }
 
@@ -121,6 +122,8 @@ def build_results(result: RunResult) -> dict[str, Any]:
                 "total": round(r.seconds_total, 4),
             },
         }
+        if r.diagnostics:
+            extractors[r.label]["diagnostics"] = r.diagnostics.to_dict()
     return {
         "schema": SCHEMA,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -1,23 +1,32 @@
-"""The row layout of a goldset dataset, and the conversions between rows and documents.
+"""A goldset's rows: their layout, the Arrow cache they are written to, the conversions to and from
+documents.
 
 A goldset is stored as a Hugging Face ``datasets.Dataset`` whose rows follow
-:func:`dataset_features`. Validated JSON records become documents with :func:`row_to_document`
-and rows with :func:`document_to_row`; stored rows come back as documents with
-:func:`documents_from_arrow`, which reads the Arrow columns directly (each span field is converted
-as one flat column), several times faster than going through per-row Python dicts.
+:func:`dataset_features`. The documents a format reads pass :func:`checked_rows` (the same checks
+for every format, :func:`harness.model.document_problems`) and are written once by
+:func:`build_dataset` to a memory-mapped Arrow file cached under :func:`cache_key`. Validated JSON
+records become documents with :func:`row_to_document` and rows with :func:`document_to_row`;
+stored rows come back as documents with :func:`documents_from_arrow`, which reads the Arrow columns
+directly (each span field is converted as one flat column), several times faster than going
+through per-row Python dicts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import pairwise
 from typing import Any
 
 from .codec import entity_from_dict, entity_to_dict, quote_from_dict, quote_to_dict
-from .model import Document, Entity, Quote, Span, Speaker
+from .errors import GoldsetError, HarnessError, Problems
+from .model import Document, Entity, Quote, Span, Speaker, document_problems
 
 #: Rows converted to documents at a time while iterating.
 ITER_BATCH = 256
+#: Version of the row layout (part of every cache key): bump when dataset_features changes.
+ROWS_VERSION = 1
 
 
 def dataset_features() -> Any:
@@ -184,3 +193,91 @@ def iter_documents(dataset: Any, batch_size: int = ITER_BATCH) -> Iterator[Docum
     """Documents of a goldset dataset, converted from Arrow ``batch_size`` rows at a time."""
     for table in dataset.with_format("arrow").iter(batch_size=batch_size):
         yield from documents_from_arrow(table)
+
+
+# ---- documents -> checked rows -> the Arrow cache ---------------------------------------------
+
+
+def checked_rows(
+    docs: Iterable[Document], labels: set[str] | None, where: str, source: str | os.PathLike[str]
+) -> Iterator[dict[str, Any]]:
+    """The rows of the documents a format read, each checked first (the same checks for every
+    format); raise listing every problem after the last document."""
+    problems = Problems(source)
+    seen: set[str] = set()
+    for doc in docs:
+        if doc.id in seen:
+            problems.add(where, None, f"document id {doc.id!r} occurs twice")
+            continue
+        seen.add(doc.id)
+        found = document_problems(doc, labels)
+        if found:
+            problems.extend(f"{where}: document {doc.id!r}: {p}" for p in found)
+            continue
+        yield document_to_row(doc.with_texts())
+    if not seen and not problems:
+        problems.add(where, None, "no documents")
+    problems.raise_if_any()
+
+
+def cache_key(*parts: str) -> str:
+    """The key the rows of a goldset are cached under: the row layout's version and ``parts``
+    (the format, its version, a hash of everything the documents depend on)."""
+    h = hashlib.sha256(f"harness-goldset-rows-v{ROWS_VERSION}".encode())
+    for p in parts:
+        h.update(b"\0" + p.encode())
+    return h.hexdigest()[:32]
+
+
+def _harness_error(exc: BaseException) -> HarnessError | None:
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, HarnessError):
+            return cur
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
+def build_dataset(rows: Callable[[], Iterable[Mapping[str, Any]]], key: str, where: str) -> Any:
+    """Write ``rows()`` to a memory-mapped Arrow dataset cached under ``key`` (:func:`cache_key`).
+
+    The key must hash everything the rows depend on (content, format, options): a
+    goldset whose files did not change is then read from the cache without parsing anything.
+    Set ``HARNESS_GOLDSET_CACHE`` to choose the cache folder (default: the ``datasets`` cache).
+    A reader's error reaches the caller unchanged, and no cache entry is left behind.
+    """
+    import datasets
+    from datasets.utils.logging import set_verbosity_error
+
+    datasets.disable_progress_bars()
+    set_verbosity_error()
+
+    def gen() -> Iterator[Mapping[str, Any]]:
+        yield from rows()
+
+    try:
+        return datasets.Dataset.from_generator(
+            gen,
+            features=dataset_features(),
+            cache_dir=os.environ.get("HARNESS_GOLDSET_CACHE"),
+            fingerprint=key,
+        )
+    except Exception as exc:
+        found = _harness_error(exc)
+        if found is not None:
+            raise found from None
+        cause = exc.__cause__ or exc
+        raise GoldsetError(f"{where}: reading failed: {type(cause).__name__}: {cause}") from exc
+
+
+def dataset_labels(dataset: Any) -> tuple[str, ...]:
+    """Every entity label in the rows, sorted (read from Arrow, not from Python objects)."""
+    import pyarrow.compute as pc
+
+    col = dataset.data.column("entities")
+    flat = pc.list_flatten(col)
+    if len(flat) == 0:
+        return ()
+    return tuple(sorted(pc.unique(pc.struct_field(flat, "label")).to_pylist()))

@@ -27,6 +27,7 @@ from typing import Any
 from .background import Worker, worker_helps
 from .cache import PredictionCache, code_fingerprint
 from .config import ExtractorConfig, RunConfig
+from .diagnostics import DiagnosticsTally
 from .errors import ExtractorError, HarnessError
 from .extractors import Extractor, validate_prediction
 from .goldset import Goldset, load_goldset
@@ -45,9 +46,11 @@ class DocError:
     error: str
     message: str
     traceback: str = ""
+    #: ``ExtractorError.diagnostics`` of the failure (counted in ``ExtractorRun.diagnostics``).
+    diagnostics: dict[str, float] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "diagnostics"}
 
 
 @dataclass
@@ -76,6 +79,8 @@ class ExtractorRun:
     ignored_pred_labels: Counter[str] = field(default_factory=Counter)
     unmapped_gold_labels: Counter[str] = field(default_factory=Counter)
     per_doc: list[Counts] = field(default_factory=list)
+    #: The extractor's own per-document diagnostics and their totals (harness.diagnostics).
+    diagnostics: DiagnosticsTally = field(default_factory=DiagnosticsTally)
     scores: dict[str, float] = field(default_factory=dict)
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
     cached_docs: int = 0
@@ -131,7 +136,13 @@ def _extract_batch(
                     extractor.name, doc_id, f"{type(exc).__name__}: {exc}"
                 ) from exc
             return [None], [
-                DocError(batch[0].id, type(exc).__name__, str(exc), traceback.format_exc(limit=5))
+                DocError(
+                    batch[0].id,
+                    type(exc).__name__,
+                    str(exc),
+                    traceback.format_exc(limit=5),
+                    dict(getattr(exc, "diagnostics", None) or {}),
+                )
             ]
     out: list[Prediction | None] = []
     errors: list[DocError] = []
@@ -180,13 +191,23 @@ class _Predictor:
                 if pred is not None:
                     preds[i] = pred
                     self.cache.put(docs[i], pred)
+        self._tally_diagnostics(preds, todo)
         return preds
+
+    def _tally_diagnostics(self, preds: Sequence[Prediction | None], extracted: list[int]) -> None:
+        """Count the batch's diagnostics; ``extracted``: slots made now (the rest: cache)."""
+        fresh = set(extracted)
+        for i, pred in enumerate(preds):
+            if pred is not None and pred.diagnostics:
+                self.run.diagnostics.add(pred.doc_id, pred.diagnostics, fresh=i in fresh)
 
     def _extract(self, batch: list[TextDoc]) -> list[Prediction | None]:
         t0 = time.perf_counter()
         out, errors = _extract_batch(self.extractor, batch, self.fail_fast)
         self.run.seconds_extract += time.perf_counter() - t0
         self.run.errors.extend(errors)
+        for e in errors:
+            self.run.diagnostics.add(e.doc_id, e.diagnostics, fresh=True)
         return [None if p is None else self._checked(p, d) for d, p in zip(batch, out, strict=True)]
 
     def _checked(self, pred: Prediction, doc: TextDoc) -> Prediction | None:
@@ -282,6 +303,7 @@ def _new_run(
         options=_options_dict(ec.parsed_options),
         label_scheme=cls.label_scheme,
         gold_label_map=None,
+        diagnostics=DiagnosticsTally(dict(cls.diagnostic_rates)),
     )
 
 

@@ -36,7 +36,10 @@ def test_valid_config(tmp_path: Path) -> None:
             r"unknown key 'extractor'\. Did you mean 'extractors'\?",
         ),
         ("goldset: GOLD\n", r"missing required key 'extractors'"),
-        ("goldset: nowhere\nextractors: [replay]\n", r"goldset: folder .*nowhere.* does not exist"),
+        (
+            "goldset: nowhere\nextractors: [replay]\n",
+            r"goldset: .*nowhere.* \(harness format\) does not exist",
+        ),
         (
             "goldset: GOLD\ntasks: [entites]\nextractors: [replay]\n",
             r"unknown task 'entites'\. Did you mean 'entities'\?",

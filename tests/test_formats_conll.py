@@ -324,5 +324,7 @@ def test_config_names_the_format_and_suggests(tmp_path: Path) -> None:
         parse_config(
             {**base, "goldset": {"format": "conll", "path": "x", "detokenise": "spaces"}}, tmp_path
         )
-    with pytest.raises(ConfigError, match=r"goldset: conll file .*missing.conll.* does not exist"):
+    with pytest.raises(
+        ConfigError, match=r"goldset: .*missing.conll.* \(conll format\) does not exist"
+    ):
         parse_config({**base, "goldset": {"format": "conll", "path": "missing.conll"}}, tmp_path)

@@ -1,34 +1,39 @@
-"""The goldset-format contract shared by every reader and writer, and small helpers for them.
+"""The goldset-format contract: what every reader and writer implements, the native one included.
 
-A goldset format is an object with a ``name``, a ``description``, the ``label_scheme`` of the gold
-it reads by default, an ``Options`` dataclass (validated from the config like extractor options),
-a ``read(path, options)`` that yields :class:`harness.model.Document` objects one at a time, and
-optionally a ``write(goldset, path, options)``. Plugins register formats through the
-``register_goldset_formats`` hook (see :mod:`harness.hookspecs`).
+A format is an instance of a :class:`Format` subclass, registered through the
+``register_goldset_formats`` hook (:mod:`harness.hookspecs`) under its :attr:`Format.name`. The core
+(:func:`harness.goldset.load_goldset`) calls it in this order, and nothing else::
 
-Readers report malformed input with a :class:`ProblemLog`: every problem names the file and the
-line, all problems of a file are collected, and the reader raises one
-:class:`~harness.errors.GoldsetError` at the end listing them; a document with a problem is never
-silently dropped or half-imported.
+    options = parse_options(fmt.Options, given)   # once, when the config is read
+    info = fmt.describe(path, options)            # metadata and hashes, before any document
+    docs = fmt.read(path, options)                # only when the rows are not cached yet
+
+and checks every document ``read`` yields (see :meth:`Format.read`) before it becomes a row of the
+goldset's Arrow cache. ``harness goldset export`` calls :meth:`Format.write`.
+
+Each method below is documented like a pytest hook: when it is called, what it gets, what it
+returns, what it may raise. A format overrides ``read`` (and ``write`` to export) and may keep the
+defaults of the rest. The smallest format is a class with a ``name``, a ``description`` and a
+``read``; see ``docs/architecture.md`` ("Add a goldset format") for a whole example.
+
+The helpers at the end (:func:`decode_utf8`, :func:`speakers_from_mentions`...) are for readers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol
 
-from ..errors import GoldsetError
+from ..errors import PluginError, Problems
 from ..model import Document, Speaker
-
-if TYPE_CHECKING:
-    from ..goldset import Goldset
-
-MAX_LISTED = 50
+from ..schemes import SCHEMES
 
 
 @dataclass(frozen=True)
@@ -45,90 +50,192 @@ class CommonOptions:
     labels: tuple[str, ...] | None = None
 
 
-@runtime_checkable
-class GoldsetFormat(Protocol):
-    """What ``register(name, fmt)`` accepts in the ``register_goldset_formats`` hook."""
-
-    name: ClassVar[str]
-    #: One line shown by ``harness goldset formats``.
-    description: ClassVar[str]
-    #: Version of the reader: part of the cache key of imported goldsets; bump on behaviour change.
-    version: ClassVar[str]
-    #: Label scheme of the gold read by default (``conll``, ``ontonotes`` or ``custom``).
-    label_scheme: ClassVar[str]
-    #: Options dataclass; subclass :class:`CommonOptions`.
-    Options: ClassVar[type]
-
-    def read(self, path: Path, options: Any) -> Iterable[Document]:
-        """Yield the documents of the goldset at ``path`` one at a time (streaming)."""
-        ...
-
-
-def can_write(fmt: object) -> bool:
-    """Whether a format implements ``write(goldset, path, options)``."""
-    return callable(getattr(fmt, "write", None))
-
-
 @dataclass(frozen=True)
-class FunctionFormat:
-    """Adapter for the plain ``reader(path, options) -> Iterable[Document]`` form of the hook."""
+class GoldsetInfo:
+    """What a format says about one goldset before reading its documents
+    (:meth:`Format.describe`): all that :class:`harness.goldset.Goldset` holds but its rows."""
 
     name: str
-    reader: Callable[[Path, Any], Iterable[Document]]
-    description: str = "(plugin reader)"
+    version: str
+    description: str
+    #: Scheme of the gold entities (``ontonotes``, ``conll``, ``custom``...).
+    label_scheme: str
+    #: Entity labels the gold may use (every document is checked against them); ``None``: any
+    #: label, and the goldset's labels are those found in the documents.
+    labels: tuple[str, ...] | None
+    #: Identity of the goldset: recorded in results, and a report refuses a goldset whose hash
+    #: changed since the run. Equal hashes must mean equal documents.
+    sha256: str
+    #: Hash of everything :meth:`Format.read` depends on, when that is more than ``sha256`` covers
+    #: (texts outside the goldset's files...): the rows are cached under it. ``None``: ``sha256``.
+    documents_hash: str | None = None
+    #: Where the annotation guidelines are (a path or URL), if the goldset says.
+    guidelines: str | None = None
+
+
+class GoldsetView(Protocol):
+    """What :meth:`Format.write` is given: a loaded :class:`harness.goldset.Goldset`."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def label_scheme(self) -> str: ...
+    @property
+    def labels(self) -> tuple[str, ...]: ...
+    @property
+    def guidelines(self) -> str | None: ...
+    def __iter__(self) -> Iterator[Document]: ...
+
+
+class Format(ABC):
+    """Base class of goldset formats: the contract, with the defaults a format may keep."""
+
+    #: Name in configs (``goldset: {format: NAME, path: ...}``) and on the command line
+    #: (``harness validate --format NAME``); the name it is registered under.
+    name: str
+    #: One line shown by ``harness goldset formats``.
+    description: str = "(plugin format)"
+    #: Version of the reader: part of the cache key of the rows, so bump it when ``read`` changes
+    #: what it yields for the same files.
     version: str = "1"
+    #: Scheme of the gold it reads when the options do not say (``conll``, ``ontonotes``,
+    #: ``custom``): the default of :meth:`describe`.
     label_scheme: str = "custom"
-    Options: type = CommonOptions
+    #: Dataclass of the format's options, validated from the config (unknown keys get "did you
+    #: mean"); subclass :class:`CommonOptions` so the goldset's name, version and labels can be set.
+    Options: ClassVar[type] = CommonOptions
+
+    @abstractmethod
+    def read(self, path: Path, options: Any) -> Iterable[Document]:
+        """Yield the documents of the goldset at ``path``, one at a time.
+
+        Called by :func:`harness.goldset.load_goldset` when the goldset's rows are not cached yet
+        (the cache is keyed by :meth:`describe`'s hashes), at most once per load. Yield as you
+        read: the core streams the documents into an Arrow file, so a goldset larger than memory
+        loads if ``read`` never builds a list.
+
+        :param path: the file or folder the config names; it exists.
+        :param options: an instance of :attr:`Options`.
+        :returns: :class:`harness.model.Document` objects with unique ids. The ``text`` of spans
+            may be left empty: the core fills it from the document text.
+        :raises harness.errors.GoldsetError: for malformed input, naming the file and the line
+            or record. Collect every problem in a :class:`harness.errors.Problems` and raise once
+            at the end (``problems.raise_if_any()``), so one run lists them all; never skip a
+            malformed record silently.
+
+        The core then checks each document (ids unique, offsets inside the text, labels among
+        :attr:`GoldsetInfo.labels`, no nested entities, known quote types, quote speakers in the
+        speaker registry) and refuses the goldset, listing every problem, if any fails.
+        """
+
+    def describe(self, path: Path, options: Any) -> GoldsetInfo:
+        """The goldset's metadata and hashes, before any document is read.
+
+        Called by :func:`harness.goldset.load_goldset` on every load (cached or not), so keep it
+        cheap: read a manifest, hash files, never parse every document.
+
+        The default suits formats whose files carry no metadata: the name and version come from
+        :class:`CommonOptions` (else the file name and the hash), the labels from the options or
+        the label scheme, and ``sha256`` hashes the format's name, the options and
+        :meth:`content_hash`.
+
+        :raises harness.errors.GoldsetError: for a missing or malformed manifest.
+        """
+        chash = self.content_hash(path, options)
+        canon = json.dumps(asdict(options), sort_keys=True, default=str)
+        sha = hashlib.sha256(f"{self.name}\0{canon}\0{chash}".encode()).hexdigest()
+        scheme = getattr(options, "label_scheme", None) or self.label_scheme
+        declared = getattr(options, "labels", None) or SCHEMES.get(scheme)
+        name = str(getattr(options, "name", None) or path.stem)
+        return GoldsetInfo(
+            name=name,
+            version=str(getattr(options, "version", None) or sha[:12]),
+            description=f"{name}: imported from {self.name} {path}",
+            label_scheme=scheme,
+            labels=tuple(declared) if declared else None,
+            sha256=sha,
+        )
+
+    def content_hash(self, path: Path, options: Any) -> str:
+        """Hash of the files the goldset is read from (used by the default :meth:`describe`).
+
+        The default hashes the file at ``path``, or every file under the folder (names and
+        bytes). Override it when the documents depend on other files too.
+        """
+        return files_hash(path)
+
+    def write(self, goldset: GoldsetView, path: Path, options: Any) -> Mapping[str, int]:
+        """Write ``goldset`` at ``path`` in this format (``harness goldset export --to NAME``).
+
+        Optional: a format that cannot write leaves it out, and :func:`can_write` says so.
+
+        :param options: an instance of :attr:`Options`.
+        :returns: counts for the summary line (``{"documents": 5, "entities": 80}``); a count
+            whose key is ``quotes_not_written`` or ``speakers_not_written`` is shown as a warning
+            (what the format cannot hold).
+        :raises harness.errors.GoldsetError: when the goldset cannot be written (a document id
+            that cannot be a file name, an output folder that is not empty...).
+        """
+        raise NotImplementedError(f"format {self.name!r} cannot write goldsets")
+
+
+def can_write(fmt: Format) -> bool:
+    """Whether a format implements :meth:`Format.write`."""
+    if isinstance(fmt, PluginFormat):
+        return callable(getattr(fmt.obj, "write", None))
+    return type(fmt).write is not Format.write
+
+
+class PluginFormat(Format):
+    """A registered object that is not a :class:`Format`: an object with the contract's
+    attributes and a ``read``, or a plain ``reader(path, options)`` function. What it lacks
+    takes :class:`Format`'s defaults."""
+
+    def __init__(self, name: str, obj: Any) -> None:
+        self.name = name
+        self.obj = obj
+        reader = obj if not callable(getattr(obj, "read", None)) else obj.read
+        self._read: Callable[[Path, Any], Iterable[Document]] = reader
+        for attr in ("description", "version", "label_scheme", "Options"):
+            if hasattr(obj, attr):
+                setattr(self, attr, getattr(obj, attr))
 
     def read(self, path: Path, options: Any) -> Iterable[Document]:
-        return self.reader(path, options)
+        return self._read(path, options)
+
+    def content_hash(self, path: Path, options: Any) -> str:
+        own = getattr(self.obj, "content_hash", None)
+        return own(path, options) if callable(own) else super().content_hash(path, options)
+
+    def describe(self, path: Path, options: Any) -> GoldsetInfo:
+        own = getattr(self.obj, "describe", None)
+        return own(path, options) if callable(own) else super().describe(path, options)
+
+    def write(self, goldset: GoldsetView, path: Path, options: Any) -> Mapping[str, int]:
+        own = getattr(self.obj, "write", None)
+        if not callable(own):
+            return super().write(goldset, path, options)
+        return own(goldset, path, options)  # type: ignore[no-any-return]
 
 
-def as_format(name: str, obj: Any) -> GoldsetFormat:
-    """Turn what a plugin registered into a :class:`GoldsetFormat`."""
-    if callable(getattr(obj, "read", None)):
-        return obj  # type: ignore[no-any-return]
-    if callable(obj):
-        return FunctionFormat(name, obj)  # type: ignore[return-value]
-    raise GoldsetError(f"goldset format {name!r}: registered object {obj!r} has no read()")
+def as_format(name: str, obj: Any) -> Format:
+    """What a plugin registered, as a :class:`Format` (wrapped in :class:`PluginFormat` when it
+    is an object with ``read`` or a reader function)."""
+    if isinstance(obj, Format):
+        return obj
+    if callable(getattr(obj, "read", None)) or callable(obj):
+        return PluginFormat(name, obj)
+    raise PluginError(f"goldset format {name!r}: registered object {obj!r} has no read()")
 
 
-@dataclass
-class ProblemLog:
-    """Problems found in the files of one goldset; each names a file and a line."""
-
-    source: str
-    items: list[str] = field(default_factory=list)
-
-    def add(self, file: str | Path, line: int | None, message: str) -> None:
-        where = f"{file}, line {line}" if line is not None else str(file)
-        self.items.append(f"{where}: {message}")
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def raise_if_any(self) -> None:
-        raise_problems(self.source, self.items)
+# ---- helpers for readers ------------------------------------------------------------------------
 
 
-def raise_problems(source: object, items: Sequence[str]) -> None:
-    """Raise one :class:`GoldsetError` listing ``items`` (the first ``MAX_LISTED``), if any."""
-    if not items:
-        return
-    shown = items[:MAX_LISTED]
-    more = len(items) - len(shown)
-    lines = "\n".join(f"  - {p}" for p in shown)
-    tail = f"\n  ... and {more} more" if more else ""
-    n = len(items)
-    raise GoldsetError(
-        f"goldset {source} is invalid ({n} problem{'s' if n != 1 else ''}):\n{lines}{tail}"
-    )
-
-
-def decode_utf8(raw: bytes, file: str | Path, problems: ProblemLog) -> str | None:
+def decode_utf8(raw: bytes, file: str | Path, problems: Problems) -> str | None:
     """Decode ``raw`` as UTF-8 (a BOM is dropped); on failure log the line and return ``None``."""
     try:
         return raw.decode("utf-8-sig")
@@ -156,7 +263,7 @@ def hash_paths(paths: Iterable[Path], root: Path) -> str:
     return h.hexdigest()
 
 
-def content_hash(path: Path) -> str:
+def files_hash(path: Path) -> str:
     """Hash of a file, or of every file under a folder (names and bytes, in name order)."""
     if path.is_file():
         return hash_paths([path], path)
@@ -190,14 +297,3 @@ def speakers_from_mentions(mentions: Iterable[tuple[str, str]]) -> dict[str, Spe
 def safe_doc_id(doc_id: str) -> bool:
     """Whether a document id can be used as a file name on every platform."""
     return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", doc_id))
-
-
-def iter_or_raise(docs: Iterable[Document], problems: ProblemLog) -> Iterator[Document]:
-    """Yield ``docs``, then raise if ``problems`` collected anything while they were produced."""
-    yield from docs
-    problems.raise_if_any()
-
-
-def goldset_documents(goldset: Goldset | Iterable[Document]) -> Iterator[Document]:
-    """Iterate the documents of a goldset or of any iterable of documents."""
-    return iter(goldset)

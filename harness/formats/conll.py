@@ -17,21 +17,19 @@ Options (config: ``goldset: {format: conll, path: dev.txt, scheme: iob2}``)::
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from ..errors import GoldsetError
-from ..model import Document, Entity
+from ..errors import GoldsetError, Problems
+from ..model import CONLL_LABELS, ONTONOTES_LABELS, Document, Entity
 from ..schemes import SCHEMES
-from .base import CommonOptions, ProblemLog
+from .base import CommonOptions, Format, GoldsetInfo, GoldsetView
 from .detok import Detok, join_tokens, tokenize
-from .tagging import Chunk, Scheme, decode, detect_scheme, encode
-
-if TYPE_CHECKING:
-    from ..goldset import Goldset
+from .tagging import Chunk, Scheme, decode, detect_scheme, encode, parse_tag
 
 DOCSTART = "-DOCSTART-"
 SUFFIXES = (".conll", ".txt", ".iob", ".bio", ".tsv")
@@ -62,7 +60,7 @@ def _files(path: Path) -> list[Path]:
     return [path]
 
 
-def _lines(path: Path, problems: ProblemLog) -> Iterator[tuple[int, str]]:
+def _lines(path: Path, problems: Problems) -> Iterator[tuple[int, str]]:
     """``(line number, decoded line)``; undecodable lines are logged and skipped."""
     with path.open("rb") as f:
         for n, raw in enumerate(f, 1):
@@ -76,9 +74,7 @@ def _lines(path: Path, problems: ProblemLog) -> Iterator[tuple[int, str]]:
             yield n, line.lstrip("\ufeff") if n == 1 else line
 
 
-def _blocks(
-    path: Path, opts: ConllOptions, problems: ProblemLog
-) -> Iterator[tuple[bool, _Sentence]]:
+def _blocks(path: Path, opts: ConllOptions, problems: Problems) -> Iterator[tuple[bool, _Sentence]]:
     """``(starts a new document, sentence)`` for every sentence of the file."""
     sent = _Sentence()
     new_doc = False
@@ -113,7 +109,54 @@ def _blocks(
         yield new_doc, sent
 
 
-class ConllFormat:
+def _chunks(
+    path: Path, sent: _Sentence, scheme: Scheme, labels: set[str], problems: Problems
+) -> tuple[list[Chunk], bool]:
+    """The entity chunks of a sentence whose label is known, and whether the sentence had no
+    problem (a bad tag sequence, an unknown label)."""
+    chunks, issues = decode(sent.tags, scheme)
+    for i, message in issues:
+        problems.add(path, sent.lines[i], message)
+    known = [c for c in chunks if not labels or c.label in labels]
+    for c in chunks:
+        if c not in known:
+            problems.add(
+                path,
+                sent.lines[c.start],
+                f"unknown label {c.label!r} (labels: {sorted(labels)}); "
+                "declare label_scheme/labels in the goldset options",
+            )
+    return known, not issues and len(known) == len(chunks)
+
+
+@dataclass
+class _Pending:
+    """The sentences of the document being read, one per line of its text."""
+
+    texts: list[str] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    offset: int = 0
+    bad: bool = False
+
+    def add(self, sent: _Sentence, chunks: list[Chunk], mode: Detok, fine: bool) -> None:
+        text, starts = join_tokens(sent.tokens, mode)
+        if self.texts:
+            self.offset += 1  # the newline between sentences
+        for c in chunks:
+            s = starts[c.start]
+            e = starts[c.end - 1] + len(sent.tokens[c.end - 1])
+            self.entities.append(Entity(self.offset + s, self.offset + e, c.label, text[s:e]))
+        self.texts.append(text)
+        self.offset += len(text)
+        self.bad = self.bad or not fine
+
+    def finish(self, doc_id: str) -> Iterator[Document]:
+        """The document, unless one of its sentences had a problem."""
+        if not self.bad:
+            yield Document(doc_id, "\n".join(self.texts), tuple(self.entities))
+
+
+class ConllFormat(Format):
     """Reader and writer of CoNLL-2003 style column files."""
 
     name = "conll"
@@ -126,14 +169,36 @@ class ConllFormat:
         """The declared scheme, or the one detected from every tag of the files."""
         if opts.scheme != "auto":
             return opts.scheme
-        scratch = ProblemLog(str(path))
+        scratch = Problems(str(path))
         return detect_scheme(s.tags for f in _files(path) for _, s in _blocks(f, opts, scratch))
+
+    def detect_label_scheme(self, path: Path, options: Any) -> str:
+        """The label scheme of files read without a declared one: ``ontonotes`` when every
+        entity label is an OntoNotes label and some is not a CoNLL one (an OntoNotes goldset
+        exported to CoNLL, or OntoNotes in columns), else ``conll``. The scan stops at the first
+        label that is not an OntoNotes one (PER, MISC), so it is quick on CoNLL data."""
+        onto, conll = set(ONTONOTES_LABELS), set(CONLL_LABELS)
+        found: set[str] = set()
+        for label in _labels_in(path, options):
+            if label not in onto:
+                return self.label_scheme
+            found.add(label)
+        return "ontonotes" if found - conll else self.label_scheme
+
+    def describe(self, path: Path, options: Any) -> GoldsetInfo:
+        info = super().describe(path, options)
+        if options.label_scheme or options.labels:
+            return info
+        scheme = self.detect_label_scheme(path, options)
+        if scheme == info.label_scheme:
+            return info
+        return replace(info, label_scheme=scheme, labels=SCHEMES.get(scheme))
 
     def read(self, path: Path, options: Any) -> Iterator[Document]:
         opts: ConllOptions = options
-        problems = ProblemLog(str(path))
+        problems = Problems(str(path))
         scheme = self.detect(path, opts)
-        scheme_name = opts.label_scheme or self.label_scheme
+        scheme_name = opts.label_scheme or self.detect_label_scheme(path, opts)
         labels = set(opts.labels or SCHEMES.get(scheme_name, ()))
         files = _files(path)
         if not files:
@@ -143,64 +208,31 @@ class ConllFormat:
             yield from self._read_file(f, prefix, opts, scheme, labels, problems)
         problems.raise_if_any()
 
-    def _read_file(  # noqa: C901
+    def _read_file(
         self,
         path: Path,
         prefix: str,
         opts: ConllOptions,
         scheme: Scheme,
         labels: set[str],
-        problems: ProblemLog,
+        problems: Problems,
     ) -> Iterator[Document]:
-        n_docs = 0
-        texts: list[str] = []
-        entities: list[Entity] = []
-        offset = 0
-        bad = False
-
-        def flush() -> Document | None:
-            nonlocal n_docs, texts, entities, offset, bad
-            doc = None
-            if texts and not bad:
-                n_docs += 1
-                doc = Document(f"{prefix}-{n_docs:04d}", "\n".join(texts), tuple(entities))
-            elif texts:
-                n_docs += 1
-            texts, entities, offset, bad = [], [], 0, False
-            return doc
-
+        """The documents of one file: its sentences, grouped as ``opts.documents`` says; a
+        document with a problem is numbered but not yielded."""
+        ids = (f"{prefix}-{n:04d}" for n in itertools.count(1))
+        doc = _Pending()
         for new_doc, sent in _blocks(path, opts, problems):
-            if opts.documents == "sentence" or (new_doc and opts.documents == "docstart"):
-                doc = flush()
-                if doc is not None:
-                    yield doc
-            chunks, issues = decode(sent.tags, scheme)
-            for i, message in issues:
-                problems.add(path, sent.lines[i], message)
-                bad = True
-            text, starts = join_tokens(sent.tokens, opts.detokenize)
-            if texts:
-                offset += 1  # the newline between sentences
-            for c in chunks:
-                if labels and c.label not in labels:
-                    problems.add(
-                        path,
-                        sent.lines[c.start],
-                        f"unknown label {c.label!r} (labels: {sorted(labels)}); "
-                        "declare label_scheme/labels in the goldset options",
-                    )
-                    bad = True
-                    continue
-                s = starts[c.start]
-                e = starts[c.end - 1] + len(sent.tokens[c.end - 1])
-                entities.append(Entity(offset + s, offset + e, c.label, text[s:e]))
-            texts.append(text)
-            offset += len(text)
-        doc = flush()
-        if doc is not None:
-            yield doc
+            if doc.texts and (
+                opts.documents == "sentence" or (new_doc and opts.documents == "docstart")
+            ):
+                yield from doc.finish(next(ids))
+                doc = _Pending()
+            chunks, fine = _chunks(path, sent, scheme, labels, problems)
+            doc.add(sent, chunks, opts.detokenize, fine)
+        if doc.texts:
+            yield from doc.finish(next(ids))
 
-    def write(self, goldset: Goldset, path: Path, options: Any) -> Mapping[str, int]:
+    def write(self, goldset: GoldsetView, path: Path, options: Any) -> Mapping[str, int]:
         """Write every document as ``-DOCSTART-`` + sentences; returns counts of what was lost."""
         opts: ConllOptions = options
         scheme: Scheme = "iob2" if opts.scheme == "auto" else opts.scheme
@@ -217,6 +249,22 @@ class ConllFormat:
                 stats["quotes_not_written"] += len(doc.quotes)
         tmp.replace(path)
         return stats
+
+
+def _labels_in(path: Path, opts: ConllOptions) -> Iterator[str]:
+    """The entity types in the tag column of the files, in file order (malformed tags are left
+    to the reader)."""
+    for f in _files(path):
+        if not f.is_file():
+            continue
+        for _, sent in _blocks(f, opts, Problems(str(f))):
+            for tag in sent.tags:
+                try:
+                    label = parse_tag(tag)[1]
+                except ValueError:
+                    continue
+                if label:
+                    yield label
 
 
 def document_lines(doc: Document, scheme: Scheme, mode: Detok, columns: int) -> Iterator[str]:

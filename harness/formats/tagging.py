@@ -12,7 +12,7 @@ entity, an ``E-`` in an IOB file, a tag without a type) with the index of the to
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Scheme = Literal["iob1", "iob2", "bioes"]
@@ -60,70 +60,104 @@ def detect_scheme(sentences: Iterable[Sequence[str]]) -> Scheme:
     return "iob1" if iob1 else "iob2"
 
 
-def decode(tags: Sequence[str], scheme: Scheme) -> tuple[list[Chunk], list[tuple[int, str]]]:  # noqa: C901
+def decode(tags: Sequence[str], scheme: Scheme) -> tuple[list[Chunk], list[tuple[int, str]]]:
     """Chunks of one sentence, and the problems found as ``(token index, message)``.
 
     After a problem, decoding goes on as leniently as possible so every problem is reported once.
     """
-    chunks: list[Chunk] = []
-    problems: list[tuple[int, str]] = []
-    start, label = -1, ""  # the open chunk, if start >= 0
-
-    def close(end: int) -> None:
-        nonlocal start, label
-        if start >= 0:
-            chunks.append(Chunk(start, end, label))
-        start, label = -1, ""
-
+    d = _Decoder(tags, scheme)
+    step = {"O": d.outside, "B": d.begin, "I": d.inside, "E": d.end, "S": d.single}
     for i, tag in enumerate(tags):
+        prefix, label = d.split(i, tag)
+        if prefix:
+            step[prefix](i, tag, label)
+    d.finish()
+    return d.chunks, d.problems
+
+
+@dataclass
+class _Decoder:
+    """The state of :func:`decode` in one sentence: one method per tag prefix."""
+
+    tags: Sequence[str]
+    scheme: Scheme
+    chunks: list[Chunk] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    #: The open chunk, if ``start >= 0``.
+    start: int = -1
+    label: str = ""
+
+    def split(self, i: int, tag: str) -> tuple[str, str]:
+        """``(prefix, type)`` of a tag; an ``E-``/``S-`` outside BIOES is read as ``I-``/``B-``,
+        and a malformed tag closes the open chunk and gives ``("", "")``."""
         try:
-            prefix, lab = parse_tag(tag)
+            prefix, label = parse_tag(tag)
         except ValueError as exc:
-            problems.append((i, str(exc)))
-            close(i)
-            continue
-        if scheme != "bioes" and prefix in ("E", "S"):
-            problems.append((i, f"tag {tag!r} is not {scheme.upper()}; declare the scheme bioes"))
+            self.problems.append((i, str(exc)))
+            self.close(i)
+            return "", ""
+        if self.scheme != "bioes" and prefix in ("E", "S"):
+            self.problem(i, f"tag {tag!r} is not {self.scheme.upper()}; declare the scheme bioes")
             prefix = "B" if prefix == "S" else "I"
-        if prefix == "O":
-            if scheme == "bioes" and start >= 0:
-                problems.append((i, f"entity {label} is not closed with E-{label} before O"))
-            close(i)
-        elif prefix == "B":
-            if scheme == "bioes" and start >= 0:
-                problems.append((i, f"{tag} follows an unfinished {label} entity (expected E-)"))
-            close(i)
-            start, label = i, lab
-        elif prefix == "I":
-            if start >= 0 and label == lab:
-                continue
-            if scheme == "iob1":
-                close(i)
-                start, label = i, lab
-                continue
-            after = f"{tags[i - 1]!r}" if i else "the start of the sentence"
-            problems.append(
-                (i, f"{tag} follows {after}: in {scheme.upper()} an entity starts with B-{lab}")
+        return prefix, label
+
+    def problem(self, i: int, message: str) -> None:
+        self.problems.append((i, message))
+
+    def close(self, end: int) -> None:
+        if self.start >= 0:
+            self.chunks.append(Chunk(self.start, end, self.label))
+        self.start, self.label = -1, ""
+
+    def open(self, i: int, label: str) -> None:
+        self.close(i)
+        self.start, self.label = i, label
+
+    def after(self, i: int) -> str:
+        return f"{self.tags[i - 1]!r}" if i else "the start of the sentence"
+
+    def unfinished(self, i: int, tag: str) -> None:
+        """A BIOES entity is still open where ``tag`` starts another or ends the sentence."""
+        if self.scheme == "bioes" and self.start >= 0:
+            self.problem(i, f"{tag} follows an unfinished {self.label} entity (expected E-)")
+
+    def outside(self, i: int, tag: str, label: str) -> None:
+        if self.scheme == "bioes" and self.start >= 0:
+            self.problem(i, f"entity {self.label} is not closed with E-{self.label} before O")
+        self.close(i)
+
+    def begin(self, i: int, tag: str, label: str) -> None:
+        self.unfinished(i, tag)
+        self.open(i, label)
+
+    def inside(self, i: int, tag: str, label: str) -> None:
+        if self.start >= 0 and self.label == label:
+            return
+        if self.scheme != "iob1":
+            self.problem(
+                i,
+                f"{tag} follows {self.after(i)}: in {self.scheme.upper()} an entity starts with "
+                f"B-{label}",
             )
-            close(i)
-            start, label = i, lab
-        elif prefix == "E":
-            if not (start >= 0 and label == lab):
-                after = f"{tags[i - 1]!r}" if i else "the start of the sentence"
-                problems.append((i, f"{tag} follows {after}: expected after B-{lab} or I-{lab}"))
-                close(i)
-                start = i
-                label = lab
-            close(i + 1)
-        else:  # S
-            if start >= 0:
-                problems.append((i, f"{tag} follows an unfinished {label} entity (expected E-)"))
-            close(i)
-            chunks.append(Chunk(i, i + 1, lab))
-    if scheme == "bioes" and start >= 0:
-        problems.append((len(tags) - 1, f"entity {label} is not closed with E-{label}"))
-    close(len(tags))
-    return chunks, problems
+        self.open(i, label)
+
+    def end(self, i: int, tag: str, label: str) -> None:
+        if not (self.start >= 0 and self.label == label):
+            self.problem(i, f"{tag} follows {self.after(i)}: expected after B-{label} or I-{label}")
+            self.open(i, label)
+        self.close(i + 1)
+
+    def single(self, i: int, tag: str, label: str) -> None:
+        self.unfinished(i, tag)
+        self.close(i)
+        self.chunks.append(Chunk(i, i + 1, label))
+
+    def finish(self) -> None:
+        if self.scheme == "bioes" and self.start >= 0:
+            self.problem(
+                len(self.tags) - 1, f"entity {self.label} is not closed with E-{self.label}"
+            )
+        self.close(len(self.tags))
 
 
 def encode(chunks: Iterable[Chunk], n: int, scheme: Scheme) -> list[str]:

@@ -58,12 +58,8 @@ def _load_goldset(results: Mapping[str, Any], run_dir: Path) -> Goldset:
     root = Path(path)
     if not root.is_absolute() and not root.is_dir():
         root = run_dir / root
-    fmt = info.get("format")
-    kwargs: dict[str, Any] = {}
-    if fmt and fmt != "harness":  # a foreign format: read it with the options it was read with
-        kwargs = {"format": fmt, "options": dict(info.get("options") or {})}
-    try:
-        goldset = load_goldset(root, **kwargs)
+    try:  # in the format and with the options it was read with (any format, native included)
+        goldset = load_goldset(root, info.get("format"), dict(info.get("options") or {}))
     except HarnessError as exc:
         raise ResultsError(
             f"cannot load the goldset {str(path)!r} this run was scored on: {exc}"

@@ -103,6 +103,36 @@ def _worst_documents(
     return _table(["extractor", "document", "errors", "kinds"], rows)
 
 
+def _diagnostics(xs: Sequence[ExtractorView]) -> list[str]:
+    """Extractors' own diagnostics (``results.json`` ``diagnostics``): totals for the whole run
+    and for the documents extracted in this run, then the documents with the highest rates."""
+    out: list[str] = []
+    for x in xs:
+        diag = x.info.get("diagnostics") or {}
+        if not diag:
+            continue
+        total, now = diag.get("total") or {}, diag.get("this_run") or {}
+        rows = [[md(k), f"{v:g}", f"{now.get(k, 0):g}"] for k, v in total.items()]
+        out += ["", f"### {md(x.label)}", ""]
+        out += _table(["diagnostic", "all documents", "extracted in this run"], rows)
+        per_doc = diag.get("per_document") or {}
+        for rate, (num, den) in (diag.get("rates") or {}).items():
+            ranked = sorted(
+                ((v[rate], d, v) for d, v in per_doc.items() if v.get(rate)),
+                key=lambda t: (-t[0], t[1]),
+            )[:TOP_DOCUMENTS]
+            if ranked:
+                out += ["", f"Highest {md(rate)} ({md(num)} / {md(den)}):", ""]
+                out += _table(
+                    ["document", md(rate), md(num), md(den)],
+                    [
+                        [f"`{d.replace('`', '')}`", f"{r:.3f}", f"{v.get(num, 0):g}", f"{v[den]:g}"]
+                        for r, d, v in ranked
+                    ],
+                )
+    return (["", "## Extractor diagnostics", *out]) if out else []
+
+
 def render_markdown(
     run: RunData,
     tasks: Sequence[str],
@@ -135,6 +165,7 @@ def render_markdown(
     out += ["", "## Errors by kind", "", *_errors(xs, analyses)]
     out += ["", f"## Documents with the most errors (top {TOP_DOCUMENTS})", ""]
     out += _worst_documents(xs, analyses)
+    out += _diagnostics(xs)
     failed = [(x.label, d, m) for x in xs for d, m in x.failed.items() if m]
     if failed:
         out += ["", "## Failed documents", ""]
