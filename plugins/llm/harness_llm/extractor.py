@@ -25,7 +25,7 @@ from typing import Any
 
 from harness.errors import ConfigError, ExtractorError
 from harness.errors import did_you_mean as _did_you_mean
-from harness.extractors import Extractor, map_labels
+from harness.extractors import Extractor
 from harness.model import ONTONOTES_LABELS, Entity, Prediction, Quote, Task, TextDoc
 
 from . import __version__
@@ -83,6 +83,8 @@ class LLMExtractor(Extractor):
     def __init__(self, options: Any = None, tasks: frozenset[Task] | None = None) -> None:
         super().__init__(options, tasks)
         opts: LLMOptions = self.options
+        #: The ``label_map`` option, handed to the runner's label maps (which count its drops).
+        self.label_map = dict(opts.label_map)
         self.prompts = {
             t: Prompt(p["id"], p["system"], p["user"]) for t, p in opts.resolved_prompts.items()
         }
@@ -305,10 +307,7 @@ class LLMExtractor(Extractor):
                 chunk_quotes = with_speakers(chunk_quotes, extra, aligner, tally)
             quotes += [(job.chunk_no, q) for q in shift_quotes(chunk_quotes, job.chunk)]
         ents, quots = merge_chunks(entities, quotes, tally)
-        pred = Prediction(doc.id, ents, quots)
-        if opts.label_map:
-            pred, _ = map_labels(pred, opts.label_map)
-        return pred
+        return Prediction(doc.id, ents, quots)
 
     def _count_requests(self, jobs: Sequence[Job], tally: Tally, claimed: set[str]) -> None:
         """Requests, retries, cache hits and tokens of one document's jobs; an answer fetched in

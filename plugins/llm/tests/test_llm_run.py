@@ -372,3 +372,9 @@ def test_speaker_pass_names_the_speaker_of_each_quote(tmp_path) -> None:
     assert q.cue is not None and text[q.cue.start : q.cue.end] == "said"
     assert pred.diagnostics["rejected"] == 1  # the answer about a quote 7 that does not exist
     assert pred.diagnostics["requests"] == 2
+
+
+def test_label_map_option_is_handed_to_the_runner() -> None:
+    """The runner applies it with the other label maps and counts what it drops."""
+    ex = extractor("http://127.0.0.1:9", label_map={"GPE": "LOC", "DATE": None})
+    assert ex.label_map == {"GPE": "LOC", "DATE": None}
