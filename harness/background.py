@@ -92,8 +92,8 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 class Worker:
     """``factory(*args)`` built in a worker process; :meth:`call` runs one of its methods there.
 
-    Calls run one at a time, in the order they were made. Raises :class:`OSError` when no
-    process can be started.
+    Calls run one at a time, in the order they were made. Raises when no process can be started
+    or ``factory`` and ``args`` cannot be pickled (the caller then does the work in line).
     """
 
     def __init__(self, factory: Callable[..., Any], *args: Any) -> None:
@@ -103,8 +103,12 @@ class Worker:
             initializer=_start,
             initargs=(factory, args),
         )
-        with _environment(_ONE_THREAD):  # the process starts with the first call
-            self._pool.submit(_ping)
+        try:
+            with _environment(_ONE_THREAD):  # the process starts with the first call
+                self._pool.submit(_ping)
+        except BaseException:
+            self.close()
+            raise
 
     def call(self, method: str, *args: Any) -> Future[Any]:
         """Run ``method(*args)`` on the worker's object; the future holds what it returns."""

@@ -257,7 +257,8 @@ class _Counting:
         if background:
             try:
                 self._worker = Worker(_GoldTally, plan, gold)
-            except OSError:  # cannot start a process here: count in line
+            except Exception:  # no process here, or a plan that cannot be pickled (a score
+                # defined in a notebook): count in line
                 self._worker = None
         self._inline = _GoldTally(plan, gold) if self._worker is None else None
 

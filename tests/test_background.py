@@ -130,6 +130,18 @@ def test_a_worker_that_dies_costs_time_not_results(goldset: Goldset) -> None:
     assert _count(plan, goldset, background=True) == expected
 
 
+def test_a_plan_that_cannot_be_pickled_is_counted_in_line(goldset: Goldset) -> None:
+    local = Score(  # a lambda, as a notebook might define it: no worker can receive it
+        "local", "entities", lambda g, p: {"local": (1.0, 1.0, 1.0)},
+        (Metric("local.f1", "entities", "local", "."),),
+    )  # fmt: skip
+    plan = _plan(goldset, scores=(local,))
+    counting = _Counting(plan, goldset.documents, background=True)
+    assert counting._worker is None
+    counting.close()
+    assert _count(plan, goldset, background=False).scores["local.f1"] == 1.0
+
+
 def test_a_scoring_error_in_the_worker_is_raised_here_as_in_line(goldset: Goldset) -> None:
     plan = _plan(goldset, scores=(FAILING,))
     with pytest.raises(ValueError, match="cannot score"):
