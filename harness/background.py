@@ -8,6 +8,10 @@ extractor), whose initializer builds the object; calls run in submission order.
 
 - The worker ignores Ctrl-C (the caller stops it) and runs numpy on one thread: a BLAS spinning
   up threads on the core the extractor needs made the bootstrap twice as slow.
+- It never runs the caller's script: ``spawn`` would import the ``__main__`` module again in the
+  worker (a script without an ``if __name__ == "__main__"`` guard would run its evaluation a
+  second time there), so the worker is started while ``__main__`` is a blank module; what it
+  runs is named by importable modules only.
 - :func:`worker_helps` says when a worker is worth starting (``HARNESS_SCORING_WORKER=0``
   turns it off); whoever uses one must be able to do the work again in line if it fails.
 """
@@ -17,6 +21,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
+import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -89,6 +95,19 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
+@contextmanager
+def _blank_main() -> Iterator[None]:
+    """A ``__main__`` without a file while the worker process starts, so that ``spawn`` does not
+    import the caller's script there."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 class Worker:
     """``factory(*args)`` built in a worker process; :meth:`call` runs one of its methods there.
 
@@ -104,7 +123,7 @@ class Worker:
             initargs=(factory, args),
         )
         try:
-            with _environment(_ONE_THREAD):  # the process starts with the first call
+            with _environment(_ONE_THREAD), _blank_main():  # the process starts now
                 self._pool.submit(_ping)
         except BaseException:
             self.close()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -186,3 +188,22 @@ def test_worker_helps_only_with_several_batches_enough_documents_an_idle_cpu_and
     monkeypatch.setattr(background, "_load", lambda: 0.0)
     monkeypatch.setattr(background, "_cpus", lambda: 1)
     assert not worker_helps(1000, 32)
+
+
+def test_the_worker_never_runs_the_callers_script_again(tmp_path: Path) -> None:
+    """``spawn`` imports ``__main__`` in the child; a script without a main guard must not run
+    twice (here it would append a second line to its log)."""
+    log = tmp_path / "runs.log"
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        f"log = Path({str(log)!r})\n"
+        "log.open('a').write('ran\\n')\n"
+        "from harness.background import Worker\n"
+        "w = Worker(dict, {'a': 1})\n"
+        "assert w.call('get', 'a').result(timeout=120) == 1\n"
+        "w.close()\n",
+        encoding="utf-8",
+    )
+    subprocess.run([sys.executable, str(script)], check=True, cwd=tmp_path, timeout=300)
+    assert log.read_text(encoding="utf-8") == "ran\n"
