@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from harness import runner
-from harness.background import ENV_WORKER, worker_helps
+from harness.background import ENV_WORKER, worker_mode
 from harness.config import parse_config
 from harness.goldset import load_goldset
 from harness.model import TextDoc
@@ -153,8 +153,12 @@ def main() -> int:
                 f"{total - alone:.3f}s -> share outside = {share:.1%}{target}; "
                 f"this process's CPU {used:.3f}s -> share outside = {cpu_share:.1%}"
             )
-        chosen = "worker" if worker_helps(n_docs, 32) else "in line"
-        print(f"  by default (load average now {os.getloadavg()[0]:.1f}) a run scores {chosen}")
+        mode = worker_mode(n_docs, 32)
+        chosen = "in line" if mode == "never" else "worker"
+        print(
+            f"  by default (load average now {os.getloadavg()[0]:.1f}) a run scores {chosen}"
+            + (" if the first batch says a worker saves time" if mode == "auto" else "")
+        )
         ok &= (best[chosen] - alone) / best[chosen] < 0.10
 
         cache = Path(tmp) / "cache"

@@ -12,8 +12,9 @@ extractor), whose initializer builds the object; calls run in submission order.
   worker (a script without an ``if __name__ == "__main__"`` guard would run its evaluation a
   second time there), so the worker is started while ``__main__`` is a blank module; what it
   runs is named by importable modules only.
-- :func:`worker_helps` says when a worker is worth starting (``HARNESS_SCORING_WORKER=0``
-  turns it off); whoever uses one must be able to do the work again in line if it fails.
+- :func:`worker_mode` says whether a worker may help (``HARNESS_SCORING_WORKER=0`` turns it
+  off), :func:`worth_a_worker` whether the measured costs say it will; whoever uses one must be
+  able to do the work again in line if it fails.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
-#: Set to ``0`` to always score in line (default ``1``: in a worker when it can help).
+#: ``0``: always score in line; ``always``: in a worker whenever there are several batches;
+#: default: in a worker when :func:`worth_a_worker` says so.
 ENV_WORKER = "HARNESS_SCORING_WORKER"
-#: Documents below which a worker costs more (starting an interpreter) than it saves.
-MIN_DOCUMENTS = 500
+#: Seconds a worker takes to start (a fresh interpreter importing numpy, pyarrow, datasets and
+#: the scorers: measured 2.5 s at load 5 on 2 cores, about 1 s on a quiet machine).
+STARTUP_SECONDS = 1.5
+WorkerMode = Literal["never", "auto", "always"]
 _ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 _object: Any = None  # the worker's object (set in the worker process only)
@@ -52,18 +56,31 @@ def _load() -> float:
         return 0.0
 
 
-def worker_helps(n_docs: int, batch_size: int) -> bool:
-    """Whether a worker can overlap the work with extraction: several batches and at least
-    :data:`MIN_DOCUMENTS` documents (starting an interpreter costs about a second), two or more
-    CPUs of which one is idle (load average at most CPUs - 1: on a busy machine the worker only
-    competes with the extractor), and not turned off with ``HARNESS_SCORING_WORKER=0``.
-    ``HARNESS_SCORING_WORKER=always`` skips the size and load tests."""
+def worker_mode(n_docs: int, batch_size: int) -> WorkerMode:
+    """``never`` with one batch, one CPU, ``HARNESS_SCORING_WORKER=0``, or no idle CPU (load
+    average above CPUs - 1: on a busy machine the worker only competes with the extractor);
+    ``always`` with ``HARNESS_SCORING_WORKER=always``; else ``auto``: decide from the first
+    batch's costs (:func:`worth_a_worker`)."""
     setting = os.environ.get(ENV_WORKER, "1").strip()
     if setting == "0" or n_docs <= batch_size or _cpus() < 2:
-        return False
+        return "never"
     if setting == "always":
-        return True
-    return n_docs >= MIN_DOCUMENTS and _load() <= _cpus() - 1
+        return "always"
+    return "auto" if _load() <= _cpus() - 1 else "never"
+
+
+def worth_a_worker(made: float, counted: float, n_batch: int, remaining: int) -> bool:
+    """Whether a worker saves time, from the first batch: ``made`` seconds to produce its
+    ``n_batch`` predictions, ``counted`` seconds to count them, ``remaining`` documents to go.
+
+    With a worker the run takes what producing the predictions takes, as long as the worker
+    keeps up: it starts in :data:`STARTUP_SECONDS`, then counts faster than predictions come
+    (a replayed or cached run produces them faster than they are counted: no worker).
+    """
+    if n_batch <= 0 or remaining <= 0:
+        return False
+    per_doc_made, per_doc_counted = made / n_batch, counted / n_batch
+    return remaining * (per_doc_made - per_doc_counted) > STARTUP_SECONDS
 
 
 def _start(factory: Callable[..., Any], args: tuple[Any, ...]) -> None:

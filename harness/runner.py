@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field, is_dataclass
 from itertools import islice
 from typing import Any
 
-from .background import Worker, worker_helps
+from .background import Worker, WorkerMode, worker_mode, worth_a_worker
 from .cache import PredictionCache, code_fingerprint
 from .config import ExtractorConfig, RunConfig
 from .diagnostics import DiagnosticsTally
@@ -245,28 +245,51 @@ class _GoldTally:
 class _Counting:
     """Counts batches in line, or in a worker process while the next batch is extracted.
 
+    ``mode`` (:func:`harness.background.worker_mode`): ``never``; ``always`` (a worker from the
+    start); ``auto``: the first batch is counted in line, and a worker is started, and sent that
+    batch again, when the first batch's costs say it will save time
+    (:func:`harness.background.worth_a_worker`: not for a cached or replayed run, whose
+    predictions come faster than they are counted, nor for a short run).
+
     If the worker fails in any way, every batch is counted again in line from ``replay``
     (the spooled predictions): a scoring error is then raised here, as without a worker, and
     a dead worker costs time, not results.
     """
 
-    def __init__(self, plan: ScoringPlan, gold: Sequence[Document], background: bool) -> None:
+    def __init__(self, plan: ScoringPlan, gold: Sequence[Document], mode: WorkerMode) -> None:
         self._plan, self._gold = plan, gold
         self._worker: Worker | None = None
         self._pending: list[Future[Any]] = []
-        if background:
-            try:
-                self._worker = Worker(_GoldTally, plan, gold)
-            except Exception:  # no process here, or a plan that cannot be pickled (a score
-                # defined in a notebook): count in line
-                self._worker = None
-        self._inline = _GoldTally(plan, gold) if self._worker is None else None
+        self._undecided = mode == "auto"
+        self._inline: _GoldTally | None = _GoldTally(plan, gold)
+        if mode == "always":
+            self._start_worker([])
 
-    def add(self, start: int, preds: Sequence[Prediction], record: bytes) -> None:
+    def _start_worker(self, sent: list[tuple[int, bytes]]) -> None:
+        try:
+            self._worker = Worker(_GoldTally, self._plan, self._gold)
+        except Exception:  # no process here, or a plan that cannot be pickled (a score
+            return  # defined in a notebook): count in line
+        self._inline = None
+        self._pending = [self._worker.call("add_record", start, rec) for start, rec in sent]
+
+    def add(
+        self, start: int, preds: Sequence[Prediction], record: bytes, made: float = 0.0,
+        remaining: int = 0,
+    ) -> None:  # fmt: skip
+        """Count a batch; ``made``: the seconds it took to produce, ``remaining``: documents
+        still to come (for the decision of an ``auto`` counting)."""
         if self._worker is not None:
             self._pending.append(self._worker.call("add_record", start, record))
-        elif self._inline is not None:
-            self._inline.add(start, preds)
+            return
+        assert self._inline is not None
+        t0 = time.perf_counter()
+        self._inline.add(start, preds)
+        if self._undecided:
+            self._undecided = False
+            counted = time.perf_counter() - t0
+            if worth_a_worker(made, counted, len(preds), remaining):
+                self._start_worker([(start, record)])
 
     def finish(self, replay: Callable[[], Iterator[tuple[int, list[Prediction]]]]) -> Scored:
         if self._worker is not None:
@@ -281,6 +304,10 @@ class _Counting:
                     self._inline.add(start, preds)
         assert self._inline is not None
         return self._inline.finish()
+
+    @property
+    def in_worker(self) -> bool:
+        return self._worker is not None
 
     def close(self) -> None:
         """Stop the worker at once (after an error or an interrupt); safe to call twice."""
@@ -376,10 +403,12 @@ def _predict_and_count(
     if progress:
         progress(run.label, done, len(goldset))
     for docs in _text_batches(goldset, batch_size):
+        t0 = time.perf_counter()
         finals = _prepare(plan, docs, predictor.predict(docs), run)
         record = run.predictions.extend(finals)
-        counting.add(done, finals, record)
+        made = time.perf_counter() - t0 - run.seconds_setup * (done == 0)
         done += len(docs)
+        counting.add(done - len(docs), finals, record, made, len(goldset) - done)
         if progress:
             progress(run.label, done, len(goldset))
 
@@ -416,7 +445,7 @@ def run_extractor(
     code = code_fingerprint(cls.__module__) if folder else ""
     cache = PredictionCache(folder, cls.name, cls.version, ec.parsed_options, code)
     batch_size = ec.batch_size or config.batch_size
-    counting = _Counting(plan, goldset.documents, worker_helps(len(goldset), batch_size))
+    counting = _Counting(plan, goldset.documents, worker_mode(len(goldset), batch_size))
     # The cache is saved even when the run stops early (fail-fast, Ctrl-C): work done is kept.
     try:
         scored = _predict_and_count(

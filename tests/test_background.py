@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from harness import background
-from harness.background import Worker, worker_helps
+from harness.background import Worker, worker_mode, worth_a_worker
 from harness.goldset import Goldset, load_goldset
 from harness.model import Document, Entity, Prediction, Quote
 from harness.runner import _Counting
@@ -76,8 +76,8 @@ def _batches(goldset: Goldset, plan: ScoringPlan) -> list[tuple[int, list[Predic
 def _count(
     plan: ScoringPlan, goldset: Goldset, background: bool, *, may_replay: bool = True
 ) -> Scored:
-    counting = _Counting(plan, goldset.documents, background=background)
-    assert (counting._worker is not None) == background
+    counting = _Counting(plan, goldset.documents, "always" if background else "never")
+    assert counting.in_worker == background
     batches = _batches(goldset, plan)
 
     def replay() -> Iterator[tuple[int, list[Prediction]]]:
@@ -138,8 +138,8 @@ def test_a_plan_that_cannot_be_pickled_is_counted_in_line(goldset: Goldset) -> N
         (Metric("local.f1", "entities", "local", "."),),
     )  # fmt: skip
     plan = _plan(goldset, scores=(local,))
-    counting = _Counting(plan, goldset.documents, background=True)
-    assert counting._worker is None
+    counting = _Counting(plan, goldset.documents, "always")
+    assert not counting.in_worker
     counting.close()
     assert _count(plan, goldset, background=False).scores["local.f1"] == 1.0
 
@@ -170,24 +170,53 @@ def test_the_worker_keeps_its_object_in_another_process_and_close_stops_it() -> 
     assert processes and not any(p.is_alive() for p in processes)
 
 
-def test_worker_helps_only_with_several_batches_enough_documents_an_idle_cpu_and_not_when_off(
+def test_worker_mode_never_with_one_batch_one_cpu_no_idle_cpu_or_when_off(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(background, "_cpus", lambda: 2)
     monkeypatch.setattr(background, "_load", lambda: 0.5)
-    assert worker_helps(1000, 32)
-    assert not worker_helps(100, 32)  # fewer documents than a worker's start-up is worth
+    assert worker_mode(1000, 32) == "auto"
+    assert worker_mode(32, 32) == "never"  # one batch: nothing to overlap
     monkeypatch.setattr(background, "_load", lambda: 3.0)
-    assert not worker_helps(1000, 32)  # no idle CPU: the worker would compete with the extractor
+    assert worker_mode(1000, 32) == "never"  # no idle CPU: it would compete with the extractor
     monkeypatch.setenv(background.ENV_WORKER, "always")
-    assert worker_helps(100, 32)
-    assert not worker_helps(32, 32)  # one batch: nothing to overlap
+    assert worker_mode(100, 32) == "always"
     monkeypatch.setenv(background.ENV_WORKER, "0")
-    assert not worker_helps(1000, 32)
+    assert worker_mode(1000, 32) == "never"
     monkeypatch.delenv(background.ENV_WORKER)
     monkeypatch.setattr(background, "_load", lambda: 0.0)
     monkeypatch.setattr(background, "_cpus", lambda: 1)
-    assert not worker_helps(1000, 32)
+    assert worker_mode(1000, 32) == "never"
+
+
+def test_a_worker_is_worth_it_only_when_predictions_come_slower_than_counts_long_enough() -> None:
+    # regex: 32 documents made in 0.1 s, counted in 0.02 s
+    assert worth_a_worker(0.1, 0.02, 32, 968)  # 968 docs x 2.5 ms saved > start-up
+    assert not worth_a_worker(0.1, 0.02, 32, 300)  # a short run: the start-up costs more
+    assert not worth_a_worker(0.002, 0.02, 32, 100_000)  # cached/replayed: counting is slower
+    assert not worth_a_worker(0.1, 0.02, 0, 968)
+
+
+def test_auto_counts_the_first_batch_in_line_then_hands_everything_to_a_worker(
+    goldset: Goldset,
+) -> None:
+    plan = _plan(goldset)
+    expected = _count(plan, goldset, background=False)
+    counting = _Counting(plan, goldset.documents, "auto")
+    batches = _batches(goldset, plan)
+    try:
+        for n, (start, preds) in enumerate(batches):
+            # the first batch took 10 s to make: a worker is worth it
+            counting.add(start, preds, pack_record(preds), made=10.0 if n == 0 else 0.0,
+                         remaining=len(goldset) - start - len(preds))  # fmt: skip
+            assert counting.in_worker
+        assert counting.finish(lambda: pytest.fail("no replay expected")) == expected
+    finally:
+        counting.close()
+    quick = _Counting(plan, goldset.documents, "auto")
+    start, preds = batches[0]
+    quick.add(start, preds, pack_record(preds), made=0.001, remaining=3)
+    assert not quick.in_worker
 
 
 def test_the_worker_never_runs_the_callers_script_again(tmp_path: Path) -> None:
