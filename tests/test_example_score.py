@@ -81,7 +81,9 @@ def test_a_plugins_score_reaches_results_table_report_and_compare(
 
     res = cli.invoke(app, ["report", str(tmp_path / "a")])
     assert res.exit_code == 0, res.output
-    assert "cue accuracy" in (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
+    html = (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
+    assert "cue accuracy" in html  # a headline column
+    assert "Scores added by plugins" in html and "quotes with a cue matched" in html
     assert "cue accuracy" in (tmp_path / "a" / "report.md").read_text(encoding="utf-8")
 
 

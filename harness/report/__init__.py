@@ -22,6 +22,8 @@ from harness.report.markdown import render_markdown
 from harness.report.page import legend, page
 from harness.report.svg import bar_chart
 from harness.report.tables import (
+    added_metrics,
+    added_table,
     class_tables,
     confusion_table,
     detail_tables,
@@ -119,7 +121,13 @@ def render_report(
         )
     )
     sections.append(
-        ("details", "Detailed scores", detail_tables(xs, tasks) + class_tables(xs, tasks))
+        (
+            "details",
+            "Detailed scores",
+            detail_tables(xs, tasks)
+            + added_table(xs, added_metrics(run.results, tasks))
+            + class_tables(xs, tasks),
+        )
     )
     return page(run.results, xs, tasks, sections), svgs
 

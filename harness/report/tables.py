@@ -12,8 +12,34 @@ from harness.model import QUOTE_TYPES
 from harness.report.classify import MISSED, SPURIOUS
 from harness.report.load import ExtractorView
 from harness.scoring.entities import SCHEMES
-from harness.scoring.metrics import Metric, Metrics
+from harness.scoring.metrics import BUILTIN, Metric, Metrics
 from harness.scoring.summary import QUOTE_METRICS
+
+
+def added_metrics(results: Mapping[str, Any], tasks: Sequence[str]) -> list[Metric]:
+    """The metrics of the run's tasks that plugins added (declared in the results file)."""
+    builtin = Metrics(BUILTIN)
+    wanted = set(tasks)
+    return [m for m in Metrics.from_results(results) if m.key not in builtin and m.task in wanted]
+
+
+def added_table(extractors: Sequence[ExtractorView], metrics: Sequence[Metric]) -> str:
+    """Every score plugins added, one column each (empty when there is none)."""
+    if not metrics:
+        return ""
+    head = "".join(f'<th title="{esc(m.description)}">{esc(m.title)}</th>' for m in metrics)
+    rows = [_xrow(x, [_value_cell(x.info, m) for m in metrics]) for x in extractors]
+    return (
+        '<h3>Scores added by plugins</h3><table class="scores added"><tr>'
+        f'<th class="l">extractor</th>{head}</tr>{"".join(rows)}</table>'
+    )
+
+
+def _value_cell(info: Mapping[str, Any], m: Metric) -> str:
+    if m.better is not None:
+        return score_cell(info, m.key)
+    n = (info.get("scores") or {}).get(m.key)  # a count
+    return '<td class="na">n/a</td>' if n is None else f'<td data-key="{esc(m.key)}">{n:g}</td>'
 
 
 def headline_metrics(results: Mapping[str, Any], tasks: Sequence[str]) -> list[Metric]:
