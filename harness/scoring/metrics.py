@@ -129,7 +129,9 @@ def _entity_metrics() -> list[Metric]:
             "entities.n_ignored",
             "entities",
             "ignored entities",
-            "Predicted entities the scorer ignored because their label is not a scored label.",
+            "Predicted entities with a label outside the scored labels that reached "
+            "count_document; 0 in a run and in evaluate(), which leave them out before "
+            "counting (results.json counts them under counts.ignored_prediction_labels).",
         ),
         _count("entities.<LABEL>.n_gold", "entities", "gold <LABEL>", "Gold entities of a label."),
         _count(
