@@ -190,24 +190,36 @@ def evaluate(
     gold. With ``intervals``, the headline scores get ``samples`` bootstrap intervals.
     """
     gold = list(gold_documents)
+    preds = _matched(gold, predictions)
+    if label_maps is None:
+        found = labels or getattr(gold_documents, "labels", None) or _labels_of(gold)
+        label_maps = LabelMaps(labels=tuple(found))
+    wanted = set(tasks)
+    plan = ScoringPlan(
+        tuple(t for t in TASKS if t in wanted), label_maps, tuple(scores),
+        samples=samples if intervals else 0, seed=seed,
+    )  # fmt: skip
+    prepared = [plan.prepare(preds.get(d.id) or Prediction(d.id)) for d in gold]
+    tally = Tally(plan)
+    tally.add(gold, [p.prediction for p in prepared])
+    return _evaluation(tally.finish(), plan, gold, prepared, preds)
+
+
+def _matched(
+    gold: Sequence[Document], predictions: Mapping[str, Prediction] | Iterable[Prediction]
+) -> dict[str, Prediction]:
+    """The predictions by document id; one for a document not in the gold is an error."""
     preds = _by_id(predictions)
     unknown = sorted(set(preds) - {d.id for d in gold})
     if unknown:
         raise ValueError(f"predictions for documents not in the gold: {unknown[:5]}")
-    if label_maps is None:
-        found = labels or getattr(gold_documents, "labels", None) or _labels_of(gold)
-        label_maps = LabelMaps(labels=tuple(found))
-    plan = ScoringPlan(
-        tuple(t for t in TASKS if t in set(tasks)),  # type: ignore[misc]
-        label_maps,
-        tuple(scores),
-        samples=samples if intervals else 0,
-        seed=seed,
-    )
-    prepared = [plan.prepare(preds.get(d.id) or Prediction(d.id)) for d in gold]
-    tally = Tally(plan)
-    tally.add(gold, [p.prediction for p in prepared])
-    done = tally.finish()
+    return preds
+
+
+def _evaluation(
+    done: Scored, plan: ScoringPlan, gold: Sequence[Document], prepared: Sequence[Prepared],
+    preds: Mapping[str, Prediction],
+) -> Evaluation:  # fmt: skip
     return Evaluation(
         done.per_doc, done.unmapped_gold_labels, done.scores, done.intervals,
         doc_ids=[d.id for d in gold],
