@@ -20,6 +20,7 @@ import pluggy
 from . import hookspecs
 from .errors import PluginError
 from .extractors import Extractor, check_extractor_class
+from .plugin_calls import plugin_output
 from .registry import Registry
 from .scoring.extra import Score
 
@@ -47,7 +48,8 @@ class Plugins:
         self.extractors: Registry[type[Extractor]] = Registry("extractor")
         self.goldset_formats: Registry[Any] = Registry("goldset format")
         self.scores: Registry[Score] = Registry("score")
-        self._load_entry_points()
+        with plugin_output():  # a plugin printing at import must not reach stdout
+            self._load_entry_points()
         for name, plugin in extra or []:
             self.pm.register(plugin, name=name)
             self.info[name] = PluginInfo(name, "-", "(registered in code)")
@@ -55,7 +57,8 @@ class Plugins:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
             raise PluginError(f"plugin {exc.plugin_name!r}: {exc}") from exc
-        self._collect()
+        with plugin_output():
+            self._collect()
 
     def _load_entry_points(self) -> None:
         blocked = {
@@ -71,7 +74,7 @@ class Plugins:
                 continue
             try:
                 plugin = ep.load()
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:  # SystemExit: sys.exit() at import
                 raise PluginError(
                     f"plugin {ep.name!r} ({ep.value}) failed to import: "
                     f"{type(exc).__name__}: {exc}. "

@@ -29,9 +29,10 @@ from .cache import PredictionCache, code_fingerprint
 from .config import ExtractorConfig, RunConfig
 from .diagnostics import DiagnosticsTally
 from .errors import ExtractorError, HarnessError
-from .extractors import Extractor, validate_prediction
+from .extractors import Extractor, NotAPrediction, validate_prediction
 from .goldset import Goldset, load_goldset
 from .model import Document, Prediction, Task, TextDoc
+from .plugin_calls import create, extract, setup
 from .plugins import Plugins, get_plugins
 from .schemes import resolve_label_maps
 from .scoring import Counts, Metrics, Scored, ScoringPlan, Tally
@@ -115,17 +116,11 @@ def _options_dict(options: Any) -> dict[str, Any]:
 
 def _extract_batch(
     extractor: Extractor, batch: Sequence[TextDoc], fail_fast: bool
-) -> tuple[list[Prediction | None], list[DocError]]:
-    """Run one batch; on failure retry document by document to isolate the culprit."""
+) -> tuple[list[Prediction | NotAPrediction | None], list[DocError]]:
+    """Run one batch (guarded: :mod:`harness.plugin_calls`); on failure retry document by
+    document to isolate the culprit. ``None``: a document the extractor failed on."""
     try:
-        preds = list(extractor.extract(batch))
-        if len(preds) != len(batch):
-            raise ExtractorError(
-                extractor.name,
-                None,
-                f"returned {len(preds)} predictions for {len(batch)} documents",
-            )
-        return list(preds), []
+        return list(extract(extractor, batch)), []
     except Exception as exc:
         if fail_fast or len(batch) == 1:
             if fail_fast:
@@ -144,7 +139,7 @@ def _extract_batch(
                     dict(getattr(exc, "diagnostics", None) or {}),
                 )
             ]
-    out: list[Prediction | None] = []
+    out: list[Prediction | NotAPrediction | None] = []
     errors: list[DocError] = []
     for doc in batch:
         preds, errs = _extract_batch(extractor, [doc], fail_fast)
@@ -157,7 +152,7 @@ def _setup(extractor: Extractor) -> float:
     """Run the extractor's one-time set-up; return the seconds it took."""
     t0 = time.perf_counter()
     try:
-        extractor.setup()
+        setup(extractor)
     except HarnessError:
         raise
     except Exception as exc:
@@ -210,9 +205,9 @@ class _Predictor:
             self.run.diagnostics.add(e.doc_id, e.diagnostics, fresh=True)
         return [None if p is None else self._checked(p, d) for d, p in zip(batch, out, strict=True)]
 
-    def _checked(self, pred: Prediction, doc: TextDoc) -> Prediction | None:
+    def _checked(self, pred: Prediction | NotAPrediction, doc: TextDoc) -> Prediction | None:
         problems = validate_prediction(pred, doc)
-        if not problems:
+        if not problems and isinstance(pred, Prediction):
             return pred
         err = ExtractorError(
             self.extractor.name, doc.id, "invalid predictions: " + "; ".join(problems[:5])
@@ -438,7 +433,7 @@ def run_extractor(
     if not tasks:
         run.seconds_total = time.perf_counter() - t_start
         return run
-    extractor = cls(ec.parsed_options, frozenset(tasks))
+    extractor = create(cls, ec.parsed_options, frozenset(tasks))
     plan = scoring_plan(ec, extractor, goldset, config, tasks, plugins)
     _record_plan(run, plan)
     folder = config.cache if use_cache else None
