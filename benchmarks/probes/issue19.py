@@ -434,7 +434,9 @@ def _(ws: Workspace) -> Outcome:
 
 @probe("goldset: text_path ../../etc/passwd", "input", "3. reading outside the goldset")
 def _(ws: Workspace) -> Outcome:
-    _edit_doc(ws, "doc1", text_path="../../../../../../etc/passwd", text_sha256=PASSWD_SHA, entities=[])
+    _edit_doc(
+        ws, "doc1", text_path="../../../../../../etc/passwd", text_sha256=PASSWD_SHA, entities=[]
+    )
     r = ws.harness("validate", str(ws.gold))
     if r.rc == 0 or "root:" in r.text:
         return wrong(f"/etc/passwd read: {r.brief()}")
