@@ -118,13 +118,30 @@ class Plugins:
                 self.scores.add(score.name, score, owner=_o)
                 self.info[_o].scores.append(score.name)
 
-            self.pm.subset_hook_caller("register_extractors", others)(register=register_extractor)
-            self.pm.subset_hook_caller("register_goldset_formats", others)(register=register_format)
-            self.pm.subset_hook_caller("register_scores", others)(register=register_score)
+            for hook, register in (
+                ("register_extractors", register_extractor),
+                ("register_goldset_formats", register_format),
+                ("register_scores", register_score),
+            ):
+                _call_hook(self.pm.subset_hook_caller(hook, others), owner, hook, register)
             del info
 
     def extractor(self, name: str) -> type[Extractor]:
         return self.extractors.get(name)
+
+
+def _call_hook(caller: Any, owner: str, hook: str, register: Any) -> None:
+    """A registration hook of one plugin; whatever it raises (or a ``sys.exit``) is a
+    :class:`PluginError` naming the plugin and the hook."""
+    try:
+        caller(register=register)
+    except PluginError:
+        raise
+    except (Exception, SystemExit) as exc:
+        raise PluginError(
+            f"plugin {owner!r}: {hook} failed: {type(exc).__name__}: {exc}. "
+            f"Disable it with HARNESS_DISABLE_PLUGINS={owner}"
+        ) from exc
 
 
 _default: Plugins | None = None

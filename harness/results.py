@@ -38,8 +38,13 @@ in the gold span format, so it can be replayed with the ``replay`` extractor.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import json
+import os
+import tempfile
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -47,7 +52,7 @@ from typing import Any
 from . import __version__
 from .atomic import write_json, write_jsonl
 from .codec import prediction_to_dict
-from .errors import ResultsError
+from .errors import OutputError, ResultsError, os_problem
 from .runner import RunResult
 
 SCHEMA = "harness.results/1"
@@ -141,25 +146,70 @@ def build_results(result: RunResult) -> dict[str, Any]:
     }
 
 
+def check_output(output: Path) -> None:
+    """Refuse, before a run, an output folder that could not take its results: a file where the
+    folder should be, a folder that cannot be created or written (no permission, a read-only or
+    full disk). Creates the folder (and removes what it created when the check fails)."""
+    if output.exists() and not output.is_dir():
+        raise OutputError(f"output {output} is a file, not a folder: choose a folder")
+    created = [p for p in (output, *output.parents) if not p.exists()]
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".harness-write-test-", dir=output)
+        try:
+            os.write(fd, b"harness")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        for folder in created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        reason = os_problem(exc).removeprefix(f"{output}: ")
+        raise OutputError(f"output folder {output} cannot be written: {reason}") from exc
+
+
 def write_run(result: RunResult, output: Path) -> Path:
-    """Write results.json and predictions.jsonl atomically into ``output``; return results path."""
-    output.mkdir(parents=True, exist_ok=True)
+    """Write results.json, then predictions.jsonl, each atomically, into ``output``; return the
+    results path.
+
+    The results go first: a predictions file that does not fit never costs the scores. When the
+    predictions cannot be written, an older predictions.jsonl in the folder (another run's) is
+    removed, so the folder never pairs these results with other predictions. OS errors (a full
+    or read-only disk, a file size limit) raise :class:`OutputError` naming the path and what
+    was written.
+    """
+    data = build_results(result)
+    path = output / RESULTS_FILE
+    try:
+        if output.exists() and not output.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(output))
+        output.mkdir(parents=True, exist_ok=True)
+        write_json(path, data)
+    except OSError as exc:
+        raise OutputError(f"cannot write the results: {os_problem(exc)}") from exc
+    predictions = output / PREDICTIONS_FILE
+    try:
+        write_jsonl(predictions, _prediction_records(result))
+    except OSError as exc:
+        predictions.unlink(missing_ok=True)
+        raise OutputError(
+            f"cannot write the predictions: {os_problem(exc)} ({path} was written; "
+            f"{predictions.name} is missing)"
+        ) from exc
+    return path
+
+
+def _prediction_records(result: RunResult) -> Iterator[dict[str, Any]]:
     errors = {(r.label, e.doc_id): e.message for r in result.extractors for e in r.errors}
-    write_jsonl(
-        output / PREDICTIONS_FILE,
-        (
-            {
+    for r in result.extractors:
+        for p in r.predictions:
+            yield {
                 "extractor": r.label,
                 **prediction_to_dict(p),
                 "error": errors.get((r.label, p.doc_id)),
             }
-            for r in result.extractors
-            for p in r.predictions
-        ),
-    )
-    path = output / RESULTS_FILE
-    write_json(path, build_results(result))
-    return path
 
 
 def read_results(path: str | Path) -> dict[str, Any]:
