@@ -23,6 +23,9 @@ from .exitcodes import ExitCode
 if TYPE_CHECKING:
     from .runner import RunResult
 
+#: The most bootstrap samples ``compare --samples`` takes (a config's ``bootstrap.samples`` too).
+MAX_SAMPLES = 100_000
+
 app = typer.Typer(
     name="harness",
     help="Evaluate information extractors (entities, quotes, speakers) on gold-annotated news.",
@@ -258,7 +261,10 @@ def compare(
     fmt_: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
     output: Annotated[Path | None, typer.Option(help="Also write Markdown/JSON here.")] = None,
     force: Annotated[bool, typer.Option(help="Compare runs that are not comparable.")] = False,
-    samples: Annotated[int, typer.Option(help="Paired-bootstrap samples (0: no p-values).")] = 1000,
+    samples: Annotated[
+        int,
+        typer.Option(min=0, max=MAX_SAMPLES, help="Paired-bootstrap samples (0: no p-values)."),
+    ] = 1000,
     config: Annotated[
         Path | None, typer.Option(help="Take gate thresholds from this config's `gate:` key.")
     ] = None,

@@ -185,3 +185,21 @@ def test_the_handler_restores_the_signal_handlers() -> None:
     with cli_main.interrupts():
         assert signal.getsignal(signal.SIGTERM) is not before
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare", "a", "b", "--samples", "-5"],
+        ["compare", "a", "b", "--samples", "100000000000"],
+        ["validate", "x", "--max-problems", "-1"],
+        ["goldset", "import", "a", "b", "--format", "conll", "--max-problems", "-3"],
+        ["agreement", "a", "b", "--max-disagreements", "-1"],
+    ],
+)
+def test_option_values_out_of_range_are_usage_errors(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli_main.run(app, args) == ExitCode.CONFIG
+    err = capsys.readouterr().err
+    assert "Invalid value for '--" in err and "Traceback" not in err
