@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from harness import hookimpl
@@ -29,6 +30,8 @@ class ProbeOptions:
     on: str = "doc2"
     #: Seconds to sleep per document (for the signal probes: a run that takes a while).
     sleep: float = 0.0
+    #: A file touched when extraction starts (the signal probes wait for it).
+    started: str = ""
 
 
 def _good(doc: TextDoc) -> Prediction:
@@ -85,6 +88,8 @@ class Probe(Extractor):
         return self._each(docs, mode)
 
     def _each(self, docs: Sequence[TextDoc], mode: str) -> Iterator[Prediction]:
+        if self.options.started:
+            Path(self.options.started).touch()
         for doc in docs:
             time.sleep(self.options.sleep)
             if mode == "print":
