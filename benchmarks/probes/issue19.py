@@ -760,11 +760,11 @@ def _(ws: Workspace) -> Outcome:
     write_goldset(big, 40, ["Jane Smith said on Monday that Acme Corp would hire. " * 40])
     cfg = ws.config(goldset=str(big), cache=None, extractors=[{"name": "probe"}])
     r = ws.harness("eval", "-c", str(cfg), "-q", prefix="ulimit -f 16;")
-    if r.rc == 8 and "goldset-cache" in r.err:
+    # held: a run without the cache, or exit 8 naming what could not be written (not
+    # "goldset ...: reading failed: OSError: File too large", exit 3, as if the goldset were bad)
+    if r.rc in (0, 8) and "reading failed" not in r.err:
         return held(r.brief())
-    if r.rc == 0 or (r.rc == 8 and (ws.root / "run" / "results.json").exists() is False):
-        return held(r.brief())  # run without the cache, or stopped at the output
-    return wrong(f"expected a run without the cache or an error naming the cache: {r.brief()}")
+    return wrong(f"expected a run without the cache or exit 8 naming the cache: {r.brief()}")
 
 
 @probe("output: results kept when the report cannot be written", "run", "2. results first")
