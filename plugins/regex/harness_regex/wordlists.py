@@ -427,11 +427,13 @@ STATES: frozenset[str] = frozenset(
 
 #: Major news agencies and outlets, often the source of a quote (ORG).
 NEWS_ORGS: frozenset[str] = frozenset(
-    """Reuters|AFP|Agence France-Presse|Associated Press|AP|Bloomberg|BBC|CNN|Al Jazeera|Xinhua
+    name.strip()
+    for name in """Reuters|AFP|Agence France-Presse|Associated Press|AP|Bloomberg|BBC|CNN|Al Jazeera|Xinhua
     |Interfax|TASS|RIA Novosti|Kyodo|Yonhap|dpa|ANSA|EFE|Sky News|Fox News|NBC|CBS|ABC|NPR|PBS
     |MSNBC|CNBC|The New York Times|New York Times|The Washington Post|Washington Post|The Guardian
     |The Times|Financial Times|Wall Street Journal|The Economist|Le Monde|Der Spiegel|Politico
-    |Axios|Twitter|Facebook|YouTube|Instagram|TikTok""".replace("\n", "").split("|")
+    |Axios|Twitter|Facebook|YouTube|Instagram|TikTok""".split("|")
+    if name.strip()
 )
 
 #: Geographical region names (LOC).

@@ -60,6 +60,8 @@ def ents(text: str) -> set[tuple[str, str]]:
         # plural nouns for kinds of people are no PERSON, even before a speech verb
         ("Geologists warned of landslides.", set()),
         ("Economists said nothing.", set()),
+        # a news agency at the end of a line of the word list (it used to keep trailing spaces)
+        ("The report was carried by Xinhua on Monday.", {("Xinhua", "ORG"), ("Monday", "DATE")}),
     ],
 )
 def test_entity_constructions(text: str, expected: set[tuple[str, str]]) -> None:
