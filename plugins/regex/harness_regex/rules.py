@@ -115,9 +115,14 @@ class RuleTable(Generic[F]):
     name: str
     doc: str
     cascade: bool = False
+    #: Whether the code reads the table each time it runs (not only once at import), so that
+    #: :meth:`without` switches a rule off and a test can show what each rule is for.
+    live: bool = True
     rules: tuple[Rule[F], ...] = ()
     #: The rules the code applies: all of them, except inside :meth:`without`.
     active: tuple[Rule[F], ...] = ()
+    #: The steps of the active rules, in order (what a cascade calls).
+    steps: tuple[F, ...] = ()
 
     def __post_init__(self) -> None:
         TABLES.append(self)
@@ -126,8 +131,12 @@ class RuleTable(Generic[F]):
         if any(r.name == rule.name for r in self.rules):
             raise ValueError(f"rule table {self.name}: two rules named {rule.name!r}")
         self.rules = (*self.rules, rule)
-        self.active = (*self.active, rule)
+        self._activate((*self.active, rule))
         return rule
+
+    def _activate(self, rules: tuple[Rule[F], ...]) -> None:
+        self.active = rules
+        self.steps = tuple(r.step for r in rules if r.step is not None)
 
     def step(
         self, *examples: Example, wordlists: tuple[str, ...] = (), name: str = ""
@@ -187,11 +196,11 @@ class RuleTable(Generic[F]):
     def without(self, rule: Rule[F]) -> Iterator[None]:
         """The table without ``rule`` while the block runs (to show what the rule is for)."""
         saved = self.active
-        self.active = tuple(r for r in saved if r is not rule)
+        self._activate(tuple(r for r in saved if r is not rule))
         try:
             yield
         finally:
-            self.active = saved
+            self._activate(saved)
 
 
 #: Every rule table, in the order their modules define them.
@@ -212,6 +221,8 @@ _PLACEHOLDER = re.compile(r"\{(W\.)?([A-Z][A-Z0-9_]*)(\+Cap)?\}")
 class Grammar:
     """Named parts of regular expressions and the word lists each one uses."""
 
+    #: How a space inside a phrase of a word list is matched (``r"\\s"``, ``r"[ \\t]+"``).
+    space: str = r"\ "
     parts: dict[str, str] = field(default_factory=dict)
     lists: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -237,7 +248,7 @@ class Grammar:
                 used.add(name)
                 if cap:
                     words = words | {w[:1].upper() + w[1:] for w in words}
-                return W.alternation(words)
+                return W.alternation(words, self.space)
             if name not in self.parts:
                 raise KeyError(f"grammar part {name} is not defined yet (in {template!r})")
             used.update(self.lists[name])
