@@ -117,7 +117,7 @@ _rule(
          ("mid-December", "DATE")),
 )  # fmt: skip
 _rule(
-    "weekday",
+    "weekday_date",
     r"\b(?:(?:{W.WEEKDAY_MODIFIERS})\s)?(?:{WEEKDAY})\b(?:,?\s(?:{MONTH})\s{DAYNUM}\b)?",
     "A weekday, with 'last'/'next'/'this' and a month and day ('last Friday', 'Friday, "
     "November 24').",
@@ -130,7 +130,7 @@ _rule(
     Ents("The file is dated 2015-11-24.", ("2015-11-24", "DATE")),
 )
 _rule(
-    "year",
+    "year_or_decade",
     r"\b(?:the\s)?{YEAR}s?\b|[‘'’]\d0s\b",
     "A year or a decade ('2015', 'the 1990s', '’90s').",
     Ents("The mill closed in 1987.", ("1987", "DATE")),
@@ -227,8 +227,8 @@ LABELS: tuple[Label, ...] = (
     Label("TIME", 4, re.I, ("clock_time", "duration_in_hours", "part_of_day", "noon_midnight"),
           _NUMBER_START | _lower(W.WEEKDAYS, W.VAGUE_COUNTS, W.DAY_PART_MODIFIERS)
           | {"a", "an", "midnight", "noon"}),
-    Label("DATE", 3, 0, ("calendar_date", "weekday", "numeric_date", "year", "relative_date",
-                         "date_span", "counted_date", "a_unit_ago", "date_word"),
+    Label("DATE", 3, 0, ("calendar_date", "weekday_date", "numeric_date", "year_or_decade",
+                         "relative_date", "date_span", "counted_date", "a_unit_ago", "date_word"),
           _NUMBER_START | _lower(W.WEEKDAYS, W.MONTHS, W.DATE_WORDS, W.EARLY_LATE,
                                  W.WEEKDAY_MODIFIERS, W.RELATIVE_DATE_WORDS, W.VAGUE_COUNTS)
           | {"mid", "the", "a", "an", "‘", "'", "’"}),

@@ -21,7 +21,7 @@ result changes).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -90,6 +90,8 @@ class Rule(Generic[F]):
     wordlists: tuple[str, ...] = ()
     #: The template of a pattern rule (see :class:`Grammar`); "" for a step.
     template: str = ""
+    #: The grammar parts a step matches with (their templates are in the grammar).
+    patterns: tuple[str, ...] = ()
     #: The expanded regular expression of a pattern rule; "" for a step.
     pattern: str = ""
     #: The function of a step rule.
@@ -139,10 +141,20 @@ class RuleTable(Generic[F]):
         self.steps = tuple(r.step for r in rules if r.step is not None)
 
     def step(
-        self, *examples: Example, wordlists: tuple[str, ...] = (), name: str = ""
+        self,
+        *examples: Example,
+        wordlists: tuple[str, ...] = (),
+        patterns: tuple[str, ...] = (),
+        grammar: Grammar | None = None,
+        name: str = "",
     ) -> Callable[[F], Rule[F]]:
         """Decorator: the function becomes the next rule of the table (its docstring is the
-        rule's description, its name without a leading underscore the rule's name)."""
+        rule's description, its name without a leading underscore the rule's name).
+        ``patterns`` names the parts of ``grammar`` it matches with; their word lists count as
+        the rule's."""
+        if patterns and grammar is None:
+            raise ValueError("a step that names patterns needs their grammar")
+        used = {w for p in patterns for w in grammar.lists[p]} if grammar else set()
 
         def make(fn: F) -> Rule[F]:
             return self._add(
@@ -151,7 +163,8 @@ class RuleTable(Generic[F]):
                     name or fn.__name__.lstrip("_"),
                     _doc(fn.__doc__),
                     tuple(examples),
-                    tuple(wordlists),
+                    tuple(sorted({*wordlists, *used})),
+                    patterns=tuple(patterns),
                     step=fn,
                 )
             )
@@ -168,9 +181,8 @@ class RuleTable(Generic[F]):
         wordlists: tuple[str, ...] = (),
     ) -> Rule[F]:
         """A pattern rule: ``template`` expanded with ``grammar`` (and kept there as ``name``)."""
-        expanded, used = grammar.expand(template)
-        grammar.parts[name.upper()] = expanded
-        grammar.lists[name.upper()] = used
+        expanded = grammar.part(name.upper(), template)
+        used = grammar.lists[name.upper()]
         return self._add(
             Rule(
                 self.name,
@@ -225,6 +237,7 @@ class Grammar:
     space: str = r"\ "
     parts: dict[str, str] = field(default_factory=dict)
     lists: dict[str, frozenset[str]] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)
 
     def part(self, name: str, template: str) -> str:
         """Define part ``name`` (usable as ``{NAME}`` afterwards); returns the expanded text."""
@@ -233,6 +246,7 @@ class Grammar:
         expanded, used = self.expand(template)
         self.parts[name] = expanded
         self.lists[name] = used
+        self.templates[name] = template
         return expanded
 
     def expand(self, template: str) -> tuple[str, frozenset[str]]:
@@ -255,8 +269,3 @@ class Grammar:
             return self.parts[name]
 
         return _PLACEHOLDER.sub(sub, template), frozenset(used)
-
-
-def lists_of(parts: Mapping[str, frozenset[str]], *names: str) -> tuple[str, ...]:
-    """The word lists used by the grammar parts ``names``."""
-    return tuple(sorted({w for n in names for w in parts[n]}))

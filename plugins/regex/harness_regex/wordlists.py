@@ -214,6 +214,105 @@ CUE_ADVERBS: frozenset[str] = words(
     never separately additionally meanwhile however subsequently"""
 )
 
+#: Auxiliaries of a passive or perfect cue ("was quoted as saying", "has been told").
+CUE_AUXILIARIES: frozenset[str] = words("was|were|is|are|has been", sep="|")
+#: Coordinating conjunctions that add a second cue to a subject ("said ... and added that").
+COORDINATORS: frozenset[str] = words("and but")
+
+# --- the words around a reported clause -------------------------------------------------------
+
+#: Prepositions that open an adjunct of time or place ("said on Friday", "said in a statement").
+ADJUNCT_PREPOSITIONS: frozenset[str] = words("on in at during after before")
+#: Deictic words that open an adjunct of time ("said last week", "said this morning").
+TIME_DEICTICS: frozenset[str] = words("last this")
+#: Adverbs of time that open an adjunct ("said yesterday", "said earlier").
+TIME_ADVERBS: frozenset[str] = words("yesterday today earlier later late early")
+#: Every word that opens an adjunct of time or place after a cue.
+ADJUNCT_WORDS: frozenset[str] = ADJUNCT_PREPOSITIONS | TIME_DEICTICS | TIME_ADVERBS
+#: Adverbs of the act of saying, between a cue and its "that" ("said publicly that").
+REPORTING_ADVERBS: frozenset[str] = words(
+    "publicly repeatedly again also then separately recently previously"
+)
+#: Words that open what follows a postposed attribution and is not said ("..., she said on
+#: Friday", "..., he said, adding ..."), besides the adjunct words.
+AFTER_ATTRIBUTION: frozenset[str] = words(
+    """while when as to from with without tonight recently previously again also then
+    afterwards adding according standing speaking citing referring"""
+)
+#: Words before a weekday or a month between a subject and its cue ("X on Tuesday denied").
+CALENDAR_MODIFIERS: frozenset[str] = words("on last this early late in")
+#: Days named by a word between a subject and its cue ("X yesterday denied").
+DAY_WORDS: frozenset[str] = words("yesterday today")
+#: Counts and plural calendar units of "for months that", "for two years that".
+SPAN_COUNTS: frozenset[str] = words("several|many|some|a few|two|three", sep="|")
+PLURAL_DATE_UNITS: frozenset[str] = words("days weeks months years decades")
+#: Prepositions a reported clause does not start with ("writes about ...", "spoke to ...").
+CUE_PREPOSITIONS: frozenset[str] = words(
+    "about with for to from by against into of over toward towards up out off"
+)
+#: Prepositions and particles that end the noun phrase of an addressee ("told the press that").
+ADDRESSEE_ENDS: frozenset[str] = words(
+    "about against at by for from in into of on over to toward towards with that not"
+)
+#: Conjunctions after ", X said," that start something else than the rest of the quote.
+CONJUNCTIONS_AFTER_ATTRIBUTION: frozenset[str] = words(
+    "as while after before because but and although though when adding with"
+)
+#: Words that open a reported clause without belonging to what was said ("that", "though").
+CLAUSE_OPENERS: frozenset[str] = words("that though although while whereas")
+#: Sentence adverbs with a comma at the start of a clause ("However, ..."), not said.
+SENTENCE_ADVERBS: frozenset[str] = words(
+    """However Meanwhile Still Instead Now Moreover Furthermore Nevertheless Nonetheless Indeed
+    Also Yet Then"""
+)
+#: Conjunctions left at the end of a reported clause ("..., and"), cut off.
+TRAILING_CONJUNCTIONS: frozenset[str] = words(
+    "and but although though while whereas as because so or"
+)
+
+# --- subjects and descriptions ----------------------------------------------------------------
+
+#: Articles and possessive determiners of a description ("the minister", "her lawyer").
+DETERMINERS: frozenset[str] = words("the a an his her its their")
+#: Subject pronouns of a cue ("she said"); "I" and a "who" after a comma are added in patterns.
+SUBJECT_PRONOUNS: frozenset[str] = words("he she they it we")
+#: Relative pronouns between a noun and its clause ("the company that owns the mill said").
+RELATIVE_PRONOUNS: frozenset[str] = words("that which who")
+#: Words that open an apposition between a subject and its cue ("Jane Doe, the mayor, said",
+#: "X, who had doubts, said"), besides determiners, role nouns and participles.
+APPOSITION_WORDS: frozenset[str] = words(
+    """who whose which former deputy senior acting however meanwhile though too also instead
+    nevertheless nonetheless"""
+)
+#: Words that end a description: it has no verb, clause or conjunction ("the minister who").
+NOT_IN_DESCRIPTIONS: frozenset[str] = words(
+    """that which who whom with and but or to in on by from is was were are be has had have
+    will would can could as than into after before about also not"""
+)
+#: Prepositions a description does not end with ("a spokesman for ...").
+DESCRIPTION_PREPOSITIONS: frozenset[str] = words("of for at")
+#: Prepositions that tie a group to an organisation ("analysts at Grell Bank").
+GROUP_LINKS: frozenset[str] = words("at from with")
+#: Prepositions that tie a document to its author ("a statement from the ministry").
+AUTHOR_LINKS: frozenset[str] = words("from by of")
+#: Documents whose author is the source of what they say ("according to a statement").
+DOCUMENT_NOUNS: frozenset[str] = words(
+    """statement report communique communiqué release filing letter memo document post tweet
+    transcript study survey poll"""
+)
+#: Head nouns of organisations besides the organisation keywords ("the company said").
+ORGANISATION_NOUNS: frozenset[str] = words(
+    "government military statement report company firm group ministry"
+)
+#: Abbreviated titles written with a full stop ("Mr.", "Gen.").
+ABBREVIATED_TITLES: frozenset[str] = words(
+    "Mr Mrs Ms Dr Gen Col Lt Sgt Capt Gov Sen Rep Prof Rev St"
+)
+#: Other abbreviations with a full stop that does not end a sentence ("Inc.", "Nov.", "U.S.").
+ABBREVIATIONS: frozenset[str] = words(
+    "Jr Sr Inc Corp Ltd Co No vs Jan Feb Aug Sept Sep Oct Nov Dec U.S U.K U.N E.U"
+)
+
 # --- calendar and numbers ---------------------------------------------------------------------
 
 MONTH_NAMES: frozenset[str] = words(
@@ -556,6 +655,9 @@ HYPHEN_SUFFIXES: frozenset[str] = words(
 #: Prepositions that tie a name to what stands before it ("analysts at Acme", "the mayor of
 #: Springfield", "Jane Doe of Ohio"): the name is not the subject of a verb that follows.
 LINK_PREPOSITIONS: frozenset[str] = words("of in from at for with by")
+#: Words that link two names rather than modify the second ("Jane Doe of Ohio", "Acme and
+#: Grell", "talks on Friday"): a name after them is not a name of the same subject.
+NAME_LINKS: frozenset[str] = LINK_PREPOSITIONS | words("and to on")
 
 #: Lower-case words allowed inside a capitalised name ("Ministry of Defence", "Bank of England").
 NAME_CONNECTORS: frozenset[str] = words(

@@ -125,7 +125,6 @@ def test_duplicates_are_found() -> None:
     del W._REPEATED[before:]
 
 
-@pytest.mark.xfail(strict=True, reason="quotes and speakers are not in rule tables yet")
 def test_every_word_list_is_used_by_a_rule() -> None:
     declared = {name for rule in RULES for name in rule.wordlists}
     assert sorted(declared - set(W.lists())) == [], "rules name lists that do not exist"
@@ -136,7 +135,6 @@ def _modules() -> list[Path]:
     return sorted(p for p in PACKAGE.glob("*.py") if p.name not in {"wordlists.py", "rules.py"})
 
 
-@pytest.mark.xfail(strict=True, reason="quotes and speakers are not in rule tables yet")
 def test_every_list_the_code_reads_is_declared_by_a_rule() -> None:
     declared = {name for rule in RULES for name in rule.wordlists}
     read = {
@@ -155,7 +153,6 @@ def test_every_list_the_code_reads_is_declared_by_a_rule() -> None:
 _INLINE_LIST = re.compile(r"(?:[A-Za-z]{2,}\|){2,}[A-Za-z]{2,}")
 
 
-@pytest.mark.xfail(strict=True, reason="quotes and speakers are not in rule tables yet")
 def test_no_word_list_is_written_inside_a_pattern() -> None:
     inline = []
     for path in _modules():
