@@ -503,6 +503,8 @@ def _a_quote_follows(f: _QuoteFinder, c: _CueAt) -> _Found | _Next | None:
 @CUE_CLAUSE.step(
     Quotes("The farm is not for sale, Oskar Lind said on Monday.",
            Said("The farm is not for sale", "indirect", "Oskar Lind", "Oskar Lind", "said")),
+    Quotes("The ferry will sail at noon, Ada Lorn said publicly.",
+           Said("The ferry will sail at noon", "indirect", "Ada Lorn", "Ada Lorn", "said")),
     Quotes("The farm, Oskar Lind said, is not for sale.",
            Said("The farm, Oskar Lind said, is not for sale", "indirect", "Oskar Lind")),
     Quotes("OSLO (Newswire) - The ferry was cancelled, officials said, as the wind grew "

@@ -76,12 +76,16 @@ _SENTENCE_END = re.compile(
 _ABBREVIATION = re.compile(
     SEGMENTS.pattern(
         "abbreviation",
-        r"(?:\b(?:{W.ABBREVIATED_TITLES}|{W.ABBREVIATIONS})|\b[A-Z])$",
-        "A full stop after an abbreviation ('Mr.', 'Inc.', 'Nov.', 'U.S.') or an initial ends "
-        "no sentence.",
+        r"(?:\b(?:{W.ABBREVIATED_TITLES}|{W.ABBREVIATIONS}|{W.MONTH_ABBREVIATIONS})|\b[A-Z])$",
+        "A full stop after an abbreviation ('Mr.', 'Inc.', 'U.S.'), a month ('Nov.', 'Mar.') or "
+        "an initial ends no sentence.",
         Quotes(
             "Oskar Lind said the talks with Acme Inc. would resume on Monday.",
             Said("the talks with Acme Inc. would resume on Monday", "indirect", "Oskar Lind"),
+        ),
+        Quotes(
+            "Oskar Lind said the vote on Mar. 15 would decide the matter.",
+            Said("the vote on Mar. 15 would decide the matter", "indirect", "Oskar Lind"),
         ),
         grammar=G,
     ).pattern

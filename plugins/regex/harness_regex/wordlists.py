@@ -234,10 +234,10 @@ REPORTING_ADVERBS: frozenset[str] = words(
     "publicly repeatedly again also then separately recently previously"
 )
 #: Words that open what follows a postposed attribution and is not said ("..., she said on
-#: Friday", "..., he said, adding ..."), besides the adjunct words.
-AFTER_ATTRIBUTION: frozenset[str] = words(
-    """while when as to from with without tonight recently previously again also then
-    afterwards adding according standing speaking citing referring"""
+#: Friday", "..., he said publicly", "..., he said, adding ..."), besides the adjunct words.
+AFTER_ATTRIBUTION: frozenset[str] = REPORTING_ADVERBS | words(
+    """while when as to from with without tonight afterwards adding according standing
+    speaking citing referring"""
 )
 #: Words before a weekday or a month between a subject and its cue ("X on Tuesday denied").
 CALENDAR_MODIFIERS: frozenset[str] = words("on last this early late in")
@@ -308,10 +308,8 @@ ORGANISATION_NOUNS: frozenset[str] = words(
 ABBREVIATED_TITLES: frozenset[str] = words(
     "Mr Mrs Ms Dr Gen Col Lt Sgt Capt Gov Sen Rep Prof Rev St"
 )
-#: Other abbreviations with a full stop that does not end a sentence ("Inc.", "Nov.", "U.S.").
-ABBREVIATIONS: frozenset[str] = words(
-    "Jr Sr Inc Corp Ltd Co No vs Jan Feb Aug Sept Sep Oct Nov Dec U.S U.K U.N E.U"
-)
+#: Other abbreviations with a full stop that does not end a sentence ("Inc.", "U.S.").
+ABBREVIATIONS: frozenset[str] = words("Jr Sr Inc Corp Ltd Co No vs U.S U.K U.N E.U")
 
 # --- calendar and numbers ---------------------------------------------------------------------
 
