@@ -36,7 +36,7 @@ CAP_SEQ = re.compile(
         r"(?<![\w’'-])(?:{CAP_TOKEN})"
         r"(?:[ \t]+(?:(?:{W.NAME_CONNECTORS})[ \t]+){0,2}(?:{CAP_TOKEN}))*",
         "Capitalised words ('U.S.', 'O’Brien', 'Jean-Paul', 'al-Hamid') with up to two "
-        "lower-case connectors between two of them ('Bank of England', 'Omar bin Laden') are "
+        "lower-case connectors between two of them ('Bank of England', 'Ali bin Omar') are "
         "one run.",
         Ents("The Ministry of Water and Power agreed.", ("Ministry of Water and Power", "ORG")),
         Ents("Talks with Omar al-Hamid ended.", ("Omar al-Hamid", "PERSON")),

@@ -19,7 +19,7 @@ import pytest
 from harness_regex import wordlists as W
 from harness_regex.entities import find_entities
 from harness_regex.extractor import RegexExtractor
-from harness_regex.rules import ANY, TABLES, Ents, Example, Quotes, Rule, Said, all_rules
+from harness_regex.rules import ANY, TABLES, Ents, Example, Quotes, Rule, Said, all_rules, markdown
 
 from harness.model import Quote, TextDoc
 
@@ -161,3 +161,11 @@ def test_no_word_list_is_written_inside_a_pattern() -> None:
                 if "\n" not in node.value and _INLINE_LIST.search(node.value):
                     inline.append((path.name, node.lineno, node.value[:60]))
     assert inline == [], "move these words to wordlists.py"
+
+
+def test_rules_md_is_current() -> None:
+    """``RULES.md`` is the tables as text; regenerate it after changing a rule."""
+    path = PACKAGE.parent / "RULES.md"
+    assert path.read_text(encoding="utf-8") == markdown(), (
+        "RULES.md is out of date: run `python -m harness_regex.rules > plugins/regex/RULES.md`"
+    )

@@ -118,3 +118,46 @@ class RuleTable(Generic[F]):
 
 #: Every rule table, in the order their modules define them.
 TABLES: list[RuleTable[Any]] = []
+
+
+# --- the tables as text -----------------------------------------------------------------------
+
+
+def _expected(example: Example) -> str:
+    if isinstance(example, Trimmed):
+        return f"{example.label} span “{example.expected}”"
+    if not example.found:
+        return "no quote"
+    return " + ".join(f"“{q.text}” ({q.type}; speaker {q.speaker})" for q in example.found)
+
+
+def markdown() -> str:
+    """Every rule table as Markdown (``RULES.md``)."""
+    from . import entities, parse, quotes  # noqa: F401 - the modules that fill the tables
+
+    out = [
+        "# The rules of the spaCy extractor",
+        "",
+        "Generated from the rule tables by `python -m harness_spacy.rules > RULES.md`; "
+        "`tests/test_spacy_rules.py` fails when this file is not current. "
+        "See README.md for how to read and extend the tables.",
+        "",
+    ]
+    for table in TABLES:
+        kind = "cascade: the first rule that decides wins" if table.cascade else "in order"
+        out += [f"## `{table.name}` ({kind})", "", table.doc, ""]
+        for i, rule in enumerate(table.rules, 1):
+            out += [f"### {table.name}.{i} `{rule.name}`", "", rule.doc, ""]
+            out.append(f"- code: `{rule.step.__module__}.{rule.step.__qualname__}`")
+            out.append("- examples:")
+            for ex in rule.examples:
+                text = ex.text.replace("\n", " ⏎ ")
+                out.append(f"  - {text} → {_expected(ex)}")
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+if __name__ == "__main__":  # run as a script, this module is not the one the tables fill
+    from harness_spacy import rules
+
+    print(rules.markdown(), end="")

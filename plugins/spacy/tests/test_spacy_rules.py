@@ -7,14 +7,16 @@ one of its examples comes out differently (the example motivates the rule).
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import harness_spacy.entities
 import harness_spacy.parse
-import harness_spacy.quotes  # noqa: F401 - registers the tables
+import harness_spacy.quotes
+import harness_spacy.rules
 import pytest
 from harness_spacy.entities import _trim
-from harness_spacy.rules import TABLES, Example, Quotes, Rule, Said
+from harness_spacy.rules import TABLES, Example, Quotes, Rule, Said, markdown
 
 from harness.model import Quote
 
@@ -63,4 +65,12 @@ def test_every_rule_is_needed_by_one_of_its_examples(rule: Rule[Any], quotes_of:
     assert len(still) < len(rule.examples), (
         f"{rule.qualname}: every example comes out the same without the rule; add one that "
         "shows what it is for"
+    )
+
+
+def test_rules_md_is_current() -> None:
+    """``RULES.md`` is the tables as text; regenerate it after changing a rule."""
+    path = Path(harness_spacy.rules.__file__).parent.parent / "RULES.md"
+    assert path.read_text(encoding="utf-8") == markdown(), (
+        "RULES.md is out of date: run `python -m harness_spacy.rules > plugins/spacy/RULES.md`"
     )
