@@ -3,7 +3,7 @@
 A *segment* is the text between a pair of quotation marks within one paragraph (“ ” « » „ and
 straight double quotes; ‘ ’ and straight single quotes when they are not apostrophes, as in
 "don’t", "Smith’s" or "the ‘90s"). A segment that opens a clause is *standalone* (a direct
-quote); one that starts inside a clause ("an act of ‘betrayal’") is a *fragment*. A paragraph
+quote); one that starts inside a clause ("an act of ‘folly’") is a *fragment*. A paragraph
 whose last quote is not closed runs to its end and forms a *block* with the next paragraph when
 that one opens with a quote mark.
 """

@@ -1,7 +1,7 @@
 """Speakers of quotes: the subjects that can stand next to a cue, and how a subject becomes the
 speaker reported with a quote. Three rule tables:
 
-- :data:`SUBJECTS` (patterns): what a subject is - a capitalised name ("Russian President Jane
+- :data:`SUBJECTS` (patterns): what a subject is - a capitalised name ("Chilean President Jane
   Doe"), a description ("the minister", "a spokesman for the ferry company"), a possessive
   description ("Acme’s spokesman"), a pronoun ("she") or a group ("officials", "analysts at
   Grell Bank") - and the cues and adverbs around it;
@@ -531,8 +531,8 @@ class SpeakerResolver:
         return None
 
     def described_person(self, words: list[str], pos: int) -> str | None:
-        """The person whose title words best fit a description ("the French leader" fits
-        "French leader Jean Roe"; a nationality counts twice as much as the role)."""
+        """The person whose title words best fit a description ("the Kenyan minister" fits
+        "Kenyan minister Jean Roe"; a nationality counts twice as much as the role)."""
         best, best_score = None, 0
         head, modifiers = words[-1], set(words[:-1])
         for e, prefix in zip(self.persons, self._prefixes, strict=True):
