@@ -51,6 +51,8 @@ class GoldsetSource(os.PathLike):  # type: ignore[type-arg]
     #: The same options parsed into the format's ``Options`` (by the config), or ``None`` when they
     #: are still to be parsed: they are parsed once, wherever the source comes from.
     parsed: Any = field(default=None, compare=False)
+    #: Largest file the format may read (bytes); ``None``: :data:`DEFAULT_MAX_FILE_BYTES`.
+    max_file_bytes: int | None = field(default=None, compare=False)
 
     def __fspath__(self) -> str:
         return str(self.path)
