@@ -205,15 +205,21 @@ def checked_rows(
     format); raise listing every problem after the last document."""
     problems = Problems(source)
     seen: set[str] = set()
-    for doc in docs:
+    for n, doc in enumerate(docs, 1):
+        if not isinstance(doc, Document):
+            problems.add(
+                where, None, f"document {n}: the format gave a {type(doc).__name__}, not a Document"
+            )
+            continue
+        found = document_problems(doc, labels)
+        name = f"document {doc.id!r}" if isinstance(doc.id, str) else f"document {n}"
+        if found:
+            problems.extend(f"{where}: {name}: {p}" for p in found)
+            continue
         if doc.id in seen:
             problems.add(where, None, f"document id {doc.id!r} occurs twice")
             continue
         seen.add(doc.id)
-        found = document_problems(doc, labels)
-        if found:
-            problems.extend(f"{where}: document {doc.id!r}: {p}" for p in found)
-            continue
         yield document_to_row(doc.with_texts())
     if not seen and not problems:
         problems.add(where, None, "no documents")

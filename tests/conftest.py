@@ -13,8 +13,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
-    """A writable copy of the two-document goldset; returns the goldset folder."""
+    """A writable copy of the two-document goldset; returns the goldset folder.
+
+    Its texts lie beside the goldset folder (``mini/texts``, ``mini/gold``), at the root of the
+    repository the copy stands for, as ``seeds/`` and ``goldsets/seeds`` do in this one."""
     shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
+    (tmp_path / "mini" / ".git").mkdir()
     return tmp_path / "mini" / "gold"
 
 

@@ -17,16 +17,25 @@ defaults of the rest. The smallest format is a class with a ``name``, a ``descri
 ``read``; see ``docs/architecture.md`` ("Add a goldset format") for a whole example.
 
 The helpers at the end (:func:`decode_utf8`, :func:`speakers_from_mentions`...) are for readers.
+A reader opens the goldset's files with :func:`read_file` (or checks them with :func:`check_file`
+before streaming them), so that every format refuses the same things the same way: a file larger
+than the user's limit (:func:`max_file_bytes`), a symbolic link that is dangling or loops, a file
+that is not a regular file, and (with :func:`outside`) a link leading out of the goldset folder.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import re
+import stat
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -250,15 +259,23 @@ def decode_utf8(raw: bytes, file: str | Path, problems: Problems) -> str | None:
         return None
 
 
+def _hash_file(h: Any, p: Path) -> None:
+    with p.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+
+
 def hash_paths(paths: Iterable[Path], root: Path) -> str:
-    """sha256 over the names (relative to ``root``) and bytes of ``paths``, in the given order."""
+    """sha256 over the names (relative to ``root``) and bytes of ``paths``, in the given order.
+    A symbolic link under a folder ``root`` is hashed by where it points, not followed."""
     h = hashlib.sha256()
     for p in paths:
         h.update(str(p.relative_to(root) if p != root else p.name).encode())
         h.update(b"\0")
-        with p.open("rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
+        if p != root and p.is_symlink():
+            h.update(b"-> " + os.fsencode(os.readlink(p)))
+        else:
+            _hash_file(h, p)
         h.update(b"\0")
     return h.hexdigest()
 
@@ -267,8 +284,117 @@ def files_hash(path: Path) -> str:
     """Hash of a file, or of every file under a folder (names and bytes, in name order)."""
     if path.is_file():
         return hash_paths([path], path)
-    files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+    files = sorted(
+        p for p in path.rglob("*") if not p.name.startswith(".") and (p.is_symlink() or p.is_file())
+    )
     return hash_paths(files, path)
+
+
+# ---- reading the user's files: limits, links, the goldset folder --------------------------------
+
+#: Largest goldset file read (bytes) unless the user raises it: ``goldset: {max_file_bytes: N}``
+#: in a config, ``load_goldset(..., max_file_bytes=N)`` in code. A news article is kilobytes; the
+#: limit stops a wrong path (a disk image, /dev/zero) before it takes the machine's memory.
+DEFAULT_MAX_FILE_BYTES = 100_000_000
+
+_MAX_FILE_BYTES: ContextVar[int] = ContextVar(
+    "harness_max_file_bytes", default=DEFAULT_MAX_FILE_BYTES
+)
+
+
+def max_file_bytes() -> int:
+    """The largest goldset file readers may read now (bytes)."""
+    return _MAX_FILE_BYTES.get()
+
+
+@contextmanager
+def file_limit(limit: int | None) -> Iterator[None]:
+    """Let readers read files of up to ``limit`` bytes in the block (``None``: the default).
+    :func:`harness.goldset.load_goldset` wraps ``describe`` and ``read`` in it."""
+    token = _MAX_FILE_BYTES.set(DEFAULT_MAX_FILE_BYTES if limit is None else limit)
+    try:
+        yield
+    finally:
+        _MAX_FILE_BYTES.reset(token)
+
+
+def too_large(size: int) -> str | None:
+    """The problem with a file of ``size`` bytes, if it is over the limit."""
+    limit = max_file_bytes()
+    if size <= limit:
+        return None
+    return (
+        f"{size:,} bytes, more than the limit of {limit:,} bytes per goldset file; if the file "
+        "is right, raise the limit (config: goldset: {max_file_bytes: N}; "
+        "code: load_goldset(..., max_file_bytes=N))"
+    )
+
+
+def _link_problem(path: str | os.PathLike[str], exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "is a symbolic link that loops (it leads back to itself)"
+    if os.path.islink(path) and exc.errno == errno.ENOENT:
+        return f"is a symbolic link to {os.readlink(path)!r}, which does not exist"
+    if exc.errno == errno.ENOENT:
+        return "does not exist"
+    return f"cannot be read: {exc.strerror or exc}"
+
+
+def _open_regular(path: str | os.PathLike[str]) -> tuple[int | None, str | None]:
+    """``(descriptor, None)`` for a regular file within the size limit, else ``(None, problem)``.
+    Opened without blocking, so a named pipe is refused instead of waited on."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return None, _link_problem(path, exc)
+    try:
+        st = os.fstat(fd)
+        problem = None if stat.S_ISREG(st.st_mode) else "is not a regular file"
+        problem = problem or too_large(st.st_size)
+    except OSError as exc:
+        problem = _link_problem(path, exc)
+    if problem is not None:
+        os.close(fd)
+        return None, problem
+    return fd, None
+
+
+def check_file(path: str | os.PathLike[str]) -> str | None:
+    """What stops a reader from reading ``path`` (a dangling or looping link, not a regular
+    file, over the size limit), or ``None``: for readers that stream a file themselves."""
+    fd, problem = _open_regular(path)
+    if fd is not None:
+        os.close(fd)
+    return problem
+
+
+def read_file(
+    path: str | os.PathLike[str], problems: Problems, line: int | None = None
+) -> bytes | None:
+    """The bytes of the goldset file ``path``, or ``None`` with the problem recorded (naming the
+    file): a dangling or looping link, not a regular file, over :func:`max_file_bytes`."""
+    fd, problem = _open_regular(path)
+    if fd is None:
+        problems.add(path, line, problem or "cannot be read")
+        return None
+    limit = max_file_bytes()
+    with os.fdopen(fd, "rb") as f:
+        data = f.read(limit + 1)  # the size may change between fstat and read
+    if len(data) > limit:
+        problems.add(path, line, too_large(len(data)) or "too large")
+        return None
+    return data
+
+
+def outside(path: str | os.PathLike[str], roots: Sequence[str | os.PathLike[str]]) -> bool:
+    """Whether ``path``, its links followed, lies outside every folder of ``roots`` (whose own
+    links are followed too: a goldset folder reached through a link is fine)."""
+    real = os.path.realpath(path)
+    for root in roots:
+        top = os.path.realpath(root)
+        if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
+            return False
+    return True
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from ..errors import GoldsetError, Problems
 from ..model import Document, Entity
 from ..schemes import SCHEMES
-from .base import CommonOptions, Format, GoldsetView
+from .base import CommonOptions, Format, GoldsetView, check_file, outside
 from .detok import Detok, join_tokens, tokenize
 from .tagging import Chunk, Scheme, decode, detect_scheme, encode
 
@@ -54,14 +54,31 @@ class _Sentence:
     lines: list[int] = field(default_factory=list)
 
 
-def _files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
-    return [path]
+def _files(path: Path, problems: Problems) -> list[Path]:
+    """The CoNLL files of a folder (by suffix, in name order), or the file ``path``. A file of
+    the folder that is a link leading out of it, or a dangling or looping link, is a problem."""
+    if not path.is_dir():
+        return [path]
+    files = []
+    for p in sorted(path.iterdir()):
+        if p.suffix not in SUFFIXES:
+            continue
+        if outside(p, [path]):
+            problems.add(p, None, "is a symbolic link leading outside the goldset folder")
+        elif p.is_symlink() and not p.exists():
+            problems.add(p, None, check_file(p) or "is a dangling symbolic link")
+        elif p.is_file():
+            files.append(p)
+    return files
 
 
 def _lines(path: Path, problems: Problems) -> Iterator[tuple[int, str]]:
-    """``(line number, decoded line)``; undecodable lines are logged and skipped."""
+    """``(line number, decoded line)``; undecodable lines are logged and skipped. A file that
+    cannot be read (over the size limit, not a regular file) is logged and gives no line."""
+    problem = check_file(path)
+    if problem is not None:
+        problems.add(path, None, problem)
+        return
     with path.open("rb") as f:
         for n, raw in enumerate(f, 1):
             try:
@@ -170,7 +187,8 @@ class ConllFormat(Format):
         if opts.scheme != "auto":
             return opts.scheme
         scratch = Problems(str(path))
-        return detect_scheme(s.tags for f in _files(path) for _, s in _blocks(f, opts, scratch))
+        files = _files(path, scratch)
+        return detect_scheme(s.tags for f in files for _, s in _blocks(f, opts, scratch))
 
     def read(self, path: Path, options: Any) -> Iterator[Document]:
         opts: ConllOptions = options
@@ -178,8 +196,8 @@ class ConllFormat(Format):
         scheme = self.detect(path, opts)
         scheme_name = opts.label_scheme or self.label_scheme
         labels = set(opts.labels or SCHEMES.get(scheme_name, ()))
-        files = _files(path)
-        if not files:
+        files = _files(path, problems)
+        if not files and not problems:
             raise GoldsetError(f"{path}: no CoNLL files ({', '.join(SUFFIXES)})")
         for f in files:
             prefix = opts.id_prefix or f.stem
