@@ -1,7 +1,12 @@
 """CoNLL-2003 style column files: one token per line, the NER tag in the last column.
 
 Sentences are separated by blank lines and documents by ``-DOCSTART-`` lines. The tagging scheme
-(IOB1, IOB2 or BIOES) is detected from the whole file or declared (``scheme: iob2``). Each document
+(IOB1, IOB2 or BIOES) is declared (``scheme: iob2``) or detected from every tag of the files
+(``scheme: auto``, :func:`harness.formats.tagging.detect`): BIOES if any ``E-``/``S-``; else IOB2
+if any ``B-X`` begins an entity after something other than an ``X`` entity (IOB1 never writes
+that), and then an ``I-`` starting an entity is an error naming its line, not a hint of IOB1;
+else IOB1 if an entity starts with ``I-``. The tag that decided is named when the file has
+errors under the detected scheme. Each document
 is detokenised into a text, one sentence per line, with exact entity offsets (see
 :mod:`harness.formats.detok`). Files are read line by line: a large file is never held in memory.
 
@@ -29,7 +34,7 @@ from ..model import Document, Entity
 from ..schemes import SCHEMES
 from .base import CommonOptions, Format, GoldsetView, check_file, outside
 from .detok import Detok, join_tokens, tokenize
-from .tagging import Chunk, Scheme, decode, detect_scheme, encode
+from .tagging import Chunk, Detection, Scheme, decode, detect, encode
 
 DOCSTART = "-DOCSTART-"
 SUFFIXES = (".conll", ".txt", ".iob", ".bio", ".tsv")
@@ -178,22 +183,41 @@ class ConllFormat(Format):
 
     name = "conll"
     description = "CoNLL-2003 columns (IOB1/IOB2/BIOES, -DOCSTART- documents), detokenised"
-    version = "1"
+    #: 2: scheme auto no longer reads a file with IOB2 B- tags and a bad I- start as IOB1.
+    version = "2"
     label_scheme = "conll"
     Options = ConllOptions
 
     def detect(self, path: Path, opts: ConllOptions) -> Scheme:
         """The declared scheme, or the one detected from every tag of the files."""
+        return self.detection(path, opts)[0].scheme
+
+    def detection(self, path: Path, opts: ConllOptions) -> tuple[Detection, str]:
+        """The scheme (declared, or detected from every tag of the files) and, when detected,
+        where the deciding tag is (``"FILE, line N"``)."""
         if opts.scheme != "auto":
-            return opts.scheme
+            return Detection(opts.scheme), ""
         scratch = Problems(str(path))
-        files = _files(path, scratch)
-        return detect_scheme(s.tags for f in files for _, s in _blocks(f, opts, scratch))
+        lines: list[tuple[Path, list[int]]] = []
+
+        def sentences() -> Iterator[list[str]]:
+            for f in _files(path, scratch):
+                for _, s in _blocks(f, opts, scratch):
+                    lines.append((f, s.lines))
+                    yield s.tags
+
+        found = detect(sentences())
+        if found.evidence is None:
+            return found, ""
+        n, i = found.evidence
+        f, numbers = lines[n]
+        return found, f"{f}, line {numbers[i]}"
 
     def read(self, path: Path, options: Any) -> Iterator[Document]:
         opts: ConllOptions = options
         problems = Problems(str(path))
-        scheme = self.detect(path, opts)
+        found, where = self.detection(path, opts)
+        scheme = found.scheme
         scheme_name = opts.label_scheme or self.label_scheme
         labels = set(opts.labels or SCHEMES.get(scheme_name, ()))
         files = _files(path, problems)
@@ -202,6 +226,13 @@ class ConllFormat(Format):
         for f in files:
             prefix = opts.id_prefix or f.stem
             yield from self._read_file(f, prefix, opts, scheme, labels, problems)
+        if problems and where:
+            problems.add(
+                path,
+                None,
+                f"scheme auto chose {scheme.upper()} because of {where} ({found.reason}); "
+                "if the file uses another scheme, declare it (scheme: iob1, iob2 or bioes)",
+            )
         problems.raise_if_any()
 
     def _read_file(
