@@ -204,7 +204,8 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
     where = str(path) if path else "config"
     problems = Problems(where, ConfigError)
     for key in non_finite(raw):
-        problems.add(where, None, f"{key}: not a finite number (.nan and .inf are refused)")
+        if not _CHECKED_NUMBERS.match(key):  # those say it themselves
+            problems.add(where, None, f"{key}: not a finite number (.nan and .inf are refused)")
     with problems.collect():
         _unknown_keys(raw, TOP_KEYS, where)
     for key in ("goldset", "extractors"):
@@ -223,9 +224,9 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
     cache_path = (
         None if cache is None or cache is False else step(_parse_path, cache, "cache", base, where)
     )
-    samples, seed = step(_parse_bootstrap, raw, where) or (1000, 0)
+    samples, seed = _parse_bootstrap(raw, where, problems)
     batch_size = step(_parse_batch_size, raw, where)
-    gate = step(_parse_gate, raw, where)
+    gate = _parse_gate(raw, where, problems)
     extractors: tuple[ExtractorConfig, ...] = ()
     if "extractors" in raw:
         extractors = _parse_extractors(raw["extractors"], where, problems)
@@ -244,6 +245,12 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
         gate=gate,
         raw=raw,
     )
+
+
+#: Numbers whose own check refuses .nan and .inf (the other keys are scanned for them).
+_CHECKED_NUMBERS = re.compile(
+    r"(batch_size|bootstrap\.\w+|gate\..*|extractors\[\d+\]\.batch_size|goldset\.max_file_bytes)$"
+)
 
 
 def _parse_tasks(raw: Mapping[str, Any], where: str) -> tuple[Task, ...]:
@@ -274,22 +281,21 @@ def whole_number(value: Any, lo: int, hi: int, what: str) -> int:
     return value
 
 
-def _parse_bootstrap(raw: Mapping[str, Any], where: str) -> tuple[int, int]:
+def _parse_bootstrap(raw: Mapping[str, Any], where: str, problems: Problems) -> tuple[int, int]:
+    """``(samples, seed)``; each problem goes to ``problems`` (then the defaults are returned)."""
     bs = raw.get("bootstrap", {}) or {}
+    samples, seed = 1000, 0
     if not isinstance(bs, Mapping):
-        raise ConfigError(
-            f"{where}: bootstrap should be a mapping with keys {list(BOOTSTRAP_KEYS)}"
-        )
-    _unknown_keys(bs, BOOTSTRAP_KEYS, f"{where}: bootstrap")
-    problems = Problems(where, ConfigError)
-    samples = seed = 0
+        problems.add(where, None, f"bootstrap should be a mapping with keys {list(BOOTSTRAP_KEYS)}")
+        return samples, seed
+    with problems.collect():
+        _unknown_keys(bs, BOOTSTRAP_KEYS, f"{where}: bootstrap")
     with problems.collect():
         samples = whole_number(
             bs.get("samples", 1000), 0, MAX_BOOTSTRAP_SAMPLES, f"{where}: bootstrap.samples"
         )
     with problems.collect():
         seed = whole_number(bs.get("seed", 0), 0, MAX_SEED, f"{where}: bootstrap.seed")
-    problems.raise_if_any()
     return samples, seed
 
 
@@ -307,28 +313,33 @@ def _threshold(value: Any, what: str, negative: bool = False) -> float:
     return float(value)
 
 
-def _parse_gate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
+def _parse_gate(raw: Mapping[str, Any], where: str, problems: Problems) -> dict[str, Any]:
     """The ``gate:`` thresholds, checked: ``max_drop`` (a number >= 0), ``metrics`` (per metric
-    ``max_drop`` and ``min``), ``significant_only`` (true or false). Numbers become floats."""
+    ``max_drop`` and ``min``), ``significant_only`` (true or false). Numbers become floats;
+    each problem goes to ``problems``."""
     gate = raw.get("gate", {}) or {}
     if not isinstance(gate, Mapping):
-        raise ConfigError(f"{where}: gate should be a mapping with keys {list(GATE_KEYS)}")
+        problems.add(where, None, f"gate should be a mapping with keys {list(GATE_KEYS)}")
+        return {}
     gw = f"{where}: gate"
-    _unknown_keys(gate, GATE_KEYS, gw)
     out: dict[str, Any] = {}
-    if gate.get("max_drop") is not None:
-        out["max_drop"] = _threshold(gate["max_drop"], f"{gw}.max_drop")
-    if "significant_only" in gate:
-        if not isinstance(gate["significant_only"], bool):
-            raise ConfigError(
-                f"{gw}.significant_only should be true or false, got {gate['significant_only']!r}"
-            )
-        out["significant_only"] = gate["significant_only"]
+    with problems.collect():
+        _unknown_keys(gate, GATE_KEYS, gw)
+    with problems.collect():
+        if gate.get("max_drop") is not None:
+            out["max_drop"] = _threshold(gate["max_drop"], f"{gw}.max_drop")
+    only = gate.get("significant_only", False)
+    if isinstance(only, bool):
+        out.update({"significant_only": only} if "significant_only" in gate else {})
+    else:
+        problems.add(where, None, f"gate.significant_only should be true or false, got {only!r}")
     metrics = gate.get("metrics") or {}
     if not isinstance(metrics, Mapping):
-        raise ConfigError(f"{gw}.metrics should be a mapping of metric names to thresholds")
-    if metrics:
-        out["metrics"] = {str(m): _gate_metric(m, spec, gw) for m, spec in metrics.items()}
+        problems.add(where, None, "gate.metrics should be a mapping of metric names to thresholds")
+        return out
+    for m, spec in metrics.items():
+        with problems.collect():
+            out.setdefault("metrics", {})[str(m)] = _gate_metric(m, spec, gw)
     return out
 
 
@@ -365,6 +376,11 @@ def _parse_goldset(gs: Any, base: Path, where: str) -> GoldsetSource:
         f"{where}: goldset ({name} options)",
         path=lambda value, key: _parse_path(value, f"goldset.{key}", base, where),
     )
+    # a path option is recorded resolved: a report reads the goldset again from anywhere
+    options = {
+        k: str(getattr(parsed, k)) if isinstance(getattr(parsed, k, None), Path) else v
+        for k, v in options.items()
+    }
     limit = gs.get("max_file_bytes")
     if limit is not None:
         limit = whole_number(limit, 1, 2**62, f"{where}: goldset.max_file_bytes")

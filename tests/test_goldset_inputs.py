@@ -115,6 +115,7 @@ def test_a_text_root_the_user_declares_is_read(mini: Path, tmp_path: Path) -> No
     )
     cfg = load_config(config)
     assert cfg.goldset.parsed.text_root == texts
+    assert cfg.goldset.options == {"text_root": str(texts)}  # recorded resolved, for reports
     assert len(load_goldset(cfg.goldset)) == 2
 
 
