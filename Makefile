@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-PLUGINS := plugins/regex plugins/spacy plugins/transformers
+PLUGINS := plugins/regex plugins/spacy plugins/transformers plugins/llm
 
 .PHONY: setup eval test test-slow lint bench clean
 

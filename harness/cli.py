@@ -1,15 +1,6 @@
 """The ``harness`` command line: a thin layer that parses arguments, calls the library, prints.
 
-Exit codes:
-
-- 0 - success
-- 1 - unexpected internal error (a bug: please report it with the traceback)
-- 2 - bad configuration or command-line usage
-- 3 - invalid goldset
-- 4 - plugin problem (import failure, duplicate or unknown name)
-- 5 - the run is incomplete: an extractor failed on some document (results are still written)
-- 6 - unreadable results file, or two runs that cannot be compared
-- 7 - regression gate failed (a score fell below its threshold)
+Exit codes: :class:`harness.exitcodes.ExitCode` (the README's table is made from it).
 """
 
 from __future__ import annotations
@@ -20,9 +11,11 @@ from typing import Annotated
 
 import typer
 
-from .cli_common import EXIT_INCOMPLETE, err, out, parse_pairs
+from .cli_common import err, out, parse_pairs
 from .cli_common import fail as _fail
+from .cli_goldset import MaxProblems, ProblemsFile, goldset_failure
 from .errors import ConfigError, HarnessError
+from .exitcodes import ExitCode
 
 app = typer.Typer(
     name="harness",
@@ -88,7 +81,7 @@ def eval_(
             raise _fail(exc) from None
     if not result.complete:
         err.print("[bold red]run incomplete:[/] some documents failed; see the errors above")
-        raise typer.Exit(EXIT_INCOMPLETE)
+        raise typer.Exit(ExitCode.EXTRACTOR)
 
 
 @app.command()
@@ -100,10 +93,14 @@ def validate(
     option: Annotated[
         list[str], typer.Option("--option", "-o", help="Format option KEY=VALUE (repeatable).")
     ] = [],  # noqa: B006 - typer needs a literal default
+    max_problems: MaxProblems = 50,
+    problems_file: ProblemsFile = None,
 ) -> None:
     """Validate a goldset: texts and hashes, offsets, covered text, labels, overlaps, speakers.
 
-    Prints every problem with its file and record, exit code 3 when there is any.
+    Every problem is found and counted, each with its file and record (or line); the first 50
+    are printed (--max-problems 0 prints all of them, --problems-file FILE writes them all).
+    Exit code 3 when there is any.
     """
     from .goldset import load_goldset
 
@@ -111,7 +108,7 @@ def validate(
         options = parse_pairs(option)
         g = load_goldset(goldset, format=fmt, options=options or None)
     except HarnessError as exc:
-        raise _fail(exc) from None
+        raise goldset_failure(exc, max_problems, problems_file) from None
     n_ent = sum(len(d.entities) for d in g)
     n_q = sum(len(d.quotes) for d in g)
     out.print(
@@ -131,6 +128,31 @@ def plugins() -> None:
     except HarnessError as exc:
         raise _fail(exc) from None
     out.print(plugins_table(p))
+
+
+@app.command()
+def metrics(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the Markdown table of docs/scores.md.")
+    ] = False,
+) -> None:
+    """List every declared score: key, task, headline or not, better direction, description.
+
+    Built-in scores and those of installed plugins (hook ``register_scores``).
+    """
+    from .plugins import get_plugins
+    from .render import metrics_table
+    from .scoring.metrics import BUILTIN, Metrics, markdown_table
+
+    try:
+        extra = [m for _, s in get_plugins().scores.items() for m in s.metrics]
+    except HarnessError as exc:
+        raise _fail(exc) from None
+    declared = Metrics(BUILTIN).merged(extra)
+    if markdown:
+        print(markdown_table(declared), end="")
+    else:
+        out.print(metrics_table(declared))
 
 
 @app.command("report")
@@ -201,9 +223,11 @@ def compare(
 
 
 def _add_subcommands() -> None:
+    from .cli_agreement import agreement_command
     from .cli_compare import baseline_app
     from .cli_goldset import goldset_app
 
+    app.command("agreement")(agreement_command)
     app.add_typer(baseline_app, name="baseline")
     app.add_typer(goldset_app, name="goldset")
 

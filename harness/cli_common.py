@@ -1,4 +1,4 @@
-"""What the CLI modules share: consoles, exit codes, the error exit, ``KEY=VALUE`` options."""
+"""What the CLI modules share: consoles, the error exit, ``KEY=VALUE`` options."""
 
 from __future__ import annotations
 
@@ -10,11 +10,6 @@ import typer
 from rich.console import Console
 
 from .errors import ConfigError, HarnessError
-
-#: Exit codes besides those of :mod:`harness.errors` (2 config, 3 goldset, 4 plugin, 5 extractor,
-#: 6 results): a run with failed documents, a broken regression gate.
-EXIT_INCOMPLETE = 5
-EXIT_GATE = 7
 
 
 def _width(stream: object) -> int | None:

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from .cli_common import EXIT_GATE, EXIT_INCOMPLETE, err, out
+from .cli_common import err, out
 from .cli_common import fail as _fail
 from .errors import HarnessError
+from .exitcodes import ExitCode
 
 if TYPE_CHECKING:
-    from .compare import Comparison
+    from .compare import Comparison, Gate
 
 DEFAULT_SCORES = Path("scores")
 
@@ -41,6 +42,37 @@ def _table(c: Comparison) -> Table:
     return t
 
 
+def _gate(
+    config: Path | None, max_drop: list[str], minimum: list[str], significant_only: bool
+) -> Gate:
+    """The config's ``gate:`` thresholds, overridden by the command line's."""
+    from .compare import Gate, parse_thresholds
+    from .config import load_config
+
+    gate = Gate()
+    if config is not None:
+        gate = Gate.from_config(load_config(config).gate, f"{config}: gate")
+    default, drops = parse_thresholds(max_drop, "--max-drop")
+    _, mins = parse_thresholds(minimum, "--min")
+    return gate.merged(Gate(default, drops, mins, significant_only))
+
+
+def _show(c: Comparison, fmt_: str, output: Path | None) -> None:
+    """Print the comparison as a table, Markdown or JSON; also write it to ``output``."""
+    from .atomic import write_text
+    from .compare import to_json, to_markdown
+
+    text = {"json": to_json, "markdown": to_markdown}.get(fmt_, lambda _: None)(c)
+    if output is not None:
+        write_text(output, text if text is not None else to_markdown(c))
+    if text is not None:
+        print(text, end="")
+        return
+    out.print(_table(c))
+    for w in c.warnings:
+        err.print(f"[yellow]warning:[/] {w}")
+
+
 def run_compare(
     baseline: Path,
     new: Path,
@@ -55,41 +87,22 @@ def run_compare(
     config: Path | None,
     significant_only: bool,
 ) -> None:
-    from .atomic import write_text
-    from .compare import Gate, compare_paths, parse_thresholds, to_json, to_markdown
-    from .config import load_config
+    """Compare two runs, show the comparison, and exit 7 when the gate fails."""
+    from .compare import compare_paths
 
     try:
-        gate = Gate()
-        if config is not None:
-            gate = Gate.from_config(load_config(config).gate, f"{config}: gate")
-        default, drops = parse_thresholds(max_drop, "--max-drop")
-        _, mins = parse_thresholds(minimum, "--min")
-        gate = gate.merged(Gate(default, drops, mins, significant_only))
+        gate = _gate(config, max_drop, minimum, significant_only)
         c = compare_paths(
             baseline, new, gate=gate, metrics=metric or None, force=force, samples=samples
         )
     except HarnessError as exc:
         raise _fail(exc) from None
-    if fmt_ == "json":
-        text = to_json(c)
-    elif fmt_ == "markdown":
-        text = to_markdown(c)
-    else:
-        text = None
-    if output is not None:
-        write_text(output, text if text is not None else to_markdown(c))
-    if text is None:
-        out.print(_table(c))
-        for w in c.warnings:
-            err.print(f"[yellow]warning:[/] {w}")
-    else:
-        print(text, end="")
+    _show(c, fmt_, output)
     if c.violations:
         err.print("[bold red]regression gate failed:[/]")
         for v in c.violations:
             err.print(f"  - {v}")
-        raise typer.Exit(EXIT_GATE)
+        raise typer.Exit(ExitCode.GATE)
     if fmt_ == "table":
         n_worse = sum(r.verdict == "worse" for r in c.rows)
         err.print(f"gate passed ({n_worse} significantly worse, within thresholds)")
@@ -153,7 +166,7 @@ def baseline_check(
         raise _fail(exc) from None
     if not result.complete:
         err.print("[bold red]run incomplete[/]: an extractor failed on some document")
-        raise typer.Exit(EXIT_INCOMPLETE)
+        raise typer.Exit(ExitCode.EXTRACTOR)
     run_compare(
         _baseline_path(config, scores), path, max_drop=[], minimum=[], metric=[], fmt_=fmt_,
         output=output, force=False, samples=1000, config=config, significant_only=False,

@@ -17,8 +17,8 @@ from typing import Any
 
 from .errors import ConfigError, ResultsError
 from .results import RESULTS_FILE, read_results
-from .runner import HEADLINE_KEYS
-from .scoring import paired_bootstrap
+from .scoring import Metrics, Score, paired_bootstrap
+from .scoring.metrics import BUILTIN, Better
 
 ALPHA = 0.05
 
@@ -30,6 +30,8 @@ class Row:
     baseline: float | None
     new: float | None
     p_value: float | None = None
+    #: Which direction is an improvement (from the metric's declaration; ``None``: a count).
+    better: Better | None = "higher"
 
     @property
     def diff(self) -> float | None:
@@ -38,17 +40,27 @@ class Row:
         return self.new - self.baseline
 
     @property
+    def loss(self) -> float | None:
+        """How much worse the new run is (negative when it improved; ``None`` for a count)."""
+        d = self.diff
+        if d is None or self.better is None:
+            return None
+        return -d if self.better == "higher" else d
+
+    @property
     def verdict(self) -> str:
-        """``better`` / ``worse`` (significant at ALPHA), ``unchanged``, ``new`` or ``gone``."""
+        """``better`` / ``worse`` (significant at ALPHA), ``unchanged``, ``not significant``,
+        ``changed`` (a count), ``new`` or ``gone``."""
         if self.baseline is None:
             return "new"
         if self.new is None:
             return "gone"
-        d = self.diff or 0.0
-        if abs(d) < 1e-12:
+        if abs(self.diff or 0.0) < 1e-12:
             return "unchanged"
+        if self.loss is None:
+            return "changed"
         if self.p_value is not None and self.p_value < ALPHA:
-            return "better" if d > 0 else "worse"
+            return "better" if self.loss < 0 else "worse"
         return "not significant"
 
 
@@ -108,8 +120,36 @@ def _per_doc(ex: Mapping[str, Any], doc_ids: Sequence[str]) -> list[dict[str, tu
     return [{k: tuple(v) for k, v in docs[d].items()} for d in doc_ids]
 
 
-def _headline(tasks: Sequence[str]) -> list[str]:
-    return [k for t in tasks for k in HEADLINE_KEYS.get(t, ())]
+def _computable(keys: Sequence[str], extra: Sequence[Score]) -> list[str]:
+    """The keys the paired bootstrap can recompute from counts: built-in ones, and those of the
+    installed plugins' scores (a results file may carry scores of a plugin not installed here)."""
+    builtin = Metrics(BUILTIN)
+    return [k for k in keys if k in builtin or any(s.owns(k) for s in extra)]
+
+
+def _installed_scores() -> list[Score]:
+    from .plugins import get_plugins
+
+    return [s for _, s in get_plugins().scores.items()]
+
+
+def _p_values(
+    label: str, ea: Mapping[str, Any], eb: Mapping[str, Any], keys: Sequence[str],
+    samples: int, seed: int, warnings: list[str],
+) -> dict[str, float]:  # fmt: skip
+    """Paired-bootstrap p-values of ``keys`` for one extractor present in both runs."""
+    docs_a, docs_b = set(ea["per_document"]), set(eb["per_document"])
+    if docs_a != docs_b:
+        warnings.append(f"{label}: the runs scored different documents; no p-values")
+        return {}
+    extra = _installed_scores()
+    sa, sb = ea["scores"], eb["scores"]
+    usable = _computable([k for k in keys if k in sa and k in sb], extra)
+    order = sorted(docs_a)
+    return paired_bootstrap(
+        _per_doc(ea, order), _per_doc(eb, order), usable, eb.get("labels", []),
+        n=samples, seed=seed, extra=extra,
+    )  # fmt: skip
 
 
 def compare_results(
@@ -121,42 +161,49 @@ def compare_results(
     samples: int = 1000,
     seed: int = 0,
 ) -> tuple[list[Row], list[str]]:
-    """Rows for every headline metric of every extractor in either run, and warnings."""
-    problems = comparability_problems(baseline, new)
-    warnings: list[str] = []
-    if problems:
-        if not force:
-            raise ResultsError(
-                "the runs are not comparable:\n"
-                + "\n".join(f"  - {p}" for p in problems)
-                + "\nUse --force to compare anyway."
-            )
-        warnings.extend(f"compared anyway: {p}" for p in problems)
+    """Rows for every headline metric (as either results file declares them, plugins' scores
+    included) or every one of ``metrics``, of every extractor in either run, and warnings."""
+    warnings = _comparable(baseline, new, force)
+    declared = Metrics.from_results(new).merged(Metrics.from_results(baseline))
     rows: list[Row] = []
     for label in sorted(set(baseline["extractors"]) | set(new["extractors"])):
-        ea = baseline["extractors"].get(label)
-        eb = new["extractors"].get(label)
-        tasks = (eb or ea)["tasks"]
-        keys = list(metrics) if metrics else _headline(tasks)
-        sa = ea["scores"] if ea else {}
-        sb = eb["scores"] if eb else {}
-        pvals: dict[str, float] = {}
-        if ea and eb and samples:
-            docs_a, docs_b = set(ea["per_document"]), set(eb["per_document"])
-            if docs_a == docs_b:
-                order = sorted(docs_a)
-                usable = [k for k in keys if k in sa and k in sb]
-                pvals = paired_bootstrap(
-                    _per_doc(ea, order), _per_doc(eb, order), usable, eb.get("labels", []),
-                    n=samples, seed=seed,
-                )  # fmt: skip
-            else:
-                warnings.append(f"{label}: the runs scored different documents; no p-values")
-        for k in keys:
-            if k not in sa and k not in sb:
-                continue
-            rows.append(Row(label, k, sa.get(k), sb.get(k), pvals.get(k)))
+        pair = baseline["extractors"].get(label), new["extractors"].get(label)
+        rows += _rows(label, pair, declared, metrics, samples, seed, warnings)
     return rows, warnings
+
+
+def _rows(
+    label: str, pair: tuple[Mapping[str, Any] | None, Mapping[str, Any] | None],
+    declared: Metrics, metrics: Sequence[str] | None, samples: int, seed: int,
+    warnings: list[str],
+) -> list[Row]:  # fmt: skip
+    """The rows of one extractor, present in the baseline, the new run or both."""
+    ea, eb = pair
+    tasks = (eb or ea or {}).get("tasks", [])
+    keys = list(metrics) if metrics else declared.headline_keys(tasks)
+    sa = ea["scores"] if ea else {}
+    sb = eb["scores"] if eb else {}
+    pvals = {}
+    if ea and eb and samples:
+        pvals = _p_values(label, ea, eb, keys, samples, seed, warnings)
+    return [
+        Row(label, k, sa.get(k), sb.get(k), pvals.get(k), declared.better(k))
+        for k in keys
+        if k in sa or k in sb
+    ]
+
+
+def _comparable(baseline: Mapping[str, Any], new: Mapping[str, Any], force: bool) -> list[str]:
+    """Warnings of a forced comparison; raises :class:`ResultsError` for runs that are not
+    comparable unless ``force``."""
+    problems = comparability_problems(baseline, new)
+    if problems and not force:
+        raise ResultsError(
+            "the runs are not comparable:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+            + "\nUse --force to compare anyway."
+        )
+    return [f"compared anyway: {p}" for p in problems]
 
 
 @dataclass(frozen=True)
@@ -209,13 +256,14 @@ class Gate:
             if minimum is not None and not r.new >= minimum:
                 out.append(f"{r.extractor}: {r.metric} = {r.new:.4f}, below the minimum {minimum}")
             limit = self.max_drops.get(r.metric, self.max_drop)
-            if limit is None or r.diff is None:
+            if limit is None or r.loss is None:
                 continue
             if self.significant_only and r.verdict != "worse":
                 continue
-            if -r.diff > limit + 1e-12:
+            if r.loss > limit + 1e-12:
+                moved = "dropped" if r.better == "higher" else "rose"
                 out.append(
-                    f"{r.extractor}: {r.metric} dropped by {-r.diff:.4f} "
+                    f"{r.extractor}: {r.metric} {moved} by {r.loss:.4f} "
                     f"({r.baseline:.4f} -> {r.new:.4f}), more than the allowed {limit}"
                 )
         return out

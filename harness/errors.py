@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+
+from .exitcodes import ExitCode
 
 #: Problems listed in one error; the rest are counted ("... and 12 more").
 MAX_LISTED = 50
@@ -19,32 +21,40 @@ MAX_LISTED = 50
 class HarnessError(Exception):
     """Base class of every error the harness reports to users."""
 
-    exit_code = 1
+    exit_code: int = ExitCode.INTERNAL
+    #: Every problem when the error lists several (:meth:`listing`), else empty.
+    problems: Sequence[str] = ()
+    #: What the problems are about (``goldset PATH``, a config file), with :attr:`problems`.
+    source: str = ""
 
     @classmethod
     def listing(cls, source: str, problems: Sequence[str]) -> HarnessError:
         """One error for every problem found in ``source``: the problem itself when there is
         one, else ``"SOURCE: N problems:"`` and one line each (the first :data:`MAX_LISTED`)."""
         if len(problems) == 1:
-            return cls(problems[0])
-        prefix = f"{source}: "
-        shown = [f"  - {p.removeprefix(prefix)}" for p in problems[:MAX_LISTED]]
-        more = len(problems) - len(shown)
-        if more:
-            shown.append(f"  ... and {more} more")
-        return cls(f"{source}: {len(problems)} problems:\n" + "\n".join(shown))
+            exc = cls(problems[0])
+        else:
+            prefix = f"{source}: "
+            shown = [f"  - {p.removeprefix(prefix)}" for p in problems[:MAX_LISTED]]
+            more = len(problems) - len(shown)
+            if more:
+                shown.append(f"  ... and {more} more")
+            exc = cls(f"{source}: {len(problems)} problems:\n" + "\n".join(shown))
+        exc.problems = tuple(problems)  # all of them, for the CLI (--max-problems, a file)
+        exc.source = source
+        return exc
 
 
 class ConfigError(HarnessError):
-    """A configuration file or command-line option is invalid (exit code 2)."""
+    """A configuration file or command-line option is invalid."""
 
-    exit_code = 2
+    exit_code: int = ExitCode.CONFIG
 
 
 class GoldsetError(HarnessError):
-    """A goldset is malformed or does not match its texts (exit code 3)."""
+    """A goldset is malformed or does not match its texts."""
 
-    exit_code = 3
+    exit_code: int = ExitCode.GOLDSET
 
     @classmethod
     def listing(cls, source: str, problems: Sequence[str]) -> HarnessError:
@@ -52,28 +62,37 @@ class GoldsetError(HarnessError):
 
 
 class PluginError(HarnessError):
-    """A plugin is broken: bad registration, duplicate name, unknown name (exit code 4)."""
+    """A plugin is broken: bad registration, duplicate name, unknown name."""
 
-    exit_code = 4
+    exit_code: int = ExitCode.PLUGIN
 
 
 class ExtractorError(HarnessError):
-    """An extractor failed on a document or returned invalid predictions (exit code 5)."""
+    """An extractor failed on a document or returned invalid predictions."""
 
-    exit_code = 5
+    exit_code: int = ExitCode.EXTRACTOR
 
-    def __init__(self, extractor: str, doc_id: str | None, message: str) -> None:
+    def __init__(
+        self,
+        extractor: str,
+        doc_id: str | None,
+        message: str,
+        diagnostics: Mapping[str, float] | None = None,
+    ) -> None:
         self.extractor = extractor
         self.doc_id = doc_id
         self.message = message
+        #: Diagnostics of the failed document (tokens spent on it...), counted like a
+        #: prediction's (:attr:`harness.model.Prediction.diagnostics`).
+        self.diagnostics = dict(diagnostics or {})
         where = f" on document {doc_id!r}" if doc_id is not None else ""
         super().__init__(f"extractor {extractor!r}{where}: {message}")
 
 
 class ResultsError(HarnessError):
-    """A results file cannot be read or two runs cannot be compared (exit code 6)."""
+    """A results file cannot be read or two runs cannot be compared."""
 
-    exit_code = 6
+    exit_code: int = ExitCode.RESULTS
 
 
 class HarnessWarning(UserWarning):

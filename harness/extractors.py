@@ -22,10 +22,22 @@ Minimal example::
             for doc in docs:
                 found = re.finditer(r"\\b[A-Z]{3,}\\b", doc.text)
                 yield Prediction(doc.id, tuple(Entity(m.start(), m.end(), "ORG") for m in found))
+
+Diagnostics: an extractor may report numbers about how it made each prediction in
+``Prediction.diagnostics`` (``{"unaligned": 2, "generated": 40, "prompt_tokens": 812}``), and
+for a document it fails on, in ``ExtractorError(..., diagnostics=...)``. Values are finite
+numbers; the runner sums each name over the documents and writes the per-document values and
+the totals to ``results.json`` (``extractors.<label>.diagnostics``, see
+:mod:`harness.diagnostics`) and the report. Ratios are declared, not summed:
+``diagnostic_rates = {"unaligned_rate": ("unaligned", "generated")}`` adds
+``unaligned / generated`` to each document and to the totals. Diagnostics are cached with the
+predictions, so a cached re-run reports them too (``this_run`` sums only the documents the
+extractor actually ran on).
 """
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -69,6 +81,9 @@ class Extractor(ABC):
     label_map: ClassVar[Mapping[str, str | None]] = {}
     #: Dataclass of the extractor's options; validated from the config before anything loads.
     Options: ClassVar[type] = NoOptions
+    #: Ratios of diagnostics reported per document and over the run:
+    #: ``{rate name: (numerator diagnostic, denominator diagnostic)}`` (see the module docs).
+    diagnostic_rates: ClassVar[Mapping[str, tuple[str, str]]] = {}
 
     def __init__(self, options: Any = None, tasks: frozenset[Task] | None = None) -> None:
         self.options = options if options is not None else self.Options()
@@ -106,7 +121,27 @@ def check_extractor_class(cls: Any) -> list[str]:
     unknown = set(getattr(cls, "tasks", ())) - set(TASKS)
     if unknown:
         problems.append(f"{cls.__qualname__} declares unknown tasks {sorted(unknown)}")
+    for rate, parts in dict(getattr(cls, "diagnostic_rates", {}) or {}).items():
+        pair = isinstance(parts, tuple) and len(parts) == 2
+        if not (pair and all(isinstance(p, str) for p in parts)):
+            problems.append(
+                f"{cls.__qualname__}.diagnostic_rates[{rate!r}] should be a pair of diagnostic "
+                f"names (numerator, denominator), got {parts!r}"
+            )
     return problems
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def diagnostics_problems(diagnostics: Mapping[str, Any]) -> list[str]:
+    """Problems with a prediction's diagnostics (names must be strings, values finite numbers)."""
+    return [
+        f"diagnostic {k!r}: expected a finite number, got {v!r}"
+        for k, v in diagnostics.items()
+        if not (isinstance(k, str) and _number(v))
+    ]
 
 
 def validate_prediction(pred: Prediction, doc: TextDoc) -> list[str]:
@@ -118,7 +153,7 @@ def validate_prediction(pred: Prediction, doc: TextDoc) -> list[str]:
     """
     if pred.doc_id == doc.id and _all_fine(pred, doc.text):  # the common case, in one sweep
         return []
-    problems = []
+    problems = diagnostics_problems(pred.diagnostics)
     if pred.doc_id != doc.id:
         problems.append(f"prediction is for document {pred.doc_id!r}, expected {doc.id!r}")
     for i, e in enumerate(pred.entities):
@@ -143,6 +178,7 @@ def _all_fine(pred: Prediction, text: str) -> bool:
         and spans_fine(quotes, text)
         and spans_fine((s for q in quotes for _, s in _quote_parts(q)), text)
         and all(q.type in QUOTE_TYPES for q in quotes)
+        and not (pred.diagnostics and diagnostics_problems(pred.diagnostics))
     )
 
 
@@ -174,4 +210,4 @@ def map_labels(
             dropped.append(e.label)
         else:
             out.append(Entity(e.start, e.end, label, e.text) if label != e.label else e)
-    return Prediction(pred.doc_id, tuple(out), pred.quotes), dropped
+    return Prediction(pred.doc_id, tuple(out), pred.quotes, pred.diagnostics), dropped

@@ -19,6 +19,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from .extractors import Extractor
+    from .scoring.extra import Score
 
 PROJECT = "harness"
 #: Name of the entry-point group in which plugins are discovered.
@@ -56,4 +57,29 @@ def register_goldset_formats(register: Callable[[str, Any], None]) -> None:
 
     Every format, the native one (``harness``) and the built-in ``conll``, ``brat`` and
     ``labelstudio`` included, is registered through this hook and loaded the same way.
+    """
+
+
+@hookspec
+def register_scores(register: Callable[[Score], None]) -> None:
+    """Register scores computed next to the built-in ones: ``register(score)``.
+
+    ``score`` is a :class:`harness.scoring.Score`:
+
+    - ``name``: the prefix of every key it counts and reports (``cues`` -> ``cues.accuracy``);
+      not a built-in prefix (``entities``, ``quotes``, ``speakers``, ``attribution``), unique
+      among plugins (a name registered twice is an error naming both plugins);
+    - ``task``: it is computed for extractors that do this task, when the run evaluates it;
+    - ``count(gold, prediction)`` -> additive counts ``{key: (matched, n_pred, n_gold)}`` of
+      one document (:class:`harness.model.Document` with the gold labels the run scores, and the
+      :class:`harness.model.Prediction` after the label maps, with only the scored labels);
+    - ``summarise(totals)`` -> scores, from the counts summed over documents as numpy arrays
+      (one value, or one per bootstrap replicate); default: P/R/F1 of every count key;
+    - ``metrics``: a :class:`harness.scoring.Metric` for every score key it reports (task,
+      column title, headline or not, which direction is better, description).
+
+    Headline metrics get bootstrap intervals and appear in ``harness eval``'s table, the report
+    and ``harness compare`` (with paired-bootstrap p-values when the plugin is installed);
+    ``results.json`` records the counts per document and the declarations. The score object is
+    pickled when scoring runs in a worker process: define it at module level.
     """

@@ -10,7 +10,7 @@ are here too, so gold in every format and predictions are checked by the same co
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
@@ -123,11 +123,18 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
-    """What an extractor returns for one document. Tasks it does not support stay empty."""
+    """What an extractor returns for one document. Tasks it does not support stay empty.
+
+    ``diagnostics`` are numbers the extractor reports about how it made this prediction (items it
+    could not place in the text, tokens spent...): ``{name: number}``, excluded from equality.
+    The runner sums them over the run and writes them to ``results.json`` (see
+    :mod:`harness.diagnostics`); they are cached with the prediction and never scored.
+    """
 
     doc_id: str
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    diagnostics: Mapping[str, float] = field(default_factory=dict, compare=False)
 
 
 class HasOffsets(Protocol):

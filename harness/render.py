@@ -16,18 +16,7 @@ if TYPE_CHECKING:
     from .plugins import Plugins
     from .runner import Progress as ProgressFn
     from .runner import RunResult
-
-#: (column title, score key, task) shown in the terminal table.
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("ent strict F1", "entities.strict.micro.f1", "entities"),
-    ("ent partial F1", "entities.partial.micro.f1", "entities"),
-    ("ent macro F1", "entities.strict.macro.f1", "entities"),
-    ("quote exact F1", "quotes.exact.f1", "quotes"),
-    ("quote ov@0.3 F1", "quotes.overlap@0.3.f1", "quotes"),
-    ("quote ov@0.8 F1", "quotes.overlap@0.8.f1", "quotes"),
-    ("speaker acc", "speakers.accuracy", "speakers"),
-    ("attribution F1", "attribution.f1", "speakers"),
-)
+    from .scoring.metrics import Metrics
 
 
 @contextmanager
@@ -54,19 +43,19 @@ def progress_bar(disable: bool, console: Console) -> Iterator[ProgressFn]:
 
 
 def scores_table(result: RunResult) -> Table:
+    """The headline scores of every extractor (columns: the declared headline metrics)."""
     g = result.goldset
     table = Table(
         title=f"goldset {g.name} v{g.version} ({len(g)} documents) - 95% bootstrap CI in brackets",
         title_justify="left",
     )
-    tasks = set(result.config.tasks)
-    cols = [c for c in COLUMNS if c[2] in tasks]
+    cols = result.metrics.headline(result.config.tasks)
     table.add_column("extractor", style="bold")
-    for title, _, _ in cols:
-        table.add_column(title, justify="right")
+    for m in cols:
+        table.add_column(m.title, justify="right")
     for r in result.extractors:
         row = [r.label + (f" ({r.gold_label_map})" if r.gold_label_map else "")]
-        for _, key, _ in cols:
+        for key in (m.key for m in cols):
             if key not in r.scores:
                 row.append("[dim]n/a[/]")
                 continue
@@ -100,4 +89,13 @@ def plugins_table(plugins: Plugins) -> Table:
             table.add_row(
                 name, info.distribution, info.version, ex, cls.version, tasks, cls.label_scheme
             )
+    return table
+
+
+def metrics_table(metrics: Metrics) -> Table:
+    table = Table(title="declared scores", title_justify="left")
+    for col in ("key", "task", "headline", "better", "description"):
+        table.add_column(col)
+    for m in metrics:
+        table.add_row(m.key, m.task, "yes" if m.headline else "", m.better or "", m.description)
     return table

@@ -10,20 +10,24 @@
       "config": {...}, "config_sha256": str, "config_path": str | null,
       "goldset": {name, version, path, sha256, label_scheme, documents},
       "tasks": [task, ...],
+      "metrics": {key: {task, title, description, headline, better}},  # every score's declaration
       "extractors": {
         label: {
           "name", "version", "plugin", "plugin_version", "tasks", "options",
           "label_scheme", "gold_label_map", "prediction_label_map",
           "labels",                                 # the labels of the scoring scheme
+          "label_maps": {"gold": {label: label | null}, "prediction": {label: label | null}},
           "scores": {flat key: float},              # e.g. "entities.strict.micro.f1"
           "intervals": {flat key: [low, high]},     # bootstrap 95% CI, documents resampled
           "counts": {"documents", "cached_documents", "errors",
-                     "unmapped_prediction_labels", "ignored_prediction_labels",
-                     "unmapped_gold_labels"},
+                     "unmapped_prediction_labels",   # mapped to null by the label maps
+                     "ignored_prediction_labels",    # not among the scored labels
+                     "unmapped_gold_labels"},         # mapped to null by the gold label map
           "errors": [{"doc_id", "error", "message"}],
           "per_document": {doc_id: {count key: [matched, n_pred, n_gold]}},
-          "timing": {"setup", "extract", "total"}   # seconds
-        }
+          "timing": {"setup", "extract", "total"},  # seconds
+          "diagnostics": {"total", "this_run", "per_document"}  # only when the extractor
+        }                                           # reported any: see harness.diagnostics
       }
     }
 
@@ -94,6 +98,7 @@ def build_results(result: RunResult) -> dict[str, Any]:
             "gold_label_map": r.gold_label_map,
             "prediction_label_map": r.prediction_label_map,
             "labels": list(r.labels),
+            "label_maps": r.label_maps,
             "scores": r.scores,
             "intervals": {k: list(v) for k, v in r.intervals.items()},
             "counts": {
@@ -117,6 +122,8 @@ def build_results(result: RunResult) -> dict[str, Any]:
                 "total": round(r.seconds_total, 4),
             },
         }
+        if r.diagnostics:
+            extractors[r.label]["diagnostics"] = r.diagnostics.to_dict()
     return {
         "schema": SCHEMA,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -129,6 +136,7 @@ def build_results(result: RunResult) -> dict[str, Any]:
         "config_path": str(cfg.path) if cfg.path else None,
         "goldset": result.goldset.provenance(),
         "tasks": list(cfg.tasks),
+        "metrics": result.metrics.to_dict(),
         "extractors": extractors,
     }
 

@@ -3,7 +3,7 @@ that the script ran without console errors, that highlights, charts and filters 
 work, that untrusted text stays text, and take a screenshot.
 
 Chromium is driven over the DevTools protocol on a pipe (standard library only, see
-``harness.report.browser``); one test also uses plain ``--dump-dom``. Skipped only when no
+``tests/browser.py``); one test also uses plain ``--dump-dom``. Skipped only when no
 Chromium binary is installed (Debian: ``apt-get install chromium``).
 """
 
@@ -19,9 +19,9 @@ import pytest
 
 from harness.plugins import reset_plugins
 from harness.report import write_report
-from harness.report.browser import FLAGS, Browser, find_chromium, screenshot_report
 
 from . import plugin_fixtures
+from .browser import FLAGS, Browser, find_chromium, screenshot_report
 from .test_report import degraded, evil_doc, make_run, perfect, plain_doc, write_goldset
 
 CHROMIUM = find_chromium()

@@ -16,11 +16,11 @@ returns, what it may raise. A format overrides ``read`` (and ``write`` to export
 defaults of the rest. The smallest format is a class with a ``name``, a ``description`` and a
 ``read``; see ``docs/architecture.md`` ("Add a goldset format") for a whole example.
 
-The helpers at the end (:func:`decode_utf8`, :func:`speakers_from_mentions`...) are for readers.
-A reader opens the goldset's files with :func:`read_file` (or checks them with :func:`check_file`
-before streaming them), so that every format refuses the same things the same way: a file larger
-than the user's limit (:func:`max_file_bytes`), a symbolic link that is dangling or loops, a file
-that is not a regular file, and (with :func:`outside`) a link leading out of the goldset folder.
+The helpers at the end (:func:`decode_utf8`, :func:`slug`...) are for readers. A reader opens the
+goldset's files with :func:`read_file` (or checks them with :func:`check_file` before streaming
+them), so that every format refuses the same things the same way: a file larger than the user's
+limit (:func:`max_file_bytes`), a symbolic link that is dangling or loops, a file that is not a
+regular file, and (with :func:`outside`) a link leading out of the goldset folder.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from ..errors import PluginError, Problems
-from ..model import Document, Speaker
+from ..model import Document
 from ..schemes import SCHEMES
 
 
@@ -184,7 +184,7 @@ class Format(ABC):
 
         :param options: an instance of :attr:`Options`.
         :returns: counts for the summary line (``{"documents": 5, "entities": 80}``); a count
-            whose key is ``quotes_not_written`` or ``speakers_without_span`` is shown as a warning
+            whose key is ``quotes_not_written`` or ``speakers_not_written`` is shown as a warning
             (what the format cannot hold).
         :raises harness.errors.GoldsetError: when the goldset cannot be written (a document id
             that cannot be a file name, an output folder that is not empty...).
@@ -404,20 +404,6 @@ def slug(text: str) -> str:
     """Lower-case ASCII slug of a name: ``"Jane O'Neil"`` -> ``"jane-o-neil"``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _SLUG.sub("-", ascii_text.lower()).strip("-") or "speaker"
-
-
-def speakers_from_mentions(mentions: Iterable[tuple[str, str]]) -> dict[str, Speaker]:
-    """Build a speaker registry from ``(mention text, type)`` pairs, one speaker per slug."""
-    out: dict[str, Speaker] = {}
-    for text, type_ in mentions:
-        sid = slug(text)
-        if sid in out:
-            s = out[sid]
-            if text not in s.aliases:
-                out[sid] = Speaker(sid, s.name, s.type, (*s.aliases, text))
-        else:
-            out[sid] = Speaker(sid, text, type_, (text,))
-    return out
 
 
 def safe_doc_id(doc_id: str) -> bool:

@@ -25,16 +25,16 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import GoldsetError, Problems
-from ..model import Document, Entity
+from ..model import CONLL_LABELS, ONTONOTES_LABELS, Document, Entity
 from ..schemes import SCHEMES
-from .base import CommonOptions, Format, GoldsetView, check_file, outside
+from .base import CommonOptions, Format, GoldsetInfo, GoldsetView, check_file, outside
 from .detok import Detok, join_tokens, tokenize
-from .tagging import Chunk, Detection, Scheme, decode, detect, encode
+from .tagging import Chunk, Detection, Scheme, decode, detect, encode, parse_tag
 
 DOCSTART = "-DOCSTART-"
 SUFFIXES = (".conll", ".txt", ".iob", ".bio", ".tsv")
@@ -213,12 +213,34 @@ class ConllFormat(Format):
         f, numbers = lines[n]
         return found, f"{f}, line {numbers[i]}"
 
+    def detect_label_scheme(self, path: Path, options: Any) -> str:
+        """The label scheme of files read without a declared one: ``ontonotes`` when every
+        entity label is an OntoNotes label and some is not a CoNLL one (an OntoNotes goldset
+        exported to CoNLL, or OntoNotes in columns), else ``conll``. The scan stops at the first
+        label that is not an OntoNotes one (PER, MISC), so it is quick on CoNLL data."""
+        onto, conll = set(ONTONOTES_LABELS), set(CONLL_LABELS)
+        found: set[str] = set()
+        for label in _labels_in(path, options):
+            if label not in onto:
+                return self.label_scheme
+            found.add(label)
+        return "ontonotes" if found - conll else self.label_scheme
+
+    def describe(self, path: Path, options: Any) -> GoldsetInfo:
+        info = super().describe(path, options)
+        if options.label_scheme or options.labels:
+            return info
+        scheme = self.detect_label_scheme(path, options)
+        if scheme == info.label_scheme:
+            return info
+        return replace(info, label_scheme=scheme, labels=SCHEMES.get(scheme))
+
     def read(self, path: Path, options: Any) -> Iterator[Document]:
         opts: ConllOptions = options
         problems = Problems(str(path))
         found, where = self.detection(path, opts)
         scheme = found.scheme
-        scheme_name = opts.label_scheme or self.label_scheme
+        scheme_name = opts.label_scheme or self.detect_label_scheme(path, opts)
         labels = set(opts.labels or SCHEMES.get(scheme_name, ()))
         files = _files(path, problems)
         if not files and not problems:
@@ -276,6 +298,23 @@ class ConllFormat(Format):
                 stats["quotes_not_written"] += len(doc.quotes)
         tmp.replace(path)
         return stats
+
+
+def _labels_in(path: Path, opts: ConllOptions) -> Iterator[str]:
+    """The entity types in the tag column of the files, in file order (malformed tags are left
+    to the reader)."""
+    scratch = Problems(str(path))  # the reader reports what is wrong
+    for f in _files(path, scratch):
+        if not f.is_file():
+            continue
+        for _, sent in _blocks(f, opts, scratch):
+            for tag in sent.tags:
+                try:
+                    label = parse_tag(tag)[1]
+                except ValueError:
+                    continue
+                if label:
+                    yield label
 
 
 def document_lines(doc: Document, scheme: Scheme, mode: Detok, columns: int) -> Iterator[str]:

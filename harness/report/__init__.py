@@ -22,9 +22,12 @@ from harness.report.markdown import render_markdown
 from harness.report.page import legend, page
 from harness.report.svg import bar_chart
 from harness.report.tables import (
+    added_metrics,
+    added_table,
     class_tables,
     confusion_table,
     detail_tables,
+    headline_metrics,
     headline_table,
     provenance_table,
 )
@@ -70,14 +73,16 @@ def render_report(
         for x in xs
     }
     doc_errors = {(x.label, a.gold.id): len(a.errors()) for x in xs for a in analyses[x.label]}
-    svgs = {stem: bar_chart(c) for stem, c in build_charts(xs, tasks, kind_counts).items()}
+    headline = headline_metrics(run.results, tasks)
+    charts = build_charts(xs, tasks, kind_counts, headline)
+    svgs = {stem: bar_chart(c) for stem, c in charts.items()}
     sections = [
         (
             "scores",
             "Scores",
             '<p class="meta">95% bootstrap confidence intervals (documents resampled) in '
             'brackets where recorded; more scores under <a href="#details">details</a>.</p>'
-            + headline_table(xs, tasks)
+            + headline_table(xs, headline)
             + "<h3>Extractors</h3>"
             + provenance_table(xs),
         ),
@@ -116,7 +121,13 @@ def render_report(
         )
     )
     sections.append(
-        ("details", "Detailed scores", detail_tables(xs, tasks) + class_tables(xs, tasks))
+        (
+            "details",
+            "Detailed scores",
+            detail_tables(xs, tasks)
+            + added_table(xs, added_metrics(run.results, tasks))
+            + class_tables(xs, tasks),
+        )
     )
     return page(run.results, xs, tasks, sections), svgs
 

@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from harness.report.classify import KIND_TITLES, KINDS
 from harness.report.load import ExtractorView
 from harness.report.svg import BarChart
-from harness.report.tables import HEADLINE, entity_classes, quote_classes
+from harness.report.tables import entity_classes, quote_classes
+from harness.scoring.metrics import Metric
 
 
 def _score(x: ExtractorView, key: str) -> float | None:
@@ -20,11 +21,13 @@ def build_charts(
     extractors: Sequence[ExtractorView],
     tasks: Sequence[str],
     error_counts: Mapping[str, Counter[str]],
+    headline: Sequence[Metric],
 ) -> dict[str, BarChart]:
-    """``{file stem: chart}`` for the tasks of the run."""
+    """``{file stem: chart}`` for the tasks of the run; ``headline`` are the metrics of the
+    first chart."""
     series = [x.label for x in extractors]
     charts: dict[str, BarChart] = {}
-    cols = [(t, k) for t, k, task in HEADLINE if task in tasks]
+    cols = [(m.title, m.key) for m in headline]
     intervals = {}
     for x in extractors:
         for t, k in cols:

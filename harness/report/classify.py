@@ -14,7 +14,6 @@ score tables:
 
 from __future__ import annotations
 
-import inspect
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -35,8 +34,6 @@ KIND_TITLES: dict[str, str] = {
     "boundary": "wrong boundary",
     "speaker": "wrong speaker",
 }
-#: Whether the scorer's quote matching breaks ties by speaker agreement (newer scorers do).
-_MATCH_AGREES = "agree" in inspect.signature(match_quotes).parameters
 ReportTask = Literal["entities", "quotes", "speakers"]
 MISSED, SPURIOUS = "(missed)", "(spurious)"  # confusion-table rows and columns
 
@@ -110,11 +107,8 @@ def classify_quotes(doc: Document, pred: Sequence[Quote], tasks: Collection[str]
     """Findings for one document's quotes: tasks ``quotes`` and/or ``speakers``."""
     gold = doc.quotes
     gi, pi = _index(gold), _index(pred)
-    if _MATCH_AGREES:  # the same tie-break as the scorer: prefer pairs whose speaker is right
-        agree = partial(attribution_is_correct, doc)
-        matches = match_quotes(doc.text, gold, pred, agree=agree)  # type: ignore[call-arg]
-    else:
-        matches = match_quotes(doc.text, gold, pred)
+    # the same tie-break as the scorer: prefer pairs whose speaker is right
+    matches = match_quotes(doc.text, gold, pred, agree=partial(attribution_is_correct, doc))
     pairs = matches[overlap_name(SPEAKER_THRESHOLD)]
     span_task: ReportTask = "quotes" if "quotes" in tasks else "speakers"
     out: list[Finding] = []

@@ -87,7 +87,10 @@ def _read_predictions(path: Path) -> dict[str, dict[str, Prediction]]:
 def _gold_map(
     label: str, info: Mapping[str, Any], results: Mapping[str, Any], scheme: str
 ) -> dict[str, str | None]:
-    name = info.get("gold_label_map")
+    recorded = (info.get("label_maps") or {}).get("gold")
+    if isinstance(recorded, Mapping):  # the map the run applied, as results.json records it
+        return dict(recorded)
+    name = info.get("gold_label_map")  # older results files: resolve it again
     if not name:
         return {}
     spec: Any = name

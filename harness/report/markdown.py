@@ -15,7 +15,7 @@ from typing import Any
 
 from harness.report.classify import KIND_TITLES, KINDS, DocAnalysis
 from harness.report.load import ExtractorView, RunData
-from harness.report.tables import HEADLINE, entity_classes, quote_classes
+from harness.report.tables import entity_classes, headline_metrics, quote_classes
 from harness.scoring.summary import QUOTE_METRICS
 
 #: Documents listed per extractor in "Documents with the most errors".
@@ -56,10 +56,10 @@ def _score(info: Mapping[str, Any], key: str, with_interval: bool = True) -> str
     return cell
 
 
-def _headline(xs: Sequence[ExtractorView], tasks: Sequence[str]) -> list[str]:
-    cols = [c for c in HEADLINE if c[2] in tasks]
-    rows = [[md(x.label), *(_score(x.info, k) for _, k, _ in cols)] for x in xs]
-    return _table(["extractor", *(t for t, _, _ in cols)], rows)
+def _headline(run: RunData, tasks: Sequence[str]) -> list[str]:
+    cols = headline_metrics(run.results, tasks)
+    rows = [[md(x.label), *(_score(x.info, m.key) for m in cols)] for x in run.extractors]
+    return _table(["extractor", *(md(m.title) for m in cols)], rows)
 
 
 def _per_class(
@@ -103,6 +103,36 @@ def _worst_documents(
     return _table(["extractor", "document", "errors", "kinds"], rows)
 
 
+def _diagnostics(xs: Sequence[ExtractorView]) -> list[str]:
+    """Extractors' own diagnostics (``results.json`` ``diagnostics``): totals for the whole run
+    and for the documents extracted in this run, then the documents with the highest rates."""
+    out: list[str] = []
+    for x in xs:
+        diag = x.info.get("diagnostics") or {}
+        if not diag:
+            continue
+        total, now = diag.get("total") or {}, diag.get("this_run") or {}
+        rows = [[md(k), f"{v:g}", f"{now.get(k, 0):g}"] for k, v in total.items()]
+        out += ["", f"### {md(x.label)}", ""]
+        out += _table(["diagnostic", "all documents", "extracted in this run"], rows)
+        per_doc = diag.get("per_document") or {}
+        for rate, (num, den) in (diag.get("rates") or {}).items():
+            ranked = sorted(
+                ((v[rate], d, v) for d, v in per_doc.items() if v.get(rate)),
+                key=lambda t: (-t[0], t[1]),
+            )[:TOP_DOCUMENTS]
+            if ranked:
+                out += ["", f"Highest {md(rate)} ({md(num)} / {md(den)}):", ""]
+                out += _table(
+                    ["document", md(rate), md(num), md(den)],
+                    [
+                        [f"`{d.replace('`', '')}`", f"{r:.3f}", f"{v.get(num, 0):g}", f"{v[den]:g}"]
+                        for r, d, v in ranked
+                    ],
+                )
+    return (["", "## Extractor diagnostics", *out]) if out else []
+
+
 def render_markdown(
     run: RunData,
     tasks: Sequence[str],
@@ -124,7 +154,7 @@ def render_markdown(
         "",
         "Micro-averaged; 95% bootstrap intervals (documents resampled) in brackets.",
         "",
-        *_headline(xs, tasks),
+        *_headline(run, tasks),
     ]
     if "entities" in tasks:
         out += ["", "## Entities per label (F1)", ""]
@@ -135,6 +165,7 @@ def render_markdown(
     out += ["", "## Errors by kind", "", *_errors(xs, analyses)]
     out += ["", f"## Documents with the most errors (top {TOP_DOCUMENTS})", ""]
     out += _worst_documents(xs, analyses)
+    out += _diagnostics(xs)
     failed = [(x.label, d, m) for x in xs for d, m in x.failed.items() if m]
     if failed:
         out += ["", "## Failed documents", ""]
