@@ -28,12 +28,9 @@ def install_example(name: str, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
-    """A writable copy of the two-document goldset; returns the goldset folder.
-
-    Its texts lie beside the goldset folder (``mini/texts``, ``mini/gold``), at the root of the
-    repository the copy stands for, as ``seeds/`` and ``goldsets/seeds`` do in this one."""
+    """A writable copy of the two-document goldset (its texts in ``gold/texts``); returns the
+    goldset folder."""
     shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
-    (tmp_path / "mini" / ".git").mkdir()
     return tmp_path / "mini" / "gold"
 
 

@@ -67,7 +67,7 @@ def test_a_sealed_cache_loads_without_a_warning(
 
 def test_a_changed_text_is_not_served_from_a_warm_cache(mini: Path) -> None:
     load_goldset(mini)  # warm
-    text = mini.parent / "texts" / "doc1.txt"
+    text = mini / "texts" / "doc1.txt"
     text.write_bytes(text.read_bytes().replace(b"Jane", b"Joan"))
     with pytest.raises(GoldsetError, match=r"doc1\.json: text texts/doc1\.txt does not match"):
         load_goldset(mini)

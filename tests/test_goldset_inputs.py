@@ -57,24 +57,38 @@ def refused(gold: Path, **kw: Any) -> str:
 needs_passwd = pytest.mark.skipif(not PASSWD.is_file(), reason="no /etc/passwd here")
 
 
+@pytest.fixture
+def beside(mini: Path) -> Path:
+    """The mini goldset laid out as goldsets/seeds is in this repository: its texts beside the
+    goldset folder (``mini/texts``), ``mini`` the root of a repository (``.git``)."""
+    (mini / "texts").rename(mini.parent / "texts")
+    (mini.parent / ".git").mkdir()
+    return mini
+
+
 # ---- where texts may be read from -----------------------------------------------------------
 
 
 @needs_passwd
 @pytest.mark.parametrize("text_path", ["../../../../../../../../../etc/passwd", "/etc/passwd"])
-def test_text_path_cannot_leave_the_repository(mini: Path, text_path: str) -> None:
-    edit(mini, point_at(text_path, PASSWD.read_bytes()))
-    msg = refused(mini)
+@pytest.mark.parametrize("layout", ["repository", "folder"])
+def test_text_path_cannot_leave_the_area(
+    request: pytest.FixtureRequest, text_path: str, layout: str
+) -> None:
+    gold = request.getfixturevalue("beside" if layout == "repository" else "mini")
+    edit(gold, point_at(text_path, PASSWD.read_bytes()))
+    msg = refused(gold)
     assert f"doc1.json: text_path {text_path!r}" in msg
     assert "root:x:0" not in msg
-    assert "absolute" in msg or "leads outside the repository" in msg
+    where = "the repository" if layout == "repository" else "the goldset folder"
+    assert "absolute" in msg or f"leads outside {where}" in msg, msg
 
 
 @needs_passwd
-def test_a_relative_path_is_not_looked_up_above_the_repository(mini: Path) -> None:
+def test_a_relative_path_is_not_looked_up_above_the_repository(beside: Path) -> None:
     """The old lookup walked up to / : 'etc/passwd' found /etc/passwd."""
-    edit(mini, point_at("etc/passwd", PASSWD.read_bytes()))
-    assert "doc1.json: text_path 'etc/passwd' not found" in refused(mini)
+    edit(beside, point_at("etc/passwd", PASSWD.read_bytes()))
+    assert "doc1.json: text_path 'etc/passwd' not found" in refused(beside)
 
 
 @needs_passwd
@@ -88,24 +102,25 @@ def test_a_manifest_cannot_choose_its_text_root(mini: Path) -> None:
         assert f"goldset.yaml: text_root {root!r} {why}" in msg, msg
 
 
-def test_a_manifest_text_root_inside_the_repository_is_used(mini: Path) -> None:
-    manifest = mini / "goldset.yaml"
+def test_a_manifest_text_root_inside_the_repository_is_used(beside: Path) -> None:
+    manifest = beside / "goldset.yaml"
     manifest.write_text(manifest.read_text() + "text_root: ../texts\n")
     for doc in ("doc1", "doc2"):
-        edit(mini, lambda r: r.update(text_path=Path(r["text_path"]).name), doc)
-    assert [d.id for d in load_goldset(mini)] == ["doc1", "doc2"]
+        edit(beside, lambda r: r.update(text_path=Path(r["text_path"]).name), doc)
+    assert [d.id for d in load_goldset(beside)] == ["doc1", "doc2"]
 
 
-def test_outside_a_repository_only_the_goldset_folder_is_read(mini: Path) -> None:
-    (mini.parent / ".git").rmdir()  # texts beside the goldset folder, no repository
-    msg = refused(mini)
+def test_texts_beside_the_goldset_are_read_in_a_repository_only(beside: Path) -> None:
+    assert len(load_goldset(beside)) == 2
+    (beside.parent / ".git").rmdir()
+    msg = refused(beside)
     assert "doc1.json: text_path 'texts/doc1.txt' not found" in msg
     assert "declare the folder of the texts yourself" in msg
 
 
-def test_a_text_root_the_user_declares_is_read(mini: Path, tmp_path: Path) -> None:
-    (mini.parent / ".git").rmdir()
-    texts = mini.parent
+def test_a_text_root_the_user_declares_is_read(beside: Path, tmp_path: Path) -> None:
+    (beside.parent / ".git").rmdir()
+    mini, texts = beside, beside.parent
     assert len(load_goldset(mini, options={"text_root": str(texts)})) == 2
     config = tmp_path / "run.yaml"  # in a config: relative to the config's folder
     config.write_text(
@@ -121,16 +136,17 @@ def test_a_text_root_the_user_declares_is_read(mini: Path, tmp_path: Path) -> No
 
 @needs_passwd
 def test_a_link_leading_out_is_refused(mini: Path) -> None:
-    text = mini.parent / "texts" / "doc1.txt"
+    text = mini / "texts" / "doc1.txt"
     text.unlink()
     text.symlink_to(PASSWD)
     edit(mini, point_at("texts/doc1.txt", PASSWD.read_bytes()))
     msg = refused(mini)
-    assert "doc1.json: text_path 'texts/doc1.txt' leads outside the repository" in msg
+    assert "doc1.json: text_path 'texts/doc1.txt' leads outside the goldset folder" in msg
     assert "through a symbolic link" in msg and "root:x:0" not in msg
 
 
-def test_a_link_inside_the_repository_is_followed(mini: Path) -> None:
+def test_a_link_inside_the_repository_is_followed(beside: Path) -> None:
+    mini = beside
     text = mini.parent / "texts" / "doc1.txt"
     moved = mini.parent / "elsewhere.txt"
     text.rename(moved)
@@ -139,9 +155,9 @@ def test_a_link_inside_the_repository_is_followed(mini: Path) -> None:
 
 
 def test_dangling_and_looping_links_name_the_file(mini: Path) -> None:
-    text = mini.parent / "texts" / "doc1.txt"
+    text = mini / "texts" / "doc1.txt"
     text.unlink()
-    text.symlink_to(mini.parent / "texts" / "gone.txt")
+    text.symlink_to(mini / "texts" / "gone.txt")
     assert "which does not exist" in refused(mini)
     text.unlink()
     text.symlink_to(text)
@@ -171,14 +187,14 @@ def test_document_files_that_are_not_files_are_named(mini: Path, tmp_path: Path,
 
 
 def test_a_named_pipe_is_refused_not_waited_on(mini: Path) -> None:
-    text = mini.parent / "texts" / "doc1.txt"
+    text = mini / "texts" / "doc1.txt"
     text.unlink()
     os.mkfifo(text)
     assert "texts/doc1.txt: is not a regular file" in refused(mini)
 
 
 def test_a_hash_mismatch_shows_the_expected_hash_only(mini: Path) -> None:
-    text = mini.parent / "texts" / "doc1.txt"
+    text = mini / "texts" / "doc1.txt"
     text.write_bytes(text.read_bytes() + b"!")
     actual = hashlib.sha256(text.read_bytes()).hexdigest()
     expected = json.loads((mini / "doc1.json").read_text())["text_sha256"]
@@ -209,7 +225,7 @@ def test_a_file_over_the_limit_is_refused_and_the_limit_can_be_raised(
     assert "more than the limit of 20 bytes" in refused(source)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("name", ["gold/doc1.json", "texts/doc1.txt"])
+@pytest.mark.parametrize("name", ["gold/doc1.json", "gold/texts/doc1.txt"])
 def test_the_default_limit_applies_to_every_file(mini: Path, name: str) -> None:
     """A sparse file: 'larger' than the limit without using the disk; refused before reading."""
     with (mini.parent / name).open("r+b") as f:
