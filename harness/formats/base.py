@@ -340,13 +340,13 @@ def _link_problem(path: str | os.PathLike[str], exc: OSError) -> str:
     return f"cannot be read: {exc.strerror or exc}"
 
 
-def _open_regular(path: str | os.PathLike[str]) -> tuple[int | None, str | None]:
-    """``(descriptor, None)`` for a regular file within the size limit, else ``(None, problem)``.
+def _open_regular(path: str | os.PathLike[str]) -> tuple[int, int] | str:
+    """``(descriptor, size)`` of a regular file within the size limit, else the problem.
     Opened without blocking, so a named pipe is refused instead of waited on."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        return None, _link_problem(path, exc)
+        return _link_problem(path, exc)
     try:
         st = os.fstat(fd)
         problem = None if stat.S_ISREG(st.st_mode) else "is not a regular file"
@@ -355,17 +355,37 @@ def _open_regular(path: str | os.PathLike[str]) -> tuple[int | None, str | None]
         problem = _link_problem(path, exc)
     if problem is not None:
         os.close(fd)
-        return None, problem
-    return fd, None
+        return problem
+    return fd, st.st_size
 
 
 def check_file(path: str | os.PathLike[str]) -> str | None:
     """What stops a reader from reading ``path`` (a dangling or looping link, not a regular
     file, over the size limit), or ``None``: for readers that stream a file themselves."""
-    fd, problem = _open_regular(path)
-    if fd is not None:
-        os.close(fd)
-    return problem
+    opened = _open_regular(path)
+    if isinstance(opened, str):
+        return opened
+    os.close(opened[0])
+    return None
+
+
+def read_checked(path: str | os.PathLike[str]) -> tuple[bytes | None, str | None]:
+    """``(bytes, None)`` for the goldset file ``path``, or ``(None, problem)``: a dangling or
+    looping link, not a regular file, over :func:`max_file_bytes`."""
+    opened = _open_regular(path)
+    if isinstance(opened, str):
+        return None, opened
+    fd, size = opened
+    limit = max_file_bytes()
+    with os.fdopen(fd, "rb") as f:
+        # the size said by fstat, and one byte more: a file that grew since (or a file of
+        # /proc, whose size says 0) is read on, up to the limit
+        data = f.read(min(size, limit) + 1)
+        if size < len(data) <= limit:
+            data += f.read(limit + 1 - len(data))
+    if len(data) > limit:
+        return None, too_large(len(data)) or "too large"
+    return data, None
 
 
 def read_file(
@@ -373,28 +393,67 @@ def read_file(
 ) -> bytes | None:
     """The bytes of the goldset file ``path``, or ``None`` with the problem recorded (naming the
     file): a dangling or looping link, not a regular file, over :func:`max_file_bytes`."""
-    fd, problem = _open_regular(path)
-    if fd is None:
-        problems.add(path, line, problem or "cannot be read")
-        return None
-    limit = max_file_bytes()
-    with os.fdopen(fd, "rb") as f:
-        data = f.read(limit + 1)  # the size may change between fstat and read
-    if len(data) > limit:
-        problems.add(path, line, too_large(len(data)) or "too large")
-        return None
+    data, problem = read_checked(path)
+    if problem is not None:
+        problems.add(path, line, problem)
     return data
+
+
+class Area:
+    """Folders a goldset's files may lie in, links followed (a folder itself reached through a
+    link is fine). :meth:`where` is the check; it resolves a path only when it has to: a path
+    below a folder with no ``..`` and no link among its parts below it is inside, at one
+    ``lstat`` per part below the folder instead of resolving every part from ``/``."""
+
+    def __init__(self, roots: Iterable[str | os.PathLike[str]]) -> None:
+        roots = [os.fspath(r) for r in roots]
+        self.lexical = tuple(os.path.abspath(r).rstrip(os.sep) + os.sep for r in roots)
+        self.real = tuple(os.path.realpath(r) for r in roots)
+
+    def where(self, path: str | os.PathLike[str]) -> str:
+        """``"inside"``, ``"outside"`` (links followed) or ``"missing"`` (nothing, not even a
+        dangling link, at ``path``)."""
+        raw = os.fspath(path)
+        if ".." not in raw.split(os.sep):
+            absolute = os.path.abspath(raw)
+            for top in self.lexical:
+                if absolute.startswith(top):
+                    found = _plain_parts(top, absolute[len(top) :])
+                    if found is not None:
+                        return found
+                    break
+        if not os.path.lexists(raw):
+            return "missing"
+        real = os.path.realpath(raw)
+        inside = any(
+            real == top or real.startswith(top.rstrip(os.sep) + os.sep) for top in self.real
+        )
+        return "inside" if inside else "outside"
+
+    def outside(self, path: str | os.PathLike[str]) -> bool:
+        """Whether ``path`` (which exists), its links followed, lies outside every folder."""
+        return self.where(path) == "outside"
+
+
+def _plain_parts(top: str, rest: str) -> str | None:
+    """``"inside"`` or ``"missing"`` when no part of ``rest`` below ``top`` is a link; ``None``
+    when one is (the caller resolves the path)."""
+    current = top
+    for part in rest.split(os.sep):
+        current = os.path.join(current, part)
+        try:
+            mode = os.lstat(current).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return "missing"
+        if stat.S_ISLNK(mode):
+            return None
+    return "inside"
 
 
 def outside(path: str | os.PathLike[str], roots: Sequence[str | os.PathLike[str]]) -> bool:
     """Whether ``path``, its links followed, lies outside every folder of ``roots`` (whose own
     links are followed too: a goldset folder reached through a link is fine)."""
-    real = os.path.realpath(path)
-    for root in roots:
-        top = os.path.realpath(root)
-        if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
-            return False
-    return True
+    return Area(roots).outside(path)
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")

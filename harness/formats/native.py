@@ -31,7 +31,16 @@ from ..errors import GoldsetError, Problems
 from ..model import ONTONOTES_LABELS, QUOTE_TYPES, Document, span_problem
 from ..rows import row_to_document
 from ..yamlload import load_yaml
-from .base import Format, GoldsetInfo, GoldsetView, outside, read_file, safe_doc_id
+from .base import (
+    Area,
+    Format,
+    GoldsetInfo,
+    GoldsetView,
+    outside,
+    read_checked,
+    read_file,
+    safe_doc_id,
+)
 from .texts import TextLocator
 
 MANIFEST = "goldset.yaml"
@@ -227,17 +236,24 @@ def _check_span(
 
 def document_files(root: Path, problems: Problems) -> list[Path]:
     """The document files (``*.json``) of the goldset folder, in name order; a file that is a
-    link leading out of the folder, a dangling or looping link or a folder is a problem."""
+    link leading out of the folder, or a folder, is a problem (a dangling or looping link is
+    one when it is read)."""
+    area = Area([root])
     files = []
-    for name in sorted(e.name for e in os.scandir(root) if e.name.endswith(".json")):
-        f = root / name
-        if outside(f, [root]):
+    entries = sorted((e for e in os.scandir(root) if e.name.endswith(".json")), key=_name)
+    for entry in entries:
+        f = root / entry.name
+        if entry.is_symlink() and area.outside(f):
             problems.add(f, None, "is a symbolic link leading outside the goldset folder")
-        elif f.is_dir():
+        elif not entry.is_symlink() and entry.is_dir():
             problems.add(f, None, "is a folder, not a document file")
         else:
             files.append(f)
     return files
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 class _DocumentCheck:
@@ -291,11 +307,12 @@ class _DocumentCheck:
             )
             return None
         text_file, problem = self.locator.find(rec["text_path"])
-        if text_file is None:
-            self.problems.add(where, None, problem or "text not found")
-            return None
-        raw = read_file(text_file, self.problems)
+        raw = None
+        if text_file is not None:
+            raw, problem = read_checked(text_file)
+            problem = problem and f"text_path {rec['text_path']!r}: {text_file}: {problem}"
         if raw is None:
+            self.problems.add(where, None, problem or "text not found")
             return None
         if hashlib.sha256(raw).hexdigest() != expected.lower():
             self.problems.add(
@@ -529,7 +546,7 @@ def _text_bytes(raw: bytes | None, locator: TextLocator, scratch: Problems) -> b
         text_file, _ = locator.find(_text_path(raw))
     except (ValueError, KeyError, TypeError, RecursionError):
         return None
-    return None if text_file is None else read_file(text_file, scratch)
+    return None if text_file is None else read_checked(text_file)[0]
 
 
 def _write_document(doc: Document, root: Path) -> None:

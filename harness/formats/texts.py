@@ -21,12 +21,12 @@ links.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import GoldsetError
-from .base import check_file, outside
+from .base import Area, outside
 
 #: What marks the root of a repository (a folder in a clone, a file in a git worktree).
 REPOSITORY_MARKER = ".git"
@@ -54,6 +54,10 @@ class TextLocator:
     areas: tuple[str, ...]
     #: How the area is described in messages.
     area_name: str
+    area: Area = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "area", Area(self.areas))
 
     @classmethod
     def of(cls, root: Path, declared: Path | None, manifest_root: Any) -> TextLocator:
@@ -78,20 +82,19 @@ class TextLocator:
         return cls((base,), area, name)
 
     def find(self, text_path: Any) -> tuple[str | None, str | None]:
-        """``(file, None)`` for the text ``text_path`` names, else ``(None, problem)``."""
+        """``(file, None)`` for the text ``text_path`` names (read it with
+        :func:`harness.formats.base.read_checked`: it may still be a dangling link, or too
+        large), else ``(None, problem)``."""
         problem = _path_problem(text_path)
         if problem is not None:
             return None, problem
         for base in self.bases:
             candidate = os.path.join(base, text_path)
-            if not os.path.lexists(candidate):
-                continue
-            if outside(candidate, self.areas):
+            found = self.area.where(candidate)
+            if found == "outside":
                 return None, self._outside(text_path, candidate)
-            problem = check_file(candidate)
-            if problem is not None:
-                return None, f"text_path {text_path!r}: {candidate}: {problem}"
-            return candidate, None
+            if found == "inside":
+                return candidate, None
         return None, (
             f"text_path {text_path!r} not found in {', '.join(self.bases)}; "
             f"if the texts are elsewhere, {DECLARE}"
