@@ -103,6 +103,11 @@ class OutputError(HarnessError):
     exit_code: int = ExitCode.OUTPUT
 
 
+class HarnessWarning(UserWarning):
+    """Something the harness repaired on its own and the user should know about (a corrupt
+    cache entry discarded and rebuilt...): the run goes on, its results are right."""
+
+
 class Problems:
     """Every problem found in one input (a goldset, a config), so that one error lists them all.
 

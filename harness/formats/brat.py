@@ -52,7 +52,7 @@ from ..errors import ConfigError, GoldsetError, Problems
 from ..model import Document, Speaker
 from . import conversion
 from .attribution import EventLink, Links, Region, Roles, assemble
-from .base import CommonOptions, Format, GoldsetView, decode_utf8
+from .base import CommonOptions, Format, GoldsetView, decode_utf8, read_file
 
 _T = re.compile(r"^(T\d+\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t(.*))?$", re.DOTALL)
 #: The start of an annotation line: an id (letter or ``#``, number, optional tail) or ``*``.
@@ -616,8 +616,11 @@ class BratFormat(Format):
     def _read_pair(self, pair: Pair, opts: BratOptions, problems: Problems) -> Document | None:
         conversion.file_started()
         n_before = len(problems)
-        text = decode_utf8(pair.txt.read_bytes(), pair.txt, problems)
-        body = decode_utf8(pair.ann.read_bytes(), pair.ann, problems)
+        text_bytes, ann_bytes = read_file(pair.txt, problems), read_file(pair.ann, problems)
+        if text_bytes is None or ann_bytes is None:
+            return None
+        text = decode_utf8(text_bytes, pair.txt, problems)
+        body = decode_utf8(ann_bytes, pair.ann, problems)
         if text is None or body is None:
             return None
         regions, links = parse(text, body, pair.ann, pair.doc_id, opts, problems)
