@@ -125,7 +125,7 @@ def _slow_run(tmp_path: Path, mini: Path) -> tuple[Path, Path]:
     gold = tmp_path / "gold"
     (gold / "texts").mkdir(parents=True)
     (gold / "goldset.yaml").write_text((mini / "goldset.yaml").read_text())
-    text = (mini.parent / "texts" / "doc1.txt").read_text()
+    text = (mini / "texts" / "doc1.txt").read_text()
     for i in range(40):
         (gold / "texts" / f"d{i}.txt").write_text(f"{text} ({i})")
         data = (gold / "texts" / f"d{i}.txt").read_bytes()
