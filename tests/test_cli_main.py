@@ -203,3 +203,29 @@ def test_option_values_out_of_range_are_usage_errors(
     assert cli_main.run(app, args) == ExitCode.CONFIG
     err = capsys.readouterr().err
     assert "Invalid value for '--" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("module", "message"),
+    [
+        ("import sys\nprint('noise at import')\nsys.exit(3)\n", "failed to import: SystemExit: 3"),
+        ("raise RuntimeError('no GPU')\n", "failed to import: RuntimeError: no GPU"),
+    ],
+)
+def test_a_plugin_that_exits_or_raises_at_import_is_exit_4(
+    module: str, message: str, tmp_path: Path
+) -> None:
+    env = harness_env(tmp_path)
+    site = Path(env["PYTHONPATH"].split(":")[0])
+    (site / "bad_plugin.py").write_text(module)
+    dist = site / "bad_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: bad-plugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[harness]\nbad = bad_plugin\n")
+    p = subprocess.run(
+        [str(HARNESS), "plugins"], cwd=tmp_path, env=env, text=True, capture_output=True
+    )
+    assert p.returncode == ExitCode.PLUGIN, p.stderr
+    assert f"plugin 'bad' (bad_plugin) {message}" in p.stderr
+    assert "HARNESS_DISABLE_PLUGINS=bad" in p.stderr and "Traceback" not in p.stderr
+    assert "noise" not in p.stdout

@@ -266,3 +266,34 @@ def test_a_good_prediction_with_every_part_passes() -> None:
         (Quote(9, 20, "indirect", "Ann", Span(0, 3), Span(4, 8)),),
     )
     assert validate_prediction(pred, DOC) == []
+
+
+class RaisingRegistration:
+    @staticmethod
+    @hookimpl
+    def register_extractors(register: Callable[[type[Extractor]], None]) -> None:
+        raise KeyError("models")
+
+
+class ExitingRegistration:
+    @staticmethod
+    @hookimpl
+    def register_scores(register: Callable[[Any], None]) -> None:
+        sys.exit(2)
+
+
+@pytest.mark.parametrize(
+    ("plugin", "message"),
+    [
+        (RaisingRegistration, "plugin 'broken': register_extractors failed: KeyError: 'models'"),
+        (ExitingRegistration, "plugin 'broken': register_scores failed: SystemExit: 2"),
+    ],
+)
+def test_a_registration_hook_that_raises_or_exits_is_a_plugin_error(
+    plugin: object, message: str
+) -> None:
+    from harness.errors import PluginError
+
+    with pytest.raises(PluginError, match=message.replace("(", r"\(")) as caught:
+        reset_plugins([("broken", plugin)])
+    assert "HARNESS_DISABLE_PLUGINS=broken" in str(caught.value)
