@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from harness import hookimpl, runner
@@ -32,25 +32,7 @@ from harness.plugin_calls import extract
 from harness.plugins import reset_plugins
 from harness.results import read_results, write_run
 
-FUZZ = settings(
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-def quick(n: int) -> Callable[[Any], Any]:
-    """The default run: ``n`` examples, derandomized so CI is reproducible."""
-    return settings(FUZZ, max_examples=n, derandomize=True)
-
-
-def many(n: int) -> Callable[[Any], Any]:
-    """The slow job: ``n`` random examples."""
-
-    def mark(test: Any) -> Any:
-        return pytest.mark.slow(settings(FUZZ, max_examples=n)(test))
-
-    return mark
-
+from .fuzzing import many, quick
 
 TEXT = "Ann Lee said the bridge was safe. “We will reopen it,” she added."
 DOC = TextDoc("d1", TEXT)
