@@ -631,40 +631,25 @@ for _mode, _issue in [
     probe(f"plugin: extract gives {_mode} for one document", "run", _issue)(_plugin_error(_mode))
 
 
-@probe("plugin: extract returns None (not an iterable)", "run", "5. wrong types")
-def _(ws: Workspace) -> Outcome:
-    r = ws.harness("eval", "-c", str(ws.probe_config("returns_none")), "-q")
-    return refused(r, (5,), "probe")
+def _plugin_refused(mode: str, codes: tuple[int, ...]) -> Callable[[Workspace], Outcome]:
+    """The probe extractor fails as a whole in ``mode``: one of ``codes``, naming it."""
+
+    def run(ws: Workspace) -> Outcome:
+        r = ws.harness("eval", "-c", str(ws.probe_config(mode)), "-q")
+        return refused(r, codes, "probe")
+
+    return run
 
 
-@probe("plugin: extract returns more predictions than documents", "run", "held")
-def _(ws: Workspace) -> Outcome:
-    r = ws.harness("eval", "-c", str(ws.probe_config("wrong_count")), "-q")
-    return refused(r, (5,), "probe")
-
-
-@probe("plugin: sys.exit(0) in setup", "run", "6. sys.exit")
-def _(ws: Workspace) -> Outcome:
-    r = ws.harness("eval", "-c", str(ws.probe_config("setup_exit0")), "-q")
-    return refused(r, (5,), "probe")
-
-
-@probe("plugin: setup raises", "run", "held")
-def _(ws: Workspace) -> Outcome:
-    r = ws.harness("eval", "-c", str(ws.probe_config("setup_raise")), "-q")
-    return refused(r, (5,), "probe")
-
-
-@probe("plugin: the constructor raises", "run", "5. tracebacks")
-def _(ws: Workspace) -> Outcome:
-    r = ws.harness("eval", "-c", str(ws.probe_config("init_raise")), "-q")
-    return refused(r, (4, 5), "probe")
-
-
-@probe("plugin: sys.exit(4) in the constructor", "run", "6. sys.exit")
-def _(ws: Workspace) -> Outcome:
-    r = ws.harness("eval", "-c", str(ws.probe_config("init_exit")), "-q")
-    return refused(r, (5,), "probe")
+for _name, _mode, _issue, _codes in [
+    ("extract returns None (not an iterable)", "returns_none", "5. wrong types", (5,)),
+    ("extract returns more predictions than documents", "wrong_count", "held", (5,)),
+    ("sys.exit(0) in setup", "setup_exit0", "6. sys.exit", (5,)),
+    ("setup raises", "setup_raise", "held", (5,)),
+    ("the constructor raises", "init_raise", "5. tracebacks", (4, 5)),
+    ("sys.exit(4) in the constructor", "init_exit", "6. sys.exit", (5,)),
+]:
+    probe(f"plugin: {_name}", "run", _issue)(_plugin_refused(_mode, _codes))
 
 
 @probe("plugin: print in extract stays off stdout", "run", "6. a plugin's print")
