@@ -227,11 +227,13 @@ def temp_files(*folders: Path) -> list[str]:
     """Files that look temporary (``.tmp``, ``.importing``, pickles...) under ``folders``."""
     found = []
     for folder in folders:
-        if folder.exists():
+        try:
             for p in folder.rglob("*"):
                 name = p.name
                 if name.endswith((".tmp", ".pkl", ".pickle")) or ".importing" in name:
                     found.append(str(p))
+        except OSError:  # another process's temporary folder vanished while it was listed
+            continue
     return found
 
 
@@ -333,8 +335,8 @@ for _name, _text, _mentions in [
     ("config: gate max_drop .nan", BASE + "gate: {max_drop: .nan}\n", ("max_drop",)),
     ("config: gate max_drop -1", BASE + "gate: {max_drop: -1}\n", ("max_drop",)),
     ("config: gate max_drop a string", BASE + "gate: {max_drop: lots}\n", ("max_drop",)),
-    ("config: gate metric min 2", BASE + "gate: {metrics: {entities.strict.micro.f1: {min: 2}}}\n",
-     ("min",)),
+    ("config: gate metric min -1",
+     BASE + "gate: {metrics: {entities.strict.micro.f1: {min: -1}}}\n", ("min",)),
     ("config: gate unknown key", BASE + "gate: {max_dorp: 0.1}\n", ("max_dorp",)),
     ("config: duplicate YAML keys", BASE + "output: ROOT/other\n", ("output",)),
     ("config: unclosed ${HOME", BASE.replace("ROOT/run", "ROOT/${HOME"), ("HOME",)),
@@ -374,6 +376,8 @@ def _(ws: Workspace) -> Outcome:
     return held(r.brief()) if r.rc == 0 else wrong(f"empty variable not defaulted: {r.brief()}")
 
 
+#: A line of /etc/passwd: its content in a message or a report means the file was read.
+PASSWD_LINE = "root:x:0:0"
 #: The text_sha256 that makes /etc/passwd a valid text (the issue's probes used it).
 PASSWD_SHA = hashlib.sha256(Path("/etc/passwd").read_bytes()).hexdigest()
 
@@ -431,7 +435,7 @@ def _(ws: Workspace) -> Outcome:
         ws, "doc1", text_path="../../../../../../etc/passwd", text_sha256=PASSWD_SHA, entities=[]
     )
     r = ws.harness("validate", str(ws.gold))
-    if r.rc == 0 or "root:" in r.text:
+    if r.rc == 0 or PASSWD_LINE in r.text:
         return wrong(f"/etc/passwd read: {r.brief()}")
     return refused(r, (3,), "doc1")
 
@@ -440,7 +444,7 @@ def _(ws: Workspace) -> Outcome:
 def _(ws: Workspace) -> Outcome:
     _edit_doc(ws, "doc1", text_path="/etc/passwd", text_sha256=PASSWD_SHA, entities=[])
     r = ws.harness("validate", str(ws.gold))
-    if r.rc == 0 or "root:" in r.text:
+    if r.rc == 0 or PASSWD_LINE in r.text:
         return wrong(f"/etc/passwd read: {r.brief()}")
     return refused(r, (3,), "doc1")
 
@@ -461,7 +465,7 @@ def _(ws: Workspace) -> Outcome:
         f.write("text_root: /etc\n")
     _edit_doc(ws, "doc1", text_path="passwd", text_sha256=PASSWD_SHA, entities=[])
     r = ws.harness("validate", str(ws.gold))
-    if r.rc == 0 or "root:" in r.text:
+    if r.rc == 0 or PASSWD_LINE in r.text:
         return wrong(f"/etc/passwd read through text_root: {r.brief()}")
     return refused(r, (3,), "goldset")
 
