@@ -14,7 +14,7 @@ import typer
 from .cli_common import err, out, parse_pairs
 from .cli_common import fail as _fail
 from .cli_goldset import MaxProblems, ProblemsFile, goldset_failure
-from .errors import ConfigError, HarnessError
+from .errors import HarnessError
 from .exitcodes import ExitCode
 
 app = typer.Typer(
@@ -180,54 +180,13 @@ def report_(
     out.print(f"report: {path}")
 
 
-@app.command()
-def compare(
-    baseline: Annotated[Path, typer.Argument(help="Baseline results file or run folder.")],
-    new: Annotated[Path, typer.Argument(help="New results file, run folder or folder of runs.")],
-    max_drop: Annotated[
-        list[str],
-        typer.Option(help="Largest allowed drop: 0.01 for every metric, or METRIC=0.02."),
-    ] = [],  # noqa: B006 - typer needs a literal default
-    minimum: Annotated[
-        list[str], typer.Option("--min", help="Minimum absolute score: METRIC=0.8.")
-    ] = [],  # noqa: B006
-    metric: Annotated[
-        list[str], typer.Option(help="Compare only these metrics (default: the headline ones).")
-    ] = [],  # noqa: B006
-    fmt_: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
-    output: Annotated[Path | None, typer.Option(help="Also write Markdown/JSON here.")] = None,
-    force: Annotated[bool, typer.Option(help="Compare runs that are not comparable.")] = False,
-    samples: Annotated[int, typer.Option(help="Paired-bootstrap samples (0: no p-values).")] = 1000,
-    config: Annotated[
-        Path | None, typer.Option(help="Take gate thresholds from this config's `gate:` key.")
-    ] = None,
-    significant_only: Annotated[
-        bool, typer.Option(help="Fail the gate only on significant drops.")
-    ] = False,
-) -> None:
-    """Compare two runs: every headline score, its difference and a paired-bootstrap p-value.
-
-    Refuses runs on another goldset version or hash, other tasks or another label scheme
-    (exit 6) unless --force. With thresholds (--max-drop, --min, or the config's gate), exits 7
-    naming each metric that broke one.
-    """
-    from .cli_compare import run_compare
-
-    if fmt_ not in ("table", "markdown", "json"):
-        raise _fail(ConfigError(f"--format {fmt_!r}: expected table, markdown or json"))
-    run_compare(
-        baseline, new, max_drop=max_drop, minimum=minimum, metric=metric, fmt_=fmt_,
-        output=output, force=force, samples=samples, config=config,
-        significant_only=significant_only,
-    )  # fmt: skip
-
-
 def _add_subcommands() -> None:
     from .cli_agreement import agreement_command
-    from .cli_compare import baseline_app
+    from .cli_compare import baseline_app, compare_command
     from .cli_goldset import goldset_app
 
     app.command("agreement")(agreement_command)
+    app.command("compare")(compare_command)
     app.add_typer(baseline_app, name="baseline")
     app.add_typer(goldset_app, name="goldset")
 
