@@ -9,7 +9,11 @@ score tables:
   (a pair can be both); unpaired gold entities are *missed*, unpaired predictions *spurious*;
 - quotes are paired at overlap@0.3 (the pairs speakers are scored on); a pair whose trimmed spans
   differ is a *wrong boundary*, one whose quote type differs a *wrong label*, and - for the
-  speakers task - a pair whose speaker is not right is a *wrong speaker*.
+  speakers task - a pair whose attribution is not correct is a *wrong speaker*. That is the rule
+  of the ``attribution`` scores: a gold quote whose speaker is unknown (``null``) is attributed
+  correctly only by a prediction that names no speaker. ``speakers.accuracy`` leaves such quotes
+  out, so their findings carry ``unknown_speaker``: the wrong speakers that count against the
+  accuracy are the others (``speakers.n_matched`` minus the right ones).
 """
 
 from __future__ import annotations
@@ -51,6 +55,9 @@ class Finding:
     pred: int | None
     kinds: tuple[Kind, ...]
     detail: str = ""
+    #: A speakers finding on a gold quote whose speaker is unknown: it counts in the
+    #: attribution scores, not in ``speakers.accuracy``.
+    unknown_speaker: bool = False
 
     @property
     def is_error(self) -> bool:
@@ -130,7 +137,8 @@ def classify_quotes(doc: Document, pred: Sequence[Quote], tasks: Collection[str]
                 f"speaker {_speaker_text(doc, g, True)!r} predicted as "
                 f"{_speaker_text(doc, p, False)!r}"
             )
-            out.append(Finding("speakers", i, j, () if right else ("speaker",), detail))
+            verdict: tuple[Kind, ...] = () if right else ("speaker",)
+            out.append(Finding("speakers", i, j, verdict, detail, g.speaker is None))
     paired_g = {gi[id(g)] for g, _ in pairs}
     paired_p = {pi[id(p)] for _, p in pairs}
     out += [

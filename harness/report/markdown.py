@@ -9,11 +9,11 @@ for Markdown tables (``|``, line breaks, backticks and HTML-significant characte
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from harness.report.classify import KIND_TITLES, KINDS, DocAnalysis
+from harness.report.classify import KIND_TITLES, KINDS
+from harness.report.data import Totals
 from harness.report.load import ExtractorView, RunData
 from harness.report.tables import entity_classes, headline_metrics, quote_classes
 from harness.scoring.summary import QUOTE_METRICS
@@ -74,32 +74,22 @@ def _per_class(
     return _table(head, rows)
 
 
-def _errors(
-    xs: Sequence[ExtractorView], analyses: Mapping[str, Sequence[DocAnalysis]]
-) -> list[str]:
+def _errors(xs: Sequence[ExtractorView], totals: Totals) -> list[str]:
     rows = []
     for x in xs:
-        counts: Counter[tuple[str, str]] = Counter(
-            (f.task, k) for a in analyses[x.label] for f in a.errors() for k in f.kinds
-        )
+        counts = totals.extractors[x.label].task_kinds
         for task in x.tasks:
             rows.append([md(x.label), task, *(str(counts.get((task, k), 0)) for k in KINDS)])
     return _table(["extractor", "task", *(KIND_TITLES[k] for k in KINDS)], rows)
 
 
-def _worst_documents(
-    xs: Sequence[ExtractorView], analyses: Mapping[str, Sequence[DocAnalysis]]
-) -> list[str]:
+def _worst_documents(xs: Sequence[ExtractorView], totals: Totals) -> list[str]:
     rows = []
     for x in xs:
-        ranked = sorted(analyses[x.label], key=lambda a: (-len(a.errors()), a.gold.id))
-        for a in ranked[:TOP_DOCUMENTS]:
-            errors = a.errors()
-            if not errors:
-                break
-            kinds = Counter(k for f in errors for k in f.kinds)
-            summary = ", ".join(f"{n} {KIND_TITLES[k]}" for k, n in kinds.most_common())
-            rows.append([md(x.label), f"`{a.gold.id.replace('`', '')}`", str(len(errors)), summary])
+        ranked = sorted(totals.extractors[x.label].documents, key=lambda t: (-t[0], t[1]))
+        for n, doc_id, kinds in ranked[:TOP_DOCUMENTS]:
+            summary = ", ".join(f"{c} {KIND_TITLES[k]}" for k, c in kinds.most_common())
+            rows.append([md(x.label), f"`{doc_id.replace('`', '')}`", str(n), summary])
     return _table(["extractor", "document", "errors", "kinds"], rows)
 
 
@@ -136,7 +126,7 @@ def _diagnostics(xs: Sequence[ExtractorView]) -> list[str]:
 def render_markdown(
     run: RunData,
     tasks: Sequence[str],
-    analyses: Mapping[str, Sequence[DocAnalysis]],
+    totals: Totals,
     plots: Sequence[str] = (),
 ) -> str:
     """The Markdown report. ``plots`` are chart paths relative to where the file is written."""
@@ -162,9 +152,17 @@ def render_markdown(
     if "quotes" in tasks:
         out += ["", "## Quotes per type (F1)", ""]
         out += _per_class(xs, quote_classes(xs), "quotes", QUOTE_METRICS)
-    out += ["", "## Errors by kind", "", *_errors(xs, analyses)]
+    out += ["", "## Errors by kind", "", *_errors(xs, totals)]
+    unknown = [(x.label, totals.extractors[x.label].unknown_speaker) for x in xs]
+    if any(n for _, n in unknown):
+        out += [""] + [
+            f"{md(label)}: {n} of the wrong speakers are on gold quotes whose speaker is "
+            "unknown (counted in attribution, not in speaker accuracy)."
+            for label, n in unknown
+            if n
+        ]
     out += ["", f"## Documents with the most errors (top {TOP_DOCUMENTS})", ""]
-    out += _worst_documents(xs, analyses)
+    out += _worst_documents(xs, totals)
     out += _diagnostics(xs)
     failed = [(x.label, d, m) for x in xs for d, m in x.failed.items() if m]
     if failed:
