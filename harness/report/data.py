@@ -39,6 +39,15 @@ from harness.report.load import ExtractorView
 TASK_CODES = {"entities": 0, "quotes": 1, "speakers": 2}
 KIND_BITS = {k: 1 << i for i, k in enumerate(KINDS)}
 UNKNOWN_SPEAKER = 1
+_BITS: dict[tuple[str, ...], int] = {}
+
+
+def kind_bits(kinds: tuple[str, ...]) -> int:
+    """The bit mask of a tuple of kinds (cached: there are few distinct tuples)."""
+    bits = _BITS.get(kinds)
+    if bits is None:
+        bits = _BITS[kinds] = sum(KIND_BITS[k] for k in kinds)
+    return bits
 
 
 @dataclass
@@ -55,11 +64,15 @@ class ExtractorTotals:
 
     def add(self, a: DocAnalysis) -> None:
         errors = a.errors()
-        kinds: Counter[str] = Counter(k for f in errors for k in f.kinds)
+        kinds: Counter[str] = Counter()
+        for f in errors:
+            for k in f.kinds:
+                kinds[k] += 1
+                self.task_kinds[(f.task, k)] += 1
+            if f.unknown_speaker:
+                self.unknown_speaker += 1
         self.kinds.update(kinds)
-        self.task_kinds.update((f.task, k) for f in errors for k in f.kinds)
         self.confusion.update(a.confusion())
-        self.unknown_speaker += sum(1 for f in errors if f.unknown_speaker)
         if errors:
             self.documents.append((len(errors), a.gold.id, kinds))
 
@@ -121,13 +134,11 @@ def extractor_record(
     findings = []
     for f in a.findings:
         g = -1 if f.gold is None else f.gold
-        if kept is not None and f.task == "entities" and g >= 0:
+        if kept is not None and g >= 0 and f.task == "entities":
             g = kept[g]
-        bits = sum(KIND_BITS[k] for k in f.kinds)
-        findings.append(
-            [TASK_CODES[f.task], g, -1 if f.pred is None else f.pred, bits,
-             UNKNOWN_SPEAKER if f.unknown_speaker else 0]
-        )  # fmt: skip
+        p = -1 if f.pred is None else f.pred
+        flag = UNKNOWN_SPEAKER if f.unknown_speaker else 0
+        findings.append([TASK_CODES[f.task], g, p, kind_bits(f.kinds), flag])
     rec: dict[str, Any] = {
         "e": [[e.start, e.end, e.label] for e in a.entities],
         "q": [_quote(q, q.speaker) for q in a.quotes],

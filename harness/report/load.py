@@ -15,6 +15,8 @@ changed since the run would classify errors that the scores never saw.
 from __future__ import annotations
 
 import json
+import mmap
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,8 @@ from harness.schemes import map_gold, resolve_gold_map
 
 #: results.json files larger than this are read without their per-document counts.
 LARGE_RESULTS = 8 * 2**20
+#: The start of a line of predictions.jsonl as harness writes it.
+_HEAD = re.compile(rb'\{"extractor": ("(?:[^"\\]|\\.)*"), "doc_id": ("(?:[^"\\]|\\.)*")')
 
 
 @dataclass
@@ -54,10 +58,17 @@ class PredictionFile:
         return out
 
     def _index_line(self, line: bytes, lineno: int, pos: int) -> None:
-        rec = self._parse(line, lineno)
-        if "extractor" not in rec or "doc_id" not in rec:
-            raise ResultsError(f"{self.path}, line {lineno}: malformed prediction (no 'extractor')")
-        self.offsets[(str(rec["extractor"]), str(rec["doc_id"]))] = pos
+        head = _HEAD.match(line)  # the two keys harness writes first, read without parsing
+        if head is not None:
+            key = (json.loads(head.group(1)), json.loads(head.group(2)))
+        else:
+            rec = self._parse(line, lineno)
+            if "extractor" not in rec or "doc_id" not in rec:
+                raise ResultsError(
+                    f"{self.path}, line {lineno}: malformed prediction (no 'extractor')"
+                )
+            key = (str(rec["extractor"]), str(rec["doc_id"]))
+        self.offsets[key] = pos
 
     def _parse(self, line: bytes, lineno: int) -> dict[str, Any]:
         try:
@@ -183,26 +194,29 @@ def _gold_map(
 def _without_per_document(path: Path) -> str:
     """The text of a large ``results.json`` without its ``"per_document"`` blocks.
 
-    ``results.json`` is written with two-space indentation: an extractor's block opens with the
-    line ``"per_document": {`` and closes at the first later line with the same indentation.
-    A file that does not look like that is returned whole.
+    ``results.json`` is written with two-space indentation: an extractor's block is the line
+    ``"per_document": {`` and everything up to the first later line that closes it at the same
+    indentation. The file is searched memory-mapped (a run of 10,000 documents writes hundreds
+    of megabytes of counts); one that does not look like that is returned whole.
     """
-    kept: list[str] = []
-    skipping: str | None = None
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if skipping is not None:
-                if line.startswith(skipping) and line[len(skipping)] == "}":
-                    kept.append(skipping + '"per_document": {}' + line[len(skipping) + 1 :])
-                    skipping = None
+    key = b'"per_document": {'
+    parts: list[bytes] = []
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        pos = 0
+        while (at := m.find(key, pos)) >= 0:
+            line_start = m.rfind(b"\n", 0, at) + 1
+            indent = m[line_start:at]
+            if indent.strip(b" ") or m[at + len(key) : at + len(key) + 1] == b"}":
+                parts.append(m[pos : at + len(key)])  # not a block opening its own line
+                pos = at + len(key)
                 continue
-            stripped = line.lstrip(" ")
-            opening = stripped.startswith('"per_document": {')
-            if opening and not stripped.rstrip().rstrip(",").endswith("}"):
-                skipping = line[: len(line) - len(stripped)]
-                continue
-            kept.append(line)
-    return "".join(kept)
+            close = m.find(b"\n" + indent + b"}", at)
+            if close < 0:
+                return m[:].decode("utf-8")
+            parts.append(m[pos:at] + b'"per_document": {}')
+            pos = close + 1 + len(indent) + 1
+        parts.append(m[pos:])
+    return b"".join(parts).decode("utf-8")
 
 
 def read_summary(run_dir: Path) -> dict[str, Any]:
