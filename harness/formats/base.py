@@ -16,7 +16,7 @@ returns, what it may raise. A format overrides ``read`` (and ``write`` to export
 defaults of the rest. The smallest format is a class with a ``name``, a ``description`` and a
 ``read``; see ``docs/architecture.md`` ("Add a goldset format") for a whole example.
 
-The helpers at the end (:func:`decode_utf8`, :func:`speakers_from_mentions`...) are for readers.
+The helpers at the end (:func:`decode_utf8`, :func:`slug`...) are for readers.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from ..errors import PluginError, Problems
-from ..model import Document, Speaker
+from ..model import Document
 from ..schemes import SCHEMES
 
 
@@ -278,20 +278,6 @@ def slug(text: str) -> str:
     """Lower-case ASCII slug of a name: ``"Jane O'Neil"`` -> ``"jane-o-neil"``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _SLUG.sub("-", ascii_text.lower()).strip("-") or "speaker"
-
-
-def speakers_from_mentions(mentions: Iterable[tuple[str, str]]) -> dict[str, Speaker]:
-    """Build a speaker registry from ``(mention text, type)`` pairs, one speaker per slug."""
-    out: dict[str, Speaker] = {}
-    for text, type_ in mentions:
-        sid = slug(text)
-        if sid in out:
-            s = out[sid]
-            if text not in s.aliases:
-                out[sid] = Speaker(sid, s.name, s.type, (*s.aliases, text))
-        else:
-            out[sid] = Speaker(sid, text, type_, (text,))
-    return out
 
 
 def safe_doc_id(doc_id: str) -> bool:
