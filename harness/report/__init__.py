@@ -89,6 +89,7 @@ class _Chunks:
         self.scratch: IO[str] | None = None
         if folder:
             self.dir = Path(tempfile.mkdtemp(prefix=f".{self.name}.", dir=page.parent))
+            self.dir.chmod(0o755)
         else:
             self.scratch = tempfile.TemporaryFile("w+", encoding="utf-8")
 
@@ -190,6 +191,7 @@ def render(run: RunData, path: Path, folder: bool | None = None) -> tuple[Totals
     """Write the page of ``run`` to ``path``; return the totals and the charts ``{stem: svg}``."""
     keys = meta_keys(run)
     split = len(run.goldset) > FOLDER_DOCUMENTS if folder is None else folder
+    path.parent.mkdir(parents=True, exist_ok=True)
     chunks = _Chunks(path, split)
     try:
         totals = _stream_documents(run, keys, chunks)

@@ -1,9 +1,9 @@
 /* The report's script: vanilla JavaScript, no libraries, works from file://.
  *
  * Data: the page embeds each document once (text, gold annotations, every extractor's scored
- * predictions and the scorer's findings) in JSON chunks: <script type="application/json"
- * class="hr-chunk"> elements, or, for a large goldset, files report_files/chunk-NNNN.js loaded
- * one after the other. Everything is rendered on demand: the error table and the document list
+ * predictions and the scorer's findings) in JSON chunks: script elements of type
+ * application/json and class hr-chunk, or, for a large goldset, files report_files/chunk-NNNN.js
+ * loaded one after the other. Everything is rendered on demand: the error table and the document list
  * a page at a time, a document's panes when it is opened.
  *
  * Safety: text from documents and plugins is only ever put into the page with textContent,
