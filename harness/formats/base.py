@@ -27,13 +27,14 @@ import re
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from ..errors import PluginError, Problems
 from ..model import Document
 from ..schemes import SCHEMES
+from .metadata import Field
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,10 @@ class GoldsetInfo:
     documents_hash: str | None = None
     #: Where the annotation guidelines are (a path or URL), if the goldset says.
     guidelines: str | None = None
+    #: The document metadata and the speaker attributes the goldset declares
+    #: (:mod:`harness.formats.metadata`; documents are checked against them).
+    metadata: Mapping[str, Field] = field(default_factory=dict)
+    speaker_attributes: Mapping[str, Field] = field(default_factory=dict)
 
 
 class GoldsetView(Protocol):

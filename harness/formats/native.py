@@ -31,6 +31,16 @@ from ..errors import GoldsetError, Problems
 from ..model import ONTONOTES_LABELS, QUOTE_TYPES, Document, span_problem
 from ..rows import row_to_document
 from .base import Format, GoldsetInfo, GoldsetView, safe_doc_id
+from .metadata import (
+    METADATA,
+    SPEAKER_ATTRIBUTES,
+    declaration_problems,
+    declarations,
+    document_fields,
+    record_problems,
+    to_manifest,
+    with_attributes,
+)
 
 MANIFEST = "goldset.yaml"
 MANIFEST_REQUIRED = ("name", "version", "description", "label_scheme", "labels")
@@ -67,6 +77,8 @@ class NativeFormat(Format):
             sha256=sha256,
             documents_hash=documents_hash,
             guidelines=manifest.get("guidelines"),
+            metadata=declarations(manifest)[0],
+            speaker_attributes=declarations(manifest)[1],
         )
 
     def read(self, path: Path, options: Any) -> Iterator[Document]:
@@ -117,6 +129,8 @@ def read_manifest(root: Path) -> dict[str, Any]:
         raise GoldsetError(f"{root}: the native format reads a folder holding {MANIFEST}")
     problems = Problems(root)
     manifest = _load_manifest(root / MANIFEST, problems)
+    for problem in declaration_problems(manifest or {}):
+        problems.add(root / MANIFEST, None, problem)
     problems.raise_if_any()
     assert manifest is not None
     return manifest
@@ -160,6 +174,9 @@ def _manifest_of(goldset: GoldsetView) -> dict[str, Any]:
     }
     if goldset.guidelines:
         manifest["guidelines"] = goldset.guidelines
+    for key, fields in ((METADATA, "metadata_fields"), (SPEAKER_ATTRIBUTES, "speaker_fields")):
+        if getattr(goldset, fields, None):
+            manifest[key] = to_manifest(getattr(goldset, fields))
     return manifest
 
 
@@ -199,6 +216,7 @@ class _DocumentCheck:
         self.bases = _text_bases(root, manifest.get("text_root"))
         self.labels = set(manifest["labels"])
         self.problems = problems
+        self.declared = declarations(manifest)
 
     def document(self, path: Path) -> Document | None:
         """The document of one file, or ``None`` (its problems logged) when it is not valid."""
@@ -222,9 +240,11 @@ class _DocumentCheck:
         self.entities(rec["entities"], text, where)
         speakers = self.speakers(rec["speakers"], where)
         self.quotes(rec["quotes"], text, speakers, where)
+        for problem in record_problems(rec, self.declared):
+            self.problems.add(where, None, problem)
         if len(self.problems) > n_before:
             return None
-        return row_to_document({**rec, "text": text})
+        return row_to_document({**with_attributes(rec), "text": text})
 
     def text(self, rec: Mapping[str, Any], where: str) -> str | None:
         """The text the record points to, when it exists, has the recorded hash and is UTF-8."""
@@ -425,9 +445,11 @@ def _write_document(doc: Document, root: Path) -> None:
         "text_sha256": hashlib.sha256(raw).hexdigest(),
         "entities": [entity_to_dict(e) for e in doc.entities],
         "speakers": {
-            s.id: {"name": s.name, "type": s.type, "aliases": list(s.aliases)} for s in doc.speakers
+            s.id: {"name": s.name, "type": s.type, "aliases": list(s.aliases), **s.attributes}
+            for s in doc.speakers
         },
         "quotes": [quote_to_dict(q) for q in doc.quotes],
+        **document_fields(doc),
     }
     (root / f"{doc.id}.json").write_text(
         json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
