@@ -108,3 +108,53 @@ def test_undeclared_metadata_is_refused(tmp_path: Path) -> None:
         GoldsetError, match=r"'outlet' is not declared.*declare them in the manifest"
     ):
         load_goldset(gold)
+
+
+def brat_folder(root: Path, table: str) -> Path:
+    (root / "corpus").mkdir(parents=True)
+    for doc in ("a1", "b2"):
+        (root / "corpus" / f"{doc}.txt").write_text("Ann said hello.\n", encoding="utf-8")
+        (root / "corpus" / f"{doc}.ann").write_text("", encoding="utf-8")
+    (root / "meta.tsv").write_text(table, encoding="utf-8")
+    return root / "corpus"
+
+
+def test_brat_reads_a_metadata_table(tmp_path: Path) -> None:
+    corpus = brat_folder(
+        tmp_path, "file\tpublisher\tdate\nb2\tcourier\t\na1\tledger\t2016-01-02\nzz\tx\t\n"
+    )
+    g = load_goldset(corpus, "brat", {"metadata": "../meta.tsv"})
+    assert g.metadata_keys == ("publisher", "date")
+    assert {d.id: dict(d.metadata) for d in g} == {
+        "a1": {"publisher": "ledger", "date": "2016-01-02"},
+        "b2": {"publisher": "courier", "date": None},
+    }
+    only = load_goldset(
+        corpus, "brat", {"metadata": "../meta.tsv", "metadata_columns": ["publisher"]}
+    )
+    assert only.metadata_keys == ("publisher",)
+    # the table is part of the goldset's identity
+    (tmp_path / "meta.tsv").write_text("file\tpublisher\na1\tother\nb2\tx\n", encoding="utf-8")
+    assert load_goldset(corpus, "brat", {"metadata": "../meta.tsv"}).sha256 != g.sha256
+
+
+@pytest.mark.parametrize(
+    ("table", "options", "message"),
+    [
+        ("file\tpublisher\na1\tx\n", {}, "no row for document 'b2'"),
+        ("file\tpublisher\na1\tx\nb2\ty\na1\tz\n", {}, "line 4: document 'a1' has a second row"),
+        (
+            "file\tpublisher\na1\tx\nb2\ty\n",
+            {"metadata_id": "fle"},
+            "no column 'fle'. Did you mean 'file'?",
+        ),
+        ("file\tpublisher\na1\tx\tz\nb2\ty\n", {}, "line 2: 3 cells, the header has 2"),
+    ],
+)
+def test_brat_metadata_table_problems(
+    tmp_path: Path, table: str, options: dict, message: str
+) -> None:
+    corpus = brat_folder(tmp_path, table)
+    with pytest.raises(GoldsetError) as exc:
+        load_goldset(corpus, "brat", {"metadata": "../meta.tsv", **options})
+    assert message in str(exc.value) and "meta.tsv" in str(exc.value)

@@ -18,11 +18,13 @@ number or boolean, a value outside the declared ``values``. Scores are sliced by
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import csv
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from ..errors import did_you_mean
+from ..errors import Problems, did_you_mean
 from ..model import MetaValue
 
 FIELD_KEYS = ("description", "required", "values")
@@ -180,3 +182,68 @@ def with_attributes(rec: Mapping[str, Any]) -> dict[str, Any]:
 def document_fields(doc: Any) -> dict[str, Any]:
     """The metadata and speaker attributes of a document, as the native format writes them."""
     return {METADATA: dict(doc.metadata)} if doc.metadata else {}
+
+
+# ---- a metadata table beside a goldset (brat, and any format that wants one) -------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """Document metadata read from a table: the declared fields and each document's values."""
+
+    path: Path
+    fields: dict[str, Field]
+    rows: dict[str, dict[str, MetaValue]]
+
+    def of(self, doc_id: str) -> dict[str, MetaValue] | None:
+        return self.rows.get(doc_id)
+
+
+def _delimiter(path: Path, header: str) -> str:
+    if path.suffix.lower() == ".tsv" or "\t" in header:
+        return "\t"
+    return ","
+
+
+def read_table(
+    path: Path, id_column: str | None, columns: Sequence[str] | None, problems: Problems
+) -> Table | None:
+    """A TSV or CSV table (header row first) of document metadata: ``id_column`` (default: the
+    first) holds the document ids, ``columns`` (default: every other column) the metadata.
+    Problems (a missing file or column, a duplicate id) go to ``problems``."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        problems.add(path, None, f"metadata table cannot be read: {exc.strerror or exc}")
+        return None
+    except UnicodeDecodeError as exc:
+        problems.add(path, None, f"metadata table is not valid UTF-8 (byte {exc.start})")
+        return None
+    lines = text.splitlines()
+    if not lines:
+        problems.add(path, None, "metadata table is empty (expected a header row)")
+        return None
+    reader = csv.reader(lines, delimiter=_delimiter(path, lines[0]))
+    header = next(reader)
+    key = id_column or header[0]
+    wanted = list(columns) if columns is not None else [c for c in header if c != key]
+    missing = [c for c in [key, *wanted] if c not in header]
+    for c in missing:
+        problems.add(path, 1, f"no column {c!r}.{did_you_mean(c, header)} Columns: {header}")
+    if missing:
+        return None
+    at = {c: header.index(c) for c in header}
+    rows: dict[str, dict[str, MetaValue]] = {}
+    for lineno, cells in enumerate(reader, 2):
+        if not cells or not any(cells):
+            continue
+        if len(cells) != len(header):
+            problems.add(path, lineno, f"{len(cells)} cells, the header has {len(header)}")
+            continue
+        doc_id = cells[at[key]]
+        if doc_id in rows:
+            problems.add(path, lineno, f"document {doc_id!r} has a second row")
+            continue
+        rows[doc_id] = {c: (cells[at[c]] or None) for c in wanted}
+    fields = {c: Field(c, f"column {c!r} of {path.name}") for c in wanted}
+    return Table(path, fields, rows)
