@@ -14,6 +14,7 @@ import typer
 from .cli_common import err, out, parse_pairs
 from .cli_common import fail as _fail
 from .cli_goldset import MaxProblems, ProblemsFile, goldset_failure
+from .cli_show import ByOption, run_slice_tables, with_slices
 from .errors import HarnessError
 from .exitcodes import ExitCode
 
@@ -42,6 +43,7 @@ def eval_(
     report: Annotated[
         bool, typer.Option("--report", help="Also write the HTML error-analysis report.")
     ] = False,
+    by: ByOption = [],  # noqa: B006 - typer needs a literal default
 ) -> None:
     """Run the extractors of a config on its goldset; print scores and write results.
 
@@ -58,12 +60,15 @@ def eval_(
         cfg = load_config(config)
         if output is not None:
             cfg = type(cfg)(**{**cfg.__dict__, "output": output.resolve()})
+        cfg = with_slices(cfg, by)
         with progress_bar(disable=quiet, console=err) as progress:
             result = runner.run(cfg, use_cache=not no_cache, fail_fast=fail_fast, progress=progress)
         path = write_run(result, cfg.output)
     except HarnessError as exc:
         raise _fail(exc) from None
     out.print(scores_table(result))
+    for table in run_slice_tables(result, by):
+        out.print(table)
     for r in result.extractors:
         for e in r.errors:
             err.print(f"[red]extractor {r.label!r} failed on document {e.doc_id!r}:[/] {e.message}")
@@ -184,9 +189,11 @@ def _add_subcommands() -> None:
     from .cli_agreement import agreement_command
     from .cli_compare import baseline_app, compare_command
     from .cli_goldset import goldset_app
+    from .cli_show import show_command
 
     app.command("agreement")(agreement_command)
     app.command("compare")(compare_command)
+    app.command("show")(show_command)
     app.add_typer(baseline_app, name="baseline")
     app.add_typer(goldset_app, name="goldset")
 
