@@ -21,6 +21,7 @@ from rich.table import Table
 
 from .cli_common import err, out
 from .cli_common import fail as _fail
+from .cli_show import ByOption
 from .errors import ConfigError, HarnessError, ResultsError
 from .exitcodes import ExitCode
 
@@ -114,7 +115,7 @@ def _extractors(value: str | None) -> list[str]:
 
 def _compare(
     baseline: Path, new: Path | None, gate: Gate, *, metric: list[str], force: bool,
-    samples: int, pair_by: str, pair: list[str], extractors: str | None,
+    samples: int, pair_by: str, pair: list[str], extractors: str | None, by: list[str],
 ) -> Comparison:  # fmt: skip
     from .compare import compare_paths, compare_within
 
@@ -128,14 +129,14 @@ def _compare(
         if pair:
             raise ConfigError("--pair compares two runs; within one run use --extractors A,B")
         return compare_within(
-            baseline, names, gate=gate, metrics=metric, samples=samples, force=force
+            baseline, names, gate=gate, metrics=metric, samples=samples, force=force, by=by
         )
     pairs = _pairs(pair)
     if names and not pairs:
         pairs = [(x, x) for x in names]
     return compare_paths(
         baseline, new, gate=gate, metrics=metric or None, force=force, samples=samples,
-        pair_by=pair_by, pairs=pairs,
+        pair_by=pair_by, pairs=pairs, by=by,
     )  # fmt: skip
 
 
@@ -155,6 +156,7 @@ def run_compare(
     pair_by: str = "auto",
     pair: list[str] | None = None,
     extractors: str | None = None,
+    by: list[str] | None = None,
 ) -> None:
     """Compare runs (or extractors of one run), show the comparison, exit 7 when a threshold
     is broken."""
@@ -167,7 +169,7 @@ def run_compare(
             gate = _gate(config, max_drop, minimum, significant_only)
             c = _compare(
                 baseline, new, gate, metric=metric, force=force, samples=samples,
-                pair_by=pair_by, pair=pair or [], extractors=extractors,
+                pair_by=pair_by, pair=pair or [], extractors=extractors, by=by or [],
             )  # fmt: skip
     except HarnessError as exc:
         raise _fail(exc) from None
@@ -235,6 +237,7 @@ def compare_command(
     significant_only: Annotated[
         bool, typer.Option(help="Fail the gate only on significant drops.")
     ] = False,
+    by: ByOption = [],  # noqa: B006 - typer needs a literal default
 ) -> None:
     """Compare two runs, or extractors of one run: every headline score, its difference and a
     paired-bootstrap p-value.
@@ -242,7 +245,9 @@ def compare_command(
     Extractors of two runs are paired by label; when one extractor of each run is left alone
     they are paired too (regex in one run, spacy in the other); --pair regex=spacy says so
     explicitly, --pair-by name pairs the same extractor under different labels. One run and
-    --extractors regex,spacy compares extractors of that run.
+    --extractors regex,spacy compares extractors of that run. --by outlet adds a row per
+    value of a slice of the runs (document slices with p-values over the value's documents;
+    slice rows are never gated).
 
     Exit codes: 6 when a run cannot be read, or the runs are not comparable (another goldset
     version or hash, other tasks, paired extractors scored on other labels) unless --force;
@@ -254,6 +259,7 @@ def compare_command(
         baseline, new, max_drop=max_drop, minimum=minimum, metric=metric, fmt_=fmt_,
         output=output, force=force, samples=samples, config=config,
         significant_only=significant_only, pair_by=pair_by, pair=pair, extractors=extractors,
+        by=by,
     )  # fmt: skip
 
 

@@ -66,13 +66,17 @@ class Row:
     better: Better | None = "higher"
     #: The baseline's extractor when it is not ``extractor`` (a cross pairing).
     baseline_extractor: str | None = None
+    #: ``outlet=cnn`` for a row of a slice (``--by``; the gate ignores them), else ``None``.
+    slice: str | None = None
 
     @property
     def title(self) -> str:
-        """``regex`` or, for extractors paired across labels, ``regex -> spacy``."""
-        if self.baseline_extractor is None or self.baseline_extractor == self.extractor:
-            return self.extractor
-        return f"{self.baseline_extractor} -> {self.extractor}"
+        """``regex`` or, for extractors paired across labels, ``regex -> spacy``; a slice's row
+        ends with ``[outlet=cnn]``."""
+        who = self.extractor
+        if self.baseline_extractor is not None and self.baseline_extractor != self.extractor:
+            who = f"{self.baseline_extractor} -> {self.extractor}"
+        return f"{who} [{self.slice}]" if self.slice else who
 
     @property
     def diff(self) -> float | None:
@@ -91,16 +95,17 @@ class Row:
     @property
     def verdict(self) -> str:
         """``better`` / ``worse`` (significant at ALPHA), ``unchanged``, ``not significant``,
-        ``changed`` (a count), ``new`` or ``gone``."""
+        ``changed`` (a count, or a score without a p-value: ``--samples 0``, a quote slice, a
+        plugin's score the plugin is not installed to recompute), ``new`` or ``gone``."""
         if self.baseline is None:
             return "new"
         if self.new is None:
             return "gone"
         if abs(self.diff or 0.0) < 1e-12:
             return "unchanged"
-        if self.loss is None:
+        if self.loss is None or self.p_value is None:
             return "changed"
-        if self.p_value is not None and self.p_value < ALPHA:
+        if self.p_value < ALPHA:
             return "better" if self.loss < 0 else "worse"
         return "not significant"
 
@@ -353,8 +358,10 @@ class _Side:
 
 def _p_values(
     a: _Side, b: _Side, keys: Sequence[str], samples: int, seed: int, warnings: list[str],
+    only: Sequence[str] | None = None,
 ) -> dict[str, float]:  # fmt: skip
-    """Paired-bootstrap p-values of ``keys`` for two extractors scored on the same documents."""
+    """Paired-bootstrap p-values of ``keys`` for two extractors scored on the same documents
+    (``only``: on these documents, a slice's)."""
     docs_a, docs_b = set(a.info.get("per_document", {})), set(b.info.get("per_document", {}))
     title = Pair(a.label, b.label).title
     if docs_a != docs_b:
@@ -366,7 +373,9 @@ def _p_values(
     extra = _installed_scores()
     sa, sb = a.info["scores"], b.info["scores"]
     usable = _computable([k for k in keys if k in sa and k in sb], extra)
-    order = sorted(docs_a)
+    order = sorted(docs_a if only is None else set(only) & docs_a)
+    if not order:
+        return {}
     return paired_bootstrap(
         a.counts(order), b.counts(order), usable, b.info.get("labels", []),
         n=samples, seed=seed, extra=extra,
@@ -381,6 +390,8 @@ class _Options:
     samples: int
     seed: int
     extra: Sequence[str] = ()
+    #: Slices to compare too (``--by``).
+    by: Sequence[str] = ()
 
     def keys(self, declared: Metrics, tasks: Sequence[str]) -> list[str]:
         keys = list(self.metrics) if self.metrics else declared.headline_keys(tasks)
@@ -444,7 +455,73 @@ def _compare(
             _Side(pb, p.new, xb[p.new]) if p.new is not None else None,
         )
         rows += _rows(p, sides, declared, opts, warnings)
+        rows += _slice_rows(p, sides, declared, opts, warnings, (baseline, new))
     return rows, warnings, pairs
+
+
+#: The scores a quote slice has (see harness.scoring.slices).
+QUOTE_SLICE_KEYS = (
+    "quotes.exact.r", "quotes.overlap@0.3.r", "quotes.overlap@0.8.r", "speakers.accuracy",
+    "attribution.r",
+)  # fmt: skip
+
+
+def _slice_spec(runs: Sequence[Mapping[str, Any]], name: str) -> Mapping[str, Any]:
+    found = [(r.get("slices") or {}).get(name) for r in runs]
+    for which, spec, r in zip(("baseline", "new run"), found, runs, strict=True):
+        if spec is None:
+            have = list(r.get("slices") or {})
+            raise ConfigError(
+                f"--by {name}: the {which} has no such slice.{did_you_mean(name, have)} "
+                f"It has: {', '.join(have) or 'none (add slices: to its config)'}"
+            )
+    return found[1]  # type: ignore[return-value]
+
+
+def _slice_rows(
+    pair: Pair, sides: tuple[_Side | None, _Side | None], declared: Metrics, opts: _Options,
+    warnings: list[str], runs: tuple[Mapping[str, Any], Mapping[str, Any]],
+) -> list[Row]:  # fmt: skip
+    """The rows of each value of each slice of ``opts.by`` for one pair (both sides present):
+    document slices with paired-bootstrap p-values over the value's documents, quote slices
+    without (their per-document counts are not recorded)."""
+    a, b = sides
+    if not opts.by or a is None or b is None:
+        return []
+    out: list[Row] = []
+    for name in opts.by:
+        spec = _slice_spec(runs, name)
+        va = (a.info.get("slices") or {}).get(name) or {}
+        vb = (b.info.get("slices") or {}).get(name) or {}
+        for value in sorted(set(va) | set(vb)):
+            scores = (
+                (va.get(value) or {}).get("scores", {}),
+                (vb.get(value) or {}).get("scores", {}),
+            )
+            out += _value_rows(pair, (a, b), scores, f"{name}={value}", declared, opts, warnings,
+                               spec, value)  # fmt: skip
+    return out
+
+
+def _value_rows(
+    pair: Pair, sides: tuple[_Side, _Side], scores: tuple[Mapping[str, float], Mapping[str, float]],
+    title: str, declared: Metrics, opts: _Options, warnings: list[str], spec: Mapping[str, Any],
+    value: str,
+) -> list[Row]:  # fmt: skip
+    """The rows of one value of a slice."""
+    (a, b), (ea, eb) = sides, scores
+    document = spec.get("kind") == "document"
+    keys = opts.keys(declared, b.info.get("tasks", [])) if document else QUOTE_SLICE_KEYS
+    keys = [k for k in keys if k in ea or k in eb]
+    pvals: dict[str, float] = {}
+    if document and opts.samples and ea and eb:
+        docs = (spec.get("documents") or {}).get(value, [])
+        pvals = _p_values(a, b, keys, opts.samples, opts.seed, warnings, docs)
+    better = declared.better
+    return [
+        Row(str(pair.new), k, ea.get(k), eb.get(k), pvals.get(k), better(k), pair.baseline, title)
+        for k in keys
+    ]
 
 
 def _known_metrics(*runs: Mapping[str, Any]) -> set[str]:
@@ -456,8 +533,11 @@ def _known_metrics(*runs: Mapping[str, Any]) -> set[str]:
     return out
 
 
-def _options(gate: Gate | None, metrics: Sequence[str] | None, samples: int, seed: int) -> _Options:
-    return _Options(metrics or None, samples, seed, gate.metrics() if gate else ())
+def _options(
+    gate: Gate | None, metrics: Sequence[str] | None, samples: int, seed: int,
+    by: Sequence[str] = (),
+) -> _Options:  # fmt: skip
+    return _Options(metrics or None, samples, seed, gate.metrics() if gate else (), tuple(by))
 
 
 def _finish(
@@ -480,10 +560,11 @@ def compare_paths(
     seed: int = 0,
     pair_by: str = "auto",
     pairs: Sequence[tuple[str, str]] = (),
+    by: Sequence[str] = (),
 ) -> Comparison:
     """Compare the runs at two paths (results files, run folders, folders of runs)."""
     ra, rb = load_results(baseline), load_results(new)
-    opts = _options(gate, metrics, samples, seed)
+    opts = _options(gate, metrics, samples, seed, by)
     found = _compare(ra, rb, opts, force, pair_by, pairs)
     return _finish(ra["_path"], rb["_path"], (ra, rb), found, gate)
 
@@ -497,6 +578,7 @@ def compare_within(
     samples: int = 1000,
     seed: int = 0,
     force: bool = False,
+    by: Sequence[str] = (),
 ) -> Comparison:
     """Compare extractors of one run: the first of ``extractors`` is the baseline of the others
     (same documents, so the paired bootstrap applies)."""
@@ -508,7 +590,7 @@ def compare_within(
         )
     first, *others = extractors
     explicit = [(first, x) for x in others]
-    opts = _options(gate, metrics, samples, seed)
+    opts = _options(gate, metrics, samples, seed, by)
     found = _compare(r, r, opts, force, "label", explicit)
     return _finish(r["_path"], r["_path"], (r, r), found, gate)
 

@@ -16,6 +16,7 @@ key; the command line wins. The rule:
     disappears must not pass silently;
 
   and when a threshold names a metric that neither run has (a typo would otherwise disable it).
+  The rows of slices (``--by``) are shown, never gated: a small slice's scores move a lot.
   A drop is judged in the metric's declared direction (``better: lower`` metrics fail when they
   rise); counts (``better: None``) have no drop. New extractors and new metrics never fail it.
 
@@ -134,7 +135,7 @@ class Gate:
         keys either run declares or has (a threshold on another metric is a violation)."""
         out = self._unknown(rows, known)
         for r in rows:
-            if self.applies(r.metric):
+            if self.applies(r.metric) and not getattr(r, "slice", None):
                 out += self._row(r)
         return out
 

@@ -133,3 +133,23 @@ def test_no_slices_no_section(tmp_path: Path) -> None:
     result = runner.run(load_config(cfg))
     data = build_results(result)
     assert "slices" not in data and all("slices" not in x for x in data["extractors"].values())
+
+
+def test_compare_by_slice(run: Path) -> None:
+    res = cli.invoke(
+        app,
+        ["compare", str(run), "--extractors", "regex,spacy", "--by", "outlet", "--by",
+         "quote.type", "--format", "json", "--samples", "200"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)["rows"]
+    outlets = [r for r in rows if (r["slice"] or "").startswith("outlet=")]
+    assert outlets and all(r["p_value"] is not None for r in outlets)
+    types = [r for r in rows if (r["slice"] or "").startswith("quote.type=")]
+    assert {r["metric"] for r in types} >= {"quotes.exact.r", "speakers.accuracy"}
+    assert all(r["p_value"] is None and r["verdict"] in ("changed", "unchanged") for r in types)
+    # slice rows are shown, never gated
+    res = cli.invoke(app, ["compare", str(run), str(run), "--by", "outlet", "--max-drop", "0"])
+    assert res.exit_code == 0, res.output
+    res = cli.invoke(app, ["compare", str(run), str(run), "--by", "section"])
+    assert res.exit_code == 2 and "no such slice" in res.output
