@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from harness.compare import QUOTE_SLICE_KEYS
 from harness.report.classify import KIND_TITLES, KINDS
 from harness.report.data import Totals
 from harness.report.load import ExtractorView, RunData
@@ -93,6 +94,30 @@ def _worst_documents(xs: Sequence[ExtractorView], totals: Totals) -> list[str]:
     return _table(["extractor", "document", "errors", "kinds"], rows)
 
 
+def _slices(run: RunData, tasks: Sequence[str]) -> list[str]:
+    """A table per slice of the run (config ``slices:``): a row per value and extractor."""
+    out: list[str] = []
+    headline = headline_metrics(run.results, tasks)
+    for name, spec in (run.results.get("slices") or {}).items():
+        entries = {x.label: ((x.info.get("slices") or {}).get(name) or {}) for x in run.extractors}
+        present = {k for vs in entries.values() for e in vs.values() for k in e.get("scores", {})}
+        if spec.get("kind") == "quote":
+            cols = [(k, k) for k in QUOTE_SLICE_KEYS if k in present]
+            unit = "gold quotes"
+        else:
+            cols = [(m.key, m.title) for m in headline if m.key in present]
+            unit = "documents"
+        rows = [
+            [md(value), f"{e.get('n', 0):g}", md(label), *(_score(e, k) for k, _ in cols)]
+            for value in spec.get("values") or []
+            for label, vs in entries.items()
+            if (e := vs.get(value)) is not None
+        ]
+        out += ["", f"### By {md(name)}", ""]
+        out += _table([md(name), unit, "extractor", *(md(t) for _, t in cols)], rows)
+    return (["", "## Scores by slice", *out]) if out else []
+
+
 def _diagnostics(xs: Sequence[ExtractorView]) -> list[str]:
     """Extractors' own diagnostics (``results.json`` ``diagnostics``): totals for the whole run
     and for the documents extracted in this run, then the documents with the highest rates."""
@@ -146,6 +171,7 @@ def render_markdown(
         "",
         *_headline(run, tasks),
     ]
+    out += _slices(run, tasks)
     if "entities" in tasks:
         out += ["", "## Entities per label (F1)", ""]
         out += _per_class(xs, entity_classes(xs), "entities", ("strict", "partial"))
