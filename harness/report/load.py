@@ -15,7 +15,6 @@ changed since the run would classify errors that the scores never saw.
 from __future__ import annotations
 
 import json
-import mmap
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -191,32 +190,64 @@ def _gold_map(
         raise ResultsError(str(exc)) from exc
 
 
+_KEY = b'"per_document": {'
+_BLOCK = 4 * 2**20
+
+
+class _Stripper:
+    """Copies a results file but its ``"per_document"`` blocks, a block of bytes at a time."""
+
+    def __init__(self) -> None:
+        self.out: list[bytes] = []
+        self.buf = b""
+        self.closing: bytes | None = None  # the line that ends the block being skipped
+
+    def feed(self, data: bytes) -> None:
+        self.buf += data
+        while self._step():
+            pass
+
+    def _step(self) -> bool:
+        if self.closing is not None:
+            end = self.buf.find(self.closing)
+            if end < 0:  # keep only what may be the start of the closing line
+                self.buf = self.buf[-len(self.closing) :]
+                return False
+            self.buf = self.buf[end + len(self.closing) :]
+            self.closing = None
+            return True
+        at = self.buf.find(_KEY)
+        if at < 0:
+            cut = self.buf.rfind(b"\n") + 1  # the current line stays: it holds the indent
+            self.out.append(self.buf[:cut])
+            self.buf = self.buf[cut:]
+            return False
+        line = self.buf.rfind(b"\n", 0, at) + 1
+        indent, after = self.buf[line:at], self.buf[at + len(_KEY) : at + len(_KEY) + 1]
+        if indent.strip(b" ") or after in (b"}", b""):  # not a block opening its own line
+            self.out.append(self.buf[: at + len(_KEY)])
+        else:
+            self.out.append(self.buf[:at] + b'"per_document": {}')
+            self.closing = b"\n" + indent + b"}"
+        self.buf = self.buf[at + len(_KEY) :]
+        return True
+
+
 def _without_per_document(path: Path) -> str:
     """The text of a large ``results.json`` without its ``"per_document"`` blocks.
 
     ``results.json`` is written with two-space indentation: an extractor's block is the line
     ``"per_document": {`` and everything up to the first later line that closes it at the same
-    indentation. The file is searched memory-mapped (a run of 10,000 documents writes hundreds
-    of megabytes of counts); one that does not look like that is returned whole.
+    indentation. The file is read a block at a time (a run of 10,000 documents writes hundreds
+    of megabytes of counts); one that does not look like that is read whole.
     """
-    key = b'"per_document": {'
-    parts: list[bytes] = []
-    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        pos = 0
-        while (at := m.find(key, pos)) >= 0:
-            line_start = m.rfind(b"\n", 0, at) + 1
-            indent = m[line_start:at]
-            if indent.strip(b" ") or m[at + len(key) : at + len(key) + 1] == b"}":
-                parts.append(m[pos : at + len(key)])  # not a block opening its own line
-                pos = at + len(key)
-                continue
-            close = m.find(b"\n" + indent + b"}", at)
-            if close < 0:
-                return m[:].decode("utf-8")
-            parts.append(m[pos:at] + b'"per_document": {}')
-            pos = close + 1 + len(indent) + 1
-        parts.append(m[pos:])
-    return b"".join(parts).decode("utf-8")
+    strip = _Stripper()
+    with path.open("rb") as f:
+        while block := f.read(_BLOCK):
+            strip.feed(block)
+    if strip.closing is not None:  # a block that never closes: not written by harness
+        return path.read_text(encoding="utf-8")
+    return (b"".join(strip.out) + strip.buf).decode("utf-8")
 
 
 def read_summary(run_dir: Path) -> dict[str, Any]:
