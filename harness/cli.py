@@ -166,20 +166,33 @@ def report_(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="HTML file (default: RUN/report.html).")
     ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(help="Another run on the same goldset: show what got fixed and what broke."),
+    ] = None,
+    folder: Annotated[
+        bool | None,
+        typer.Option(
+            "--folder/--single-file",
+            help="Data in a folder beside the page, or in the page (default: a folder above "
+            "2,000 documents).",
+        ),
+    ] = None,
 ) -> None:
     """Write a self-contained HTML error-analysis report of a run, with report.md and SVG plots.
 
-    Score tables with confidence intervals, per-label and per-quote-type charts, a confusion
-    table of entity labels, and every document with gold and predicted spans highlighted and
-    each error classified. Works offline. RUN/report.md carries the same numbers, error counts
-    and the worst documents in Markdown (for pull requests and CI job summaries); the charts are
-    written as RUN/plots/*.svg.
+    Scores with confidence intervals (overall and by slice), charts, a confusion table of entity
+    labels, a searchable, sortable, groupable table of every error (exported as CSV or JSONL),
+    and each document with the gold and every extractor's predictions side by side, speakers
+    linked to their quotes. Works offline. RUN/report.md carries the same numbers in Markdown
+    (for pull requests and CI job summaries); the charts are written as RUN/plots/*.svg.
     """
     from .compare import resolve_run
     from .report import write_report
 
     try:
-        path = write_report(resolve_run(run).parent, output)
+        base = resolve_run(against).parent if against is not None else None
+        path = write_report(resolve_run(run).parent, output, against=base, folder=folder)
     except HarnessError as exc:
         raise _fail(exc) from None
     out.print(f"report: {path}")

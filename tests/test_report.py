@@ -550,3 +550,23 @@ def test_large_results_are_read_without_per_document_counts(
     for x in full["extractors"].values():
         x["per_document"] = {}
     assert json.loads(_without_per_document(path)) == full
+
+
+def test_report_command_options(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from harness.cli import app
+
+    docs = [evil_doc(), plain_doc()]
+    gold = write_goldset(tmp_path / "gs", docs)
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+    new = make_run(tmp_path / "a", gold, {"x": [perfect(d) for d in docs]})
+    base = make_run(tmp_path / "b", gold, {"x": [degraded(d) for d in docs]})
+    res = CliRunner().invoke(app, ["report", str(new), "--against", str(base), "--folder"])
+    assert res.exit_code == 0, res.output
+    assert (new / "report_files" / "chunk-0000.js").is_file()
+    meta, _ = page_data((new / "report.html").read_text(encoding="utf-8"))
+    assert [x["run"] for x in meta["extractors"]] == ["", "baseline"]
+    res = CliRunner().invoke(app, ["report", str(new), "--against", str(tmp_path / "nowhere")])
+    assert res.exit_code == 6 and "no results found" in res.output
