@@ -571,3 +571,25 @@ def test_report_command_options(tmp_path: Path) -> None:
     assert [x["run"] for x in meta["extractors"]] == ["", "baseline"]
     res = CliRunner().invoke(app, ["report", str(new), "--against", str(tmp_path / "nowhere")])
     assert res.exit_code == 6 and "no results found" in res.output
+
+
+def test_several_processes_write_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.report import parallel
+
+    from .generated import generated_run
+
+    run = generated_run(tmp_path, 30, ("spacy", "llm"), samples=10)
+    monkeypatch.setattr(parallel, "PARALLEL_DOCUMENTS", 10)
+    monkeypatch.setattr("harness.report.FOLDER_CHUNK", 4)  # 8 chunks: 3 parts of 2 or 3
+    pages = {}
+    for n in ("1", "3"):
+        monkeypatch.setenv("HARNESS_REPORT_WORKERS", n)
+        path = write_report(run, tmp_path / n / "report.html", folder=True)
+        files = sorted((tmp_path / n / "report_files").iterdir())
+        pages[n] = (
+            path.read_text(encoding="utf-8"),
+            [f.read_text(encoding="utf-8") for f in files],
+        )
+    assert len(pages["1"][1]) == 8 and pages["1"] == pages["3"]

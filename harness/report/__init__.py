@@ -11,6 +11,8 @@ matching (missed, spurious, wrong label, wrong boundary, wrong speaker) and writ
   Documents are streamed into the page, so memory does not grow with the goldset. Above
   :data:`FOLDER_DOCUMENTS` documents the data goes to a folder beside the page
   (``report_files/``), loaded by the page the same way;
+  Above :data:`harness.report.parallel.PARALLEL_DOCUMENTS` documents several processes
+  classify them (:mod:`harness.report.parallel`);
 - ``report.md`` (the same numbers in Markdown, for pull requests and CI summaries) and
   ``plots/*.svg``.
 
@@ -37,12 +39,12 @@ from harness.report.load import RunData, load_run
 from harness.report.markdown import render_markdown
 from harness.report.page import (
     chunk_element,
-    chunk_file,
     documents_section,
     errors_section,
     page_head,
     page_tail,
 )
+from harness.report.parallel import workers, write_all_chunks
 from harness.report.sections import changes_presets, reconciliation, static_sections
 from harness.report.svg import bar_chart
 
@@ -94,12 +96,9 @@ class _Chunks:
             self.scratch = tempfile.TemporaryFile("w+", encoding="utf-8")
 
     def add(self, records: Sequence[Any]) -> None:
-        if self.dir is not None:
-            text = chunk_file(self.count, records)
-            (self.dir / f"chunk-{self.count:04d}.js").write_text(text, encoding="utf-8")
-        else:
-            assert self.scratch is not None
-            self.scratch.write(chunk_element(records))
+        """One chunk of the page (chunk files are written by :mod:`harness.report.parallel`)."""
+        assert self.scratch is not None
+        self.scratch.write(chunk_element(records))
         self.count += 1
 
     def copy_into(self, out: IO[str]) -> None:
@@ -124,6 +123,11 @@ class _Chunks:
 
 
 def _stream_documents(run: RunData, keys: Sequence[str], chunks: _Chunks) -> Totals:
+    if chunks.dir is not None:  # chunk files: in several processes for a large goldset
+        totals, chunks.count = write_all_chunks(
+            run, keys, chunks.dir, FOLDER_CHUNK, workers(len(run.goldset))
+        )
+        return totals
     xs = run.extractors
     totals = Totals({x.label: ExtractorTotals() for x in xs})
     size = FOLDER_CHUNK if chunks.folder else CHUNK

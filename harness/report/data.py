@@ -87,6 +87,21 @@ class Totals:
     gold_quotes: int = 0
     meta_values: dict[str, Counter[str]] = field(default_factory=dict)
 
+    def merge(self, other: Totals) -> None:
+        """Add the totals of the documents that follow these (a part written elsewhere)."""
+        for label, t in other.extractors.items():
+            mine = self.extractors.setdefault(label, ExtractorTotals())
+            mine.kinds.update(t.kinds)
+            mine.task_kinds.update(t.task_kinds)
+            mine.confusion.update(t.confusion)
+            mine.unknown_speaker += t.unknown_speaker
+            mine.documents.extend(t.documents)
+        self.documents += other.documents
+        self.gold_entities += other.gold_entities
+        self.gold_quotes += other.gold_quotes
+        for key, counts in other.meta_values.items():
+            self.meta_values.setdefault(key, Counter()).update(counts)
+
 
 def _quote(q: Quote, speaker: int | str | None) -> list[Any]:
     sp, cue = q.speaker_span, q.cue

@@ -134,6 +134,8 @@ class RunData:
     results: Mapping[str, Any]
     goldset: Goldset
     extractors: tuple[ExtractorView, ...] = field(default_factory=tuple)
+    #: The run it is compared with (``load_run(..., against)``), if any.
+    against: Path | None = None
 
     def documents(self) -> Iterator[Document]:
         """The gold documents in goldset order (read in batches, never all at once)."""
@@ -309,4 +311,4 @@ def load_run(run_dir: Path, against: Path | None = None) -> RunData:
         views += _views(
             base, goldset, PredictionFile.index(base_root / PREDICTIONS_FILE), "baseline"
         )
-    return RunData(run_dir, results, goldset, tuple(views))
+    return RunData(run_dir, results, goldset, tuple(views), Path(against) if against else None)
