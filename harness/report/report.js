@@ -200,15 +200,17 @@
     if (col === "task") { return r.t; }
     return field(r, col);
   }
-  function sorted(rows) {
-    if (!state.sort) { return rows; }
-    var col = state.sort[0], dir = state.sort[1];
-    return rows.map(function (r, i) { return [sortValue(r, col), i, r]; }).sort(function (a, b) {
+  // ``items`` sorted by ``value(item, column)`` (stable), as ``sort = [column, +1 | -1]`` says.
+  function sortBy(items, sort, value) {
+    if (!sort) { return items; }
+    var col = sort[0], dir = sort[1];
+    return items.map(function (x, i) { return [value(x, col), i, x]; }).sort(function (a, b) {
       if (a[0] < b[0]) { return -dir; }
       if (a[0] > b[0]) { return dir; }
       return a[1] - b[1];
     }).map(function (t) { return t[2]; });
   }
+  function sorted(rows) { return sortBy(rows, state.sort, sortValue); }
 
   // ---- boundary differences -------------------------------------------------------------------
   // The text of one side of a pair, with the characters the other side lacks marked.
@@ -288,6 +290,18 @@
     });
     table.appendChild(tr);
   }
+  function fitPage(page, n) { return Math.min(page, Math.max(1, Math.ceil(n / PAGE)) - 1); }
+  // The table ``id`` emptied, with a header whose columns sort it (``state[sortKey]``).
+  function sortedTable(id, columns, sortKey, pageKey, redraw) {
+    var table = $(id);
+    clear(table);
+    header(table, columns, state[sortKey], function (col) {
+      state[sortKey] = nextSort(state[sortKey], col);
+      state[pageKey] = 0;
+      redraw();
+    });
+    return table;
+  }
   function nextSort(s, col) {
     if (s && s[0] === col) { return s[1] > 0 ? [col, -1] : null; }
     return [col, 1];
@@ -310,15 +324,8 @@
   function renderErrors() {
     readBoxes();
     current = sorted(filtered());
-    var pages = Math.max(1, Math.ceil(current.length / PAGE));
-    state.page = Math.min(state.page, pages - 1);
-    var table = $("error-table");
-    clear(table);
-    header(table, COLUMNS, state.sort, function (col) {
-      state.sort = nextSort(state.sort, col);
-      state.page = 0;
-      renderErrors();
-    });
+    state.page = fitPage(state.page, current.length);
+    var table = sortedTable("error-table", COLUMNS, "sort", "page", renderErrors);
     current.slice(state.page * PAGE, (state.page + 1) * PAGE).forEach(function (r) {
       table.appendChild(errorRow(r));
     });
@@ -467,23 +474,9 @@
       }
       return true;
     });
-    if (state.docSort) {
-      var col = state.docSort[0], dir = state.docSort[1];
-      docs = docs.map(function (d) { return [docValue(d, col), d.n, d]; }).sort(function (a, b) {
-        if (a[0] < b[0]) { return -dir; }
-        if (a[0] > b[0]) { return dir; }
-        return a[1] - b[1];
-      }).map(function (t) { return t[2]; });
-    }
-    var pages = Math.max(1, Math.ceil(docs.length / PAGE));
-    state.docPage = Math.min(state.docPage, pages - 1);
-    var table = $("doc-table");
-    clear(table);
-    header(table, DOC_COLUMNS, state.docSort, function (col) {
-      state.docSort = nextSort(state.docSort, col);
-      state.docPage = 0;
-      renderDocs();
-    });
+    docs = sortBy(docs, state.docSort, docValue);
+    state.docPage = fitPage(state.docPage, docs.length);
+    var table = sortedTable("doc-table", DOC_COLUMNS, "docSort", "docPage", renderDocs);
     docs.slice(state.docPage * PAGE, (state.docPage + 1) * PAGE).forEach(function (d) {
       var tr = el("tr", { "data-doc": d.id });
       DOC_COLUMNS.forEach(function (c) {
