@@ -255,11 +255,20 @@ def pair_extractors(
 # -- comparability -----------------------------------------------------------------------------
 
 
-def _gold_map(ex: Mapping[str, Any]) -> Any:
+def _recorded_map(ex: Mapping[str, Any]) -> Any:
     maps = ex.get("label_maps")
-    if isinstance(maps, Mapping) and "gold" in maps:
-        return maps["gold"]
-    return ex.get("gold_label_map")
+    return maps.get("gold") if isinstance(maps, Mapping) else None
+
+
+def _gold_maps(ea: Mapping[str, Any], eb: Mapping[str, Any]) -> tuple[Any, Any]:
+    """The gold label maps of two extractors, compared like for like: the maps applied when
+    both results record them (``label_maps.gold``), else the names the configs gave
+    (``gold_label_map``; results files written before the maps were recorded). No map and an
+    empty one are the same."""
+    ma, mb = _recorded_map(ea), _recorded_map(eb)
+    if not (isinstance(ma, Mapping) and isinstance(mb, Mapping)):
+        ma, mb = ea.get("gold_label_map"), eb.get("gold_label_map")
+    return ma or None, mb or None
 
 
 def comparability_problems(
@@ -287,7 +296,7 @@ def _pair_problems(p: Pair, ea: Mapping[str, Any], eb: Mapping[str, Any]) -> lis
     """Paired extractors must be scored on the same labels through the same gold label map."""
     out = []
     both_entities = "entities" in ea.get("tasks", ()) and "entities" in eb.get("tasks", ())
-    checks = [("gold label map", _gold_map(ea), _gold_map(eb))]
+    checks = [("gold label map", *_gold_maps(ea, eb))]
     if both_entities:
         checks.append(("scored labels", ea.get("labels"), eb.get("labels")))
     if p.baseline == p.new:

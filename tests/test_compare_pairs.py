@@ -249,3 +249,19 @@ def test_library_comparison_of_paths(runs: dict[str, Path]) -> None:
     c = compare_paths(runs["both"], runs["both_again"], gate=Gate(max_drop=0.0), samples=100)
     assert not c.violations and {r.verdict for r in c.rows} == {"unchanged"}
     assert [(p.baseline, p.new) for p in c.pairs] == [("regex", "regex"), ("spacy", "spacy")]
+
+
+def test_gold_label_maps_compared_like_for_like() -> None:
+    from harness.compare import comparability_problems
+
+    def run(ex: dict[str, Any]) -> dict[str, Any]:
+        return {"goldset": {"name": "g", "version": "1", "sha256": "x"}, "tasks": ["entities"],
+                "extractors": {"t": {"tasks": ["entities"], "labels": ["PER"], **ex}}}  # fmt: skip
+
+    old = run({"gold_label_map": "conll"})  # a results file without the maps applied
+    new = run({"gold_label_map": "conll", "label_maps": {"gold": {"PERSON": "PER"}}})
+    assert comparability_problems(old, new) == []
+    other = run({"gold_label_map": None, "label_maps": {"gold": {}}})
+    assert comparability_problems(run({"gold_label_map": None}), other) == []
+    changed = run({"gold_label_map": "conll", "label_maps": {"gold": {"PERSON": None}}})
+    assert "gold label map differs" in comparability_problems(new, changed)[0]
