@@ -264,12 +264,14 @@ def read_summary(run_dir: Path) -> dict[str, Any]:
             data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ResultsError(f"{path}: not a valid results file ({exc})") from exc
-    from harness.results import SCHEMA
+    from harness import results as results_file
 
+    readable = getattr(results_file, "READABLE", (results_file.SCHEMA,))
     schema = data.get("schema") if isinstance(data, dict) else None
-    if schema != SCHEMA:
+    if schema not in readable:
         raise ResultsError(
-            f"{path}: unsupported results schema {schema!r} (this harness reads {SCHEMA!r})"
+            f"{path}: unsupported results schema {schema!r} (this harness reads "
+            f"{', '.join(map(repr, readable))})"
         )
     check_results(data, path)
     for info in data["extractors"].values():
