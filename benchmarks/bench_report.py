@@ -97,6 +97,8 @@ def child(run: Path) -> dict[str, Any]:
         "write_s": t_write,
         "write_cpu_s": c_write,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # the largest of the worker processes (harness.report.parallel), 0 without any
+        "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "size_mb": size / MB,
         "folder": folder.is_dir(),
         "path": str(path),
@@ -169,7 +171,8 @@ def main() -> int:
             print(
                 f"  written in {m['write_s']:.2f} s (CPU {m['write_cpu_s']:.2f} s; imports "
                 f"{m['imports_s']:.1f} s apart; {ratio:.1f}x reading the goldset once, "
-                f"{m['reference_s']:.2f} s), peak RSS {m['rss_mb']:.0f} MB, "
+                f"{m['reference_s']:.2f} s), peak RSS {m['rss_mb']:.0f} MB (a worker: "
+                f"{m['worker_rss_mb']:.0f} MB), "
                 f"{m['size_mb']:.1f} MB{' in a page and a folder' if m['folder'] else ''} "
                 f"({load()})",
                 flush=True,
