@@ -158,3 +158,10 @@ def test_brat_metadata_table_problems(
     with pytest.raises(GoldsetError) as exc:
         load_goldset(corpus, "brat", {"metadata": "../meta.tsv", **options})
     assert message in str(exc.value) and "meta.tsv" in str(exc.value)
+
+
+def test_brat_metadata_table_missing(tmp_path: Path) -> None:
+    corpus = brat_folder(tmp_path, "file\tpublisher\n")
+    with pytest.raises(GoldsetError) as exc:
+        load_goldset(corpus, "brat", {"metadata": "../nope.tsv"})
+    assert "nope.tsv" in str(exc.value)

@@ -53,7 +53,15 @@ from ..errors import ConfigError, GoldsetError, Problems
 from ..model import Document, Speaker
 from . import conversion
 from .attribution import EventLink, Links, Region, Roles, assemble
-from .base import CommonOptions, Format, GoldsetInfo, GoldsetView, decode_utf8, files_hash
+from .base import (
+    CommonOptions,
+    Format,
+    GoldsetInfo,
+    GoldsetView,
+    decode_utf8,
+    files_hash,
+    read_file,
+)
 from .metadata import Table, read_table
 
 _T = re.compile(r"^(T\d+\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t(.*))?$", re.DOTALL)
@@ -604,7 +612,11 @@ def parse(
 def _metadata_table(path: Path, opts: BratOptions, problems: Problems) -> Table | None:
     if not opts.metadata:
         return None
-    return read_table(path / opts.metadata, opts.metadata_id, opts.metadata_columns, problems)
+    table = path / opts.metadata
+    data = read_file(table, problems)  # a path the user gave: size limit and links checked
+    if data is None:
+        return None
+    return read_table(table, data, opts.metadata_id, opts.metadata_columns, problems)
 
 
 def _with_metadata(doc: Document, table: Table | None, problems: Problems) -> Document:
@@ -671,8 +683,11 @@ class BratFormat(Format):
     def _read_pair(self, pair: Pair, opts: BratOptions, problems: Problems) -> Document | None:
         conversion.file_started()
         n_before = len(problems)
-        text = decode_utf8(pair.txt.read_bytes(), pair.txt, problems)
-        body = decode_utf8(pair.ann.read_bytes(), pair.ann, problems)
+        text_bytes, ann_bytes = read_file(pair.txt, problems), read_file(pair.ann, problems)
+        if text_bytes is None or ann_bytes is None:
+            return None
+        text = decode_utf8(text_bytes, pair.txt, problems)
+        body = decode_utf8(ann_bytes, pair.ann, problems)
         if text is None or body is None:
             return None
         regions, links = parse(text, body, pair.ann, pair.doc_id, opts, problems)

@@ -206,16 +206,15 @@ def _delimiter(path: Path, header: str) -> str:
 
 
 def read_table(
-    path: Path, id_column: str | None, columns: Sequence[str] | None, problems: Problems
-) -> Table | None:
-    """A TSV or CSV table (header row first) of document metadata: ``id_column`` (default: the
+    path: Path, data: bytes, id_column: str | None, columns: Sequence[str] | None,
+    problems: Problems,
+) -> Table | None:  # fmt: skip
+    """A TSV or CSV table (header row first; ``data``: its bytes, read by the format with
+    :func:`harness.formats.base.read_file`) of document metadata: ``id_column`` (default: the
     first) holds the document ids, ``columns`` (default: every other column) the metadata.
-    Problems (a missing file or column, a duplicate id) go to ``problems``."""
+    Problems (a missing column, a duplicate id, a ragged row) go to ``problems``."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        problems.add(path, None, f"metadata table cannot be read: {exc.strerror or exc}")
-        return None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.add(path, None, f"metadata table is not valid UTF-8 (byte {exc.start})")
         return None
