@@ -40,7 +40,10 @@ from .options import parse_options
 from .plugins import get_plugins
 from .yamlload import load_yaml, non_finite
 
-TOP_KEYS = ("goldset", "tasks", "output", "extractors", "bootstrap", "batch_size", "cache", "gate")
+TOP_KEYS = (
+    "goldset", "tasks", "output", "extractors", "bootstrap", "batch_size", "cache", "gate",
+    "slices",
+)  # fmt: skip
 GOLDSET_KEYS = ("path", "format", "options", "max_file_bytes")
 EXTRACTOR_KEYS = ("name", "label", "options", "gold_label_map", "batch_size")
 BOOTSTRAP_KEYS = ("samples", "seed")
@@ -85,6 +88,9 @@ class RunConfig:
     cache: Path | None = None
     gate: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+    #: Scores by slice (:mod:`harness.scoring.slices`): document metadata keys, ``quote.type``,
+    #: ``speaker.<attribute>``; checked against the goldset's declarations when it is loaded.
+    slices: tuple[str, ...] = ()
 
     @property
     def sha256(self) -> str:
@@ -227,6 +233,7 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
     samples, seed = _parse_bootstrap(raw, where, problems)
     batch_size = step(_parse_batch_size, raw, where)
     gate = _parse_gate(raw, where, problems)
+    slices = step(_parse_slices, raw, where) or ()
     extractors: tuple[ExtractorConfig, ...] = ()
     if "extractors" in raw:
         extractors = _parse_extractors(raw["extractors"], where, problems)
@@ -244,6 +251,7 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
         cache=cache_path,
         gate=gate,
         raw=raw,
+        slices=slices,
     )
 
 
@@ -301,6 +309,20 @@ def _parse_bootstrap(raw: Mapping[str, Any], where: str, problems: Problems) -> 
 
 def _parse_batch_size(raw: Mapping[str, Any], where: str) -> int:
     return whole_number(raw.get("batch_size", 32), 1, MAX_BATCH_SIZE, f"{where}: batch_size")
+
+
+def _parse_slices(raw: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    from .scoring.slices import parse_slice
+
+    items = raw.get("slices") or []
+    if isinstance(items, str):
+        items = [items]
+    if not isinstance(items, list):
+        raise ConfigError(f"{where}: slices should be a list, e.g. [outlet, quote.type]")
+    names = tuple(parse_slice(x, f"{where}: slices").name for x in items)
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{where}: slices: {list(names)} names one slice twice")
+    return names
 
 
 def _threshold(value: Any, what: str, negative: bool = False) -> float:

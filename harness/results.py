@@ -11,6 +11,8 @@
       "goldset": {name, version, path, sha256, label_scheme, documents},
       "tasks": [task, ...],
       "metrics": {key: {task, title, description, headline, better}},  # every score's declaration
+      "slices": {name: {"kind": "document" | "quote", "key", "values": [...],   # only with
+                        "documents": {value: [doc_id]}}},                 # config slices:
       "extractors": {
         label: {
           "name", "version", "plugin", "plugin_version", "tasks", "options",
@@ -25,6 +27,7 @@
                      "unmapped_gold_labels"},         # mapped to null by the gold label map
           "errors": [{"doc_id", "error", "message"}],
           "per_document": {doc_id: {count key: [matched, n_pred, n_gold]}},
+          "slices": {name: {value: {"n", "scores", "intervals"}}},  # scores by slice
           "timing": {"setup", "extract", "total"},  # seconds
           "diagnostics": {"total", "this_run", "per_document"}  # only when the extractor
         }                                           # reported any: see harness.diagnostics
@@ -53,7 +56,7 @@ from . import __version__
 from .atomic import write_json, write_jsonl
 from .codec import prediction_to_dict
 from .errors import OutputError, ResultsError, os_problem
-from .runner import RunResult
+from .runner import RunResult, slice_specs
 
 SCHEMA = "harness.results/1"
 RESULTS_FILE = "results.json"
@@ -129,7 +132,12 @@ def build_results(result: RunResult) -> dict[str, Any]:
         }
         if r.diagnostics:
             extractors[r.label]["diagnostics"] = r.diagnostics.to_dict()
-    return {
+        if r.slices:
+            extractors[r.label]["slices"] = {
+                name: {value: s.to_dict() for value, s in values.items()}
+                for name, values in r.slices.items()
+            }
+    out = {
         "schema": SCHEMA,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "complete": result.complete,
@@ -144,6 +152,33 @@ def build_results(result: RunResult) -> dict[str, Any]:
         "metrics": result.metrics.to_dict(),
         "extractors": extractors,
     }
+    if result.config.slices:
+        out["slices"] = slices_section(result)
+    return out
+
+
+def slices_section(result: RunResult) -> dict[str, Any]:
+    """What each slice of the run is: its kind, key and values, and for a document slice the
+    documents of each value (what ``harness compare`` resamples per slice)."""
+    specs = slice_specs(result.config, result.goldset)
+    section: dict[str, Any] = {
+        s.name: {"kind": s.kind, "key": s.key, "values": [], "documents": {}} for s in specs
+    }
+    document_specs = [s for s in specs if s.kind == "document"]
+    if document_specs:
+        for doc in result.goldset:
+            for s in document_specs:
+                section[s.name]["documents"].setdefault(s.document_value(doc), []).append(doc.id)
+    for s in specs:
+        seen = {v for r in result.extractors for v in r.slices.get(s.name, {})}
+        section[s.name]["values"] = sorted(seen | set(section[s.name]["documents"]))
+        if s.kind == "quote":
+            del section[s.name]["documents"]
+            section[s.name]["note"] = (
+                "gold quotes by their attribute: recall, speaker accuracy and attribution recall "
+                "only (a predicted quote belongs to no slice)"
+            )
+    return section
 
 
 def check_output(output: Path) -> None:

@@ -36,6 +36,7 @@ from .plugin_calls import create, extract, setup
 from .plugins import Plugins, get_plugins
 from .schemes import resolve_label_maps
 from .scoring import Counts, Metrics, Scored, ScoringPlan, Tally
+from .scoring.slices import SliceScores, SliceSpec, check_slices, score_slices
 from .spool import PredictionSpool, unpack_record
 
 Progress = Callable[[str, int, int], None]
@@ -84,6 +85,8 @@ class ExtractorRun:
     diagnostics: DiagnosticsTally = field(default_factory=DiagnosticsTally)
     scores: dict[str, float] = field(default_factory=dict)
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: Scores by slice (config ``slices:``): ``{slice name: {value: SliceScores}}``.
+    slices: dict[str, dict[str, SliceScores]] = field(default_factory=dict)
     cached_docs: int = 0
     seconds_setup: float = 0.0
     seconds_extract: float = 0.0
@@ -352,6 +355,12 @@ def scoring_plan(
     )
 
 
+def slice_specs(config: RunConfig, goldset: Goldset) -> list[SliceSpec]:
+    """The config's slices, checked against what the goldset declares."""
+    where = f"{config.path or 'config'}: slices"
+    return check_slices(config.slices, goldset.metadata_keys, goldset.speaker_attributes, where)
+
+
 def _record_plan(run: ExtractorRun, plan: ScoringPlan) -> None:
     maps = plan.label_maps
     run.labels = maps.labels
@@ -452,6 +461,8 @@ def run_extractor(
         cache.save()
     run.per_doc, run.scores, run.intervals = scored.per_doc, scored.scores, scored.intervals
     run.unmapped_gold_labels.update(scored.unmapped_gold_labels)
+    specs = slice_specs(config, goldset)
+    run.slices = score_slices(plan, specs, goldset, run.predictions, run.per_doc)
     run.seconds_total = time.perf_counter() - t_start
     return run
 
@@ -466,6 +477,7 @@ def run(
     """Evaluate every extractor of ``config`` on its goldset."""
     t0 = time.perf_counter()
     goldset = load_goldset(config.goldset)
+    slice_specs(config, goldset)  # a slice the goldset cannot give fails before any work
     runs = [
         run_extractor(
             ec, goldset, config, use_cache=use_cache, fail_fast=fail_fast, progress=progress
