@@ -377,26 +377,39 @@ def test_results_files_slow(results_file: dict[str, Any], data: st.DataObject) -
     check_results(results_file, data.draw(mutated(results_file)), compare=False)
 
 
-#: Found on main before the report helper's checks of results files (#19, their part): a
-#: results file with a value of another type (a float where the scores go, a dict as a score, a
-#: per-document list cut short) makes ``compare`` raise TypeError, AttributeError or ValueError.
-#: Remove the mark when those checks are merged.
-COMPARE_NOT_YET = pytest.mark.xfail(
-    reason="compare's checks of results files are the report helper's part of #19", strict=False
-)
-
-
-@COMPARE_NOT_YET
 @given(st.data())
 @quick(50)
 def test_compare_takes_any_results_file(results_file: dict[str, Any], data: st.DataObject) -> None:
     check_results(results_file, data.draw(mutated(results_file)), compare=True)
 
 
-@COMPARE_NOT_YET
 @given(st.data())
 @many(300)
 def test_compare_takes_any_results_file_slow(
     results_file: dict[str, Any], data: st.DataObject
 ) -> None:
     check_results(results_file, data.draw(mutated(results_file)), compare=True)
+
+
+@pytest.mark.parametrize(
+    ("declaration", "problem"),
+    [
+        ({"task": "quotes", "title": "P", "description": "d", "better": "up"},
+         "metrics['quotes.exact.p'].better: expected 'higher', 'lower' or null, got 'up'"),
+        ({"title": "P", "description": "d"},
+         "metrics['quotes.exact.p'].task: expected a string, got None"),
+        ({"task": "quotes", "title": "P", "description": "d", "headline": True, "better": None},
+         "metrics['quotes.exact.p']: a headline metric needs a better direction"),
+    ],
+)  # fmt: skip
+def test_a_wrong_metric_declaration_in_a_results_file_is_named(
+    results_file: dict[str, Any], tmp_path: Path, declaration: dict[str, Any], problem: str
+) -> None:
+    """Found by the fuzz test: compare raised ValueError/TypeError building the declarations."""
+    bad = json.loads(json.dumps(results_file))
+    bad["metrics"]["quotes.exact.p"] = declaration
+    (tmp_path / "a.json").write_text(json.dumps(results_file))
+    (tmp_path / "b.json").write_text(json.dumps(bad))
+    with pytest.raises(ResultsError) as caught:
+        compare_paths(tmp_path / "a.json", tmp_path / "b.json", samples=0)
+    assert problem in str(caught.value) and "b.json" in str(caught.value)
