@@ -199,3 +199,16 @@ def test_a_full_disk_while_writing_the_results(mini: Path, tmp_path: Path) -> No
     assert p.returncode == 8, p.stderr
     assert "No space left on device" in p.stderr and "the whole run was saved to" in p.stderr
     assert left == []
+
+
+def test_a_goldset_cache_that_cannot_be_written_is_exit_8_naming_it(
+    mini: Path, tmp_path: Path
+) -> None:
+    """Before: 'goldset ...: reading failed: OSError: File too large', exit 3, as if the goldset
+    were broken."""
+    p = run_harness(["validate", str(mini)], tmp_path, fsize=1024)
+    assert p.returncode == 8, p.stderr
+    assert "the goldset cache cannot be written in" in p.stderr
+    assert str(tmp_path / "goldset-cache") in p.stderr and "ulimit -f" in p.stderr
+    assert "Traceback" not in p.stderr
+    assert run_harness(["validate", str(mini)], tmp_path).returncode == 0  # nothing left behind
