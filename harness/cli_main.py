@@ -175,9 +175,9 @@ def _hint(exc: BaseException, args: Sequence[str]) -> str:
             f"HARNESS_DISABLE_PLUGINS={name} runs without it."
         )
     return (
-        f"this is a bug in harness {__version__}, not a problem with your input: please report "
-        f"it to the harness maintainers{_issues_url('harness')}, with the traceback that "
-        f"{rerun} prints."
+        f"this is a bug in harness {__version__} (or an input it should have refused with a clear "
+        f"message): please report it to the harness maintainers{_issues_url('harness')}, with "
+        f"the traceback that {rerun} prints."
     )
 
 
