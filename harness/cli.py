@@ -22,6 +22,7 @@ import typer
 
 from .cli_common import EXIT_INCOMPLETE, err, out, parse_pairs
 from .cli_common import fail as _fail
+from .cli_goldset import MaxProblems, ProblemsFile, goldset_failure
 from .errors import ConfigError, HarnessError
 
 app = typer.Typer(
@@ -100,10 +101,14 @@ def validate(
     option: Annotated[
         list[str], typer.Option("--option", "-o", help="Format option KEY=VALUE (repeatable).")
     ] = [],  # noqa: B006 - typer needs a literal default
+    max_problems: MaxProblems = 50,
+    problems_file: ProblemsFile = None,
 ) -> None:
     """Validate a goldset: texts and hashes, offsets, covered text, labels, overlaps, speakers.
 
-    Prints every problem with its file and record, exit code 3 when there is any.
+    Every problem is found and counted, each with its file and record (or line); the first 50
+    are printed (--max-problems 0 prints all of them, --problems-file FILE writes them all).
+    Exit code 3 when there is any.
     """
     from .goldset import load_goldset
 
@@ -111,7 +116,7 @@ def validate(
         options = parse_pairs(option)
         g = load_goldset(goldset, format=fmt, options=options or None)
     except HarnessError as exc:
-        raise _fail(exc) from None
+        raise goldset_failure(exc, max_problems, problems_file) from None
     n_ent = sum(len(d.entities) for d in g)
     n_q = sum(len(d.quotes) for d in g)
     out.print(
@@ -201,9 +206,11 @@ def compare(
 
 
 def _add_subcommands() -> None:
+    from .cli_agreement import agreement_command
     from .cli_compare import baseline_app
     from .cli_goldset import goldset_app
 
+    app.command("agreement")(agreement_command)
     app.add_typer(baseline_app, name="baseline")
     app.add_typer(goldset_app, name="goldset")
 

@@ -11,6 +11,8 @@ Options are ``key=value`` pairs; values are read as YAML (``labels=[PER,ORG]``, 
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,10 +32,50 @@ goldset_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+#: Name of the conversion report in an imported goldset folder.
+REPORT = "conversion-report.tsv"
+
 OptionList = Annotated[
     list[str] | None,
     typer.Option("--option", "-o", help="Format option as key=value (YAML value); repeatable."),
 ]
+MaxProblems = Annotated[
+    int,
+    typer.Option(
+        "--max-problems", help="Problems to print when the goldset is invalid (0: all of them)."
+    ),
+]
+ProblemsFile = Annotated[
+    Path | None,
+    typer.Option("--problems-file", help="Write every problem to this file, one per line."),
+]
+
+
+def goldset_failure(
+    exc: HarnessError, max_problems: int = 50, problems_file: Path | None = None
+) -> typer.Exit:
+    """Print an error; for an invalid goldset, its problems (``max_problems`` of them, 0: all),
+    and write every problem to ``problems_file``. Returns the exit to raise."""
+    problems: list[str] | None = getattr(exc, "problems", None)
+    if problems is None:
+        return _fail(exc)
+    n = len(problems)
+    if problems_file is not None:
+        problems_file.parent.mkdir(parents=True, exist_ok=True)
+        problems_file.write_text("".join(f"{p}\n" for p in problems), encoding="utf-8")
+    shown = problems if max_problems <= 0 else problems[:max_problems]
+    source = getattr(exc, "source", "")
+    err.print(f"[bold red]error:[/] goldset {source} is invalid ({n} problem{'s' * (n != 1)}):")
+    for p in shown:
+        err.print(f"  - {p}", markup=False, highlight=False, soft_wrap=True)
+    if len(shown) < n:
+        err.print(
+            f"  ... and {n - len(shown)} more: --max-problems 0 prints all of them, "
+            "--problems-file FILE writes them to a file"
+        )
+    if problems_file is not None:
+        err.print(f"all {n} problems: {problems_file}")
+    return typer.Exit(exc.exit_code)
 
 
 def _writer(name: str, options: Mapping[str, Any]) -> tuple[Any, Any]:
@@ -50,7 +92,7 @@ def _writer(name: str, options: Mapping[str, Any]) -> tuple[Any, Any]:
 def _summary(stats: Mapping[str, int] | None, path: Path) -> None:
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in (stats or {}).items())
     out.print(f"[green]wrote[/] {path}: {counts}")
-    for key in ("quotes_not_written", "speakers_without_span"):
+    for key in ("quotes_not_written", "speakers_not_written"):
         if (stats or {}).get(key):
             err.print(f"[yellow]warning:[/] {stats[key]} {key.replace('_', ' ')} (format limit)")  # type: ignore[index]
 
@@ -61,18 +103,83 @@ def import_(
     output: Annotated[Path, typer.Argument(help="New native goldset folder to write.")],
     format: Annotated[str, typer.Option("--format", "-f", help="Format of SOURCE.")],
     option: OptionList = None,
+    max_problems: MaxProblems = 50,
+    problems_file: ProblemsFile = None,
 ) -> None:
-    """Convert SOURCE (conll, brat, labelstudio...) into a native goldset folder OUTPUT."""
+    """Convert SOURCE (conll, brat, labelstudio...) into a native goldset folder OUTPUT.
+
+    The goldset is validated before it is written. Readers that convert annotations (brat, Label
+    Studio) record every record they repaired, merged, split or dropped, with reason, file and
+    line, in OUTPUT/conversion-report.tsv; a summary is printed. With the brat option
+    annotator=each, OUTPUT gets one goldset per annotator (OUTPUT/<annotator>/).
+    """
+    try:
+        options = parse_pairs(option)
+        if options.get("annotator") == "each":
+            for name, opts in _per_annotator(source, format, options):
+                _import_one(source, output / name, format, opts)
+        else:
+            _import_one(source, output, format, options)
+    except HarnessError as exc:
+        raise goldset_failure(exc, max_problems, problems_file) from None
+
+
+def _per_annotator(
+    source: Path, format: str, options: Mapping[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    from .formats import get_format
+    from .options import parse_options
+
+    fmt = get_format(format)
+    if not callable(getattr(fmt, "annotators", None)):
+        raise ConfigError(f"format {format!r} has no annotators to import one by one")
+    opts = parse_options(fmt.Options, {**options, "annotator": "only"}, f"{format} options")
+    names = fmt.annotators(source, opts)  # type: ignore[attr-defined]
+    if not names:
+        raise ConfigError(f"{source}: no <doc>_<annotator> annotation files")
+    base = options.get("name") or source.name
+    return [(n, {**options, "annotator": n, "name": f"{base}-{n}"}) for n in names]
+
+
+def _read_with_report(source: Path, format: str, options: Mapping[str, Any]) -> tuple[Any, Any]:
+    """The goldset and the conversion report of reading it (read again when it was cached)."""
+    from .formats import conversion, get_format
+    from .goldset import load_goldset
+    from .options import parse_options
+
+    with conversion.collect() as report:
+        g = load_goldset(source, format, options)
+        if report.files_read == 0:  # the rows came from the cache: the reader did not run
+            fmt = get_format(format)
+            for _ in fmt.read(source, parse_options(fmt.Options, options, f"{format} options")):
+                pass
+    return g, report
+
+
+def _import_one(source: Path, output: Path, format: str, options: Mapping[str, Any]) -> None:
     from .formats.native import NativeFormat
     from .goldset import load_goldset
 
+    if output.exists() and (not output.is_dir() or any(output.iterdir())):
+        raise ConfigError(f"{output}: output exists and is not an empty folder; choose a new one")
+    g, report = _read_with_report(source, format, options)
+    tmp = output.with_name(f".{output.name}.importing-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
     try:
-        g = load_goldset(source, format, parse_pairs(option))
-        stats = NativeFormat().write(g, output, None)
-        load_goldset(output)
-    except HarnessError as exc:
-        raise _fail(exc) from None
+        stats = NativeFormat().write(g, tmp, None)
+        load_goldset(tmp)
+        if report.changes or report.files_read:
+            report.write(tmp / REPORT)
+        if output.exists():
+            output.rmdir()
+        tmp.rename(output)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     _summary(stats, output)
+    if report.changes:
+        out.print(f"conversion: {len(report.changes)} records changed ({output / REPORT}):")
+        for line in report.summary_lines():
+            out.print(f"  {line}", highlight=False, markup=False)
 
 
 @goldset_app.command("export")
@@ -88,8 +195,14 @@ def export(
         list[str] | None,
         typer.Option("--read-option", help="Option of the --from format, key=value."),
     ] = None,
+    max_problems: MaxProblems = 50,
 ) -> None:
-    """Write GOLDSET in another format (at least conll, brat and labelstudio)."""
+    """Write GOLDSET in another format: conll, brat, labelstudio or harness (native).
+
+    brat and Label Studio keep everything (speaker registry, quote types, cues): reading the
+    export back gives the same goldset. Label Studio also gets OUTPUT.config.xml, a labeling
+    config for the exported tasks. CoNLL keeps the entities (quotes are counted as not written).
+    """
     from .goldset import load_goldset
 
     try:
@@ -97,26 +210,38 @@ def export(
         g = load_goldset(goldset, from_, parse_pairs(read_option, "--read-option"))
         stats = fmt.write(g, output, opts)
     except HarnessError as exc:
-        raise _fail(exc) from None
+        raise goldset_failure(exc, max_problems) from None
     _summary(stats, output)
+    if to == "labelstudio":
+        from .formats.labelstudio import config_path
+
+        out.print(f"labeling config: {config_path(output)}")
 
 
 @goldset_app.command("formats")
-def formats() -> None:
-    """List the registered goldset formats, their plugin and whether they can write."""
+def formats(
+    name: Annotated[
+        str | None, typer.Argument(help="A format: show its options and their defaults.")
+    ] = None,
+) -> None:
+    """List the registered goldset formats, their plugin and whether they can write; with a
+    NAME, the options of that format (for -o KEY=VALUE and a config's goldset options)."""
     from .formats import can_write, format_names, get_format
     from .plugins import get_plugins
 
     try:
+        if name is not None:
+            out.print(_options_table(name))
+            return
         registry = get_plugins().goldset_formats
         table = Table(title="goldset formats", title_justify="left")
         for col in ("format", "plugin", "label scheme", "write", "description"):
             table.add_column(col)
-        for name in format_names():
-            fmt = get_format(name)
+        for fname in format_names():
+            fmt = get_format(fname)
             table.add_row(
-                name,
-                registry.owner(name),
+                fname,
+                registry.owner(fname),
                 str(getattr(fmt, "label_scheme", "?")),
                 "yes" if can_write(fmt) else "no",
                 str(getattr(fmt, "description", "")),
@@ -124,3 +249,44 @@ def formats() -> None:
     except HarnessError as exc:
         raise _fail(exc) from None
     out.print(table)
+
+
+def _field_docs(cls: type) -> dict[str, str]:
+    """The ``#:`` comments above the fields of a dataclass (its own and its bases')."""
+    import inspect
+    import re
+
+    docs: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        try:
+            lines = inspect.getsource(klass).splitlines()
+        except (OSError, TypeError):
+            continue
+        pending: list[str] = []
+        for line in lines:
+            stripped = line.strip()
+            if stripped.startswith("#:"):
+                pending.append(stripped[2:].strip())
+                continue
+            m = re.match(r"(\w+)\s*:", stripped)
+            if m and pending:
+                docs[m.group(1)] = " ".join(pending)
+            pending = []
+    return docs
+
+
+def _options_table(name: str) -> Table:
+    import dataclasses
+
+    from .formats import get_format
+
+    fmt = get_format(name)
+    cls = fmt.Options
+    docs = _field_docs(cls)
+    table = Table(title=f"options of {name}: {fmt.description}", title_justify="left")
+    for col in ("option", "default", "what it does"):
+        table.add_column(col)
+    for f in dataclasses.fields(cls):
+        default = f.default if f.default is not dataclasses.MISSING else "(required)"
+        table.add_row(f.name, repr(default), docs.get(f.name, ""))
+    return table

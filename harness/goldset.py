@@ -608,7 +608,11 @@ def _load_foreign(path: Path, format: str, options: Mapping[str, Any]) -> Goldse
         asdict(opts) if is_dataclass(opts) else dict(options), sort_keys=True, default=str
     )
     sha = hashlib.sha256(f"{format}\0{canon}\0{chash}".encode()).hexdigest()
-    scheme = getattr(opts, "label_scheme", None) or fmt.label_scheme
+    scheme = getattr(opts, "label_scheme", None) or (
+        fmt.detect_label_scheme(path, opts)
+        if callable(getattr(fmt, "detect_label_scheme", None))
+        else fmt.label_scheme
+    )
     declared = getattr(opts, "labels", None) or SCHEMES.get(scheme)
     labels = set(declared) if declared else None
     fingerprint = _fingerprint(format, str(getattr(fmt, "version", "1")), sha)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from harness.errors import GoldsetError
 from harness.formats.brat import BratFormat, BratOptions
+from harness.formats.conversion import collect
 from harness.formats.labelstudio import LabelStudioFormat, LabelStudioOptions
 from harness.goldset import load_goldset
 from harness.model import Document, Entity, Quote, Span
@@ -40,11 +41,12 @@ def test_brat_relations_and_events_become_quotes(brat: Path) -> None:
     assert (q1.text, q1.type, q1.speaker) == ("the bank will grow", "indirect", "maria-lindqvist")
     assert q1.speaker_span is not None and q1.speaker_span.text == "Maria Lindqvist"
     assert q1.cue is not None and q1.cue.text == "said"
-    assert (q2.text, q2.type, q2.speaker) == ("We are ready,", "direct", "the-chief-executive")
+    assert (q2.text, q2.type, q2.speaker) == ("We are ready,", "direct", "chief-executive")
     assert q2.cue is not None and q2.cue.text == "told"  # the event trigger
     speakers = {s.id: s for s in a.speakers}
     assert speakers["maria-lindqvist"].type == "PER"
-    assert speakers["the-chief-executive"].type == "UNKNOWN"
+    assert speakers["chief-executive"].type == "UNKNOWN"
+    assert speakers["chief-executive"].aliases == ("the chief executive",)
 
 
 def edit_ann(brat: Path, old: str, new: str) -> Path:
@@ -61,7 +63,6 @@ def edit_ann(brat: Path, old: str, new: str) -> Path:
         ("LOC 95 99", "LOC 95 990", 8, "T8: offsets 95..990 outside the text"),
         ("LOC 95 99\tOslo", "LOC 95 99\tOsl", 8, "differs from the covered characters"),
         ("Arg2:T3", "Arg2:T30", 10, "T30 is not defined"),
-        ("E1\tAttribution:T7 Source:T6 Content:T5", "", 6, "Source T6 is not linked"),
         ("T8\tLOC", "T9\tORG 6 20\tLindqvist said\nT8\tLOC", 8, "T9 ORG 6..20 overlaps T1"),
         ("LOC 95 99", "LOC 95 97;98 99", 8, "discontinuous span"),
         ("A1\tQuoteType T5 direct", "A1\tQuoteType T5 verbatim", 12, "quote type 'verbatim'"),
@@ -69,7 +70,7 @@ def edit_ann(brat: Path, old: str, new: str) -> Path:
             "#1\tAnnotatorNotes",
             "N1\tReference T1 Wiki:1\tx\n#1\tAnnotatorNotes",
             13,
-            "N annotations",
+            "normalization",
         ),
         ("R1\tSource Arg1:T4 Arg2:T2", "R1\tSource Arg1:T1 Arg2:T8", 9, "only Content-Source"),
     ],
@@ -105,17 +106,30 @@ def test_brat_discontinuous_content_is_one_quote_per_part(tmp_path: Path) -> Non
     )
     (doc,) = load_goldset(folder, "brat")
     assert [(q.text, q.type) for q in doc.quotes] == [(first, "direct"), (second, "direct")]
-    assert {q.speaker for q in doc.quotes} == {"the-minister"}
+    assert {q.speaker for q in doc.quotes} == {"minister"}
     assert all(q.cue is not None and q.cue.text == "said" for q in doc.quotes)
     # written back as two Content regions; reading them again gives the same document
     again = write_read(BratFormat(), BratOptions(), [doc], tmp_path / "out", "brat")
     assert again == [doc]
 
 
-def test_brat_discontinuous_parts_out_of_order_are_refused(brat: Path) -> None:
-    edit_ann(brat, "LOC 95 99", "Content 98 99;95 97")
-    with pytest.raises(GoldsetError, match=r"overlap or are out of order"):
-        load_goldset(brat, "brat")
+def test_brat_discontinuous_parts_out_of_order_are_sorted_and_reported(brat: Path) -> None:
+    ann = edit_ann(brat, "T8\tLOC 95 99\tOslo", "T8\tContent 67 76;57 66\texecutive the chief")
+    with collect() as report:
+        (a, _) = list(BratFormat().read(brat, BratOptions(sourceless="keep")))
+    assert "the chief executive" in [q.text for q in a.quotes]
+    (change,) = [c for c in report.changes if c.reason == "fragments sorted into text order"]
+    assert (change.file, change.line, change.document) == (str(ann), 8, "a")
+
+
+def test_brat_unlinked_source_is_dropped_and_reported(brat: Path) -> None:
+    ann = edit_ann(brat, "E1\tAttribution:T7 Source:T6 Content:T5", "")
+    with collect() as report:
+        (a, _) = list(BratFormat().read(brat, BratOptions()))
+    assert "chief-executive" not in {s.id for s in a.speakers}
+    dropped = [(c.reason, c.line) for c in report.changes if c.action == "dropped"]
+    assert ("Source linked to no Content", 6) in dropped
+    assert all(c.file == str(ann) for c in report.changes)
 
 
 def test_brat_ignore_types_skips_on_purpose(brat: Path) -> None:

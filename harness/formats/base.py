@@ -123,9 +123,12 @@ def raise_problems(source: object, items: Sequence[str]) -> None:
     lines = "\n".join(f"  - {p}" for p in shown)
     tail = f"\n  ... and {more} more" if more else ""
     n = len(items)
-    raise GoldsetError(
+    exc = GoldsetError(
         f"goldset {source} is invalid ({n} problem{'s' if n != 1 else ''}):\n{lines}{tail}"
     )
+    exc.problems = list(items)  # type: ignore[attr-defined]  # all of them, for the CLI
+    exc.source = str(source)  # type: ignore[attr-defined]
+    raise exc
 
 
 def decode_utf8(raw: bytes, file: str | Path, problems: ProblemLog) -> str | None:

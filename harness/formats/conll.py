@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import GoldsetError
-from ..model import Document, Entity
+from ..model import CONLL_LABELS, ONTONOTES_LABELS, Document, Entity
 from ..schemes import SCHEMES
 from .base import CommonOptions, ProblemLog
 from .detok import Detok, join_tokens, tokenize
-from .tagging import Chunk, Scheme, decode, detect_scheme, encode
+from .tagging import Chunk, Scheme, decode, detect_scheme, encode, parse_tag
 
 if TYPE_CHECKING:
     from ..goldset import Goldset
@@ -129,11 +129,23 @@ class ConllFormat:
         scratch = ProblemLog(str(path))
         return detect_scheme(s.tags for f in _files(path) for _, s in _blocks(f, opts, scratch))
 
+    def detect_label_scheme(self, path: Path, options: Any) -> str:
+        """The label scheme of files read without a declared one: ``ontonotes`` when every
+        entity label is an OntoNotes label and some is not a CoNLL one (an OntoNotes goldset
+        exported to CoNLL, or OntoNotes in columns), else ``conll``."""
+        onto, conll = set(ONTONOTES_LABELS), set(CONLL_LABELS)
+        found: set[str] = set()
+        for label in _labels_in(path, options):
+            if label not in onto:
+                return self.label_scheme  # PER, MISC or another label: stop at the first
+            found.add(label)
+        return "ontonotes" if found - conll else self.label_scheme
+
     def read(self, path: Path, options: Any) -> Iterator[Document]:
         opts: ConllOptions = options
         problems = ProblemLog(str(path))
         scheme = self.detect(path, opts)
-        scheme_name = opts.label_scheme or self.label_scheme
+        scheme_name = opts.label_scheme or self.detect_label_scheme(path, opts)
         labels = set(opts.labels or SCHEMES.get(scheme_name, ()))
         files = _files(path)
         if not files:
@@ -217,6 +229,22 @@ class ConllFormat:
                 stats["quotes_not_written"] += len(doc.quotes)
         tmp.replace(path)
         return stats
+
+
+def _labels_in(path: Path, opts: ConllOptions) -> Iterator[str]:
+    """The entity types in the tag column of the files, in file order (malformed tags are left
+    to the reader)."""
+    for f in _files(path):
+        if not f.is_file():
+            continue
+        for _, sent in _blocks(f, opts, ProblemLog(str(f))):
+            for tag in sent.tags:
+                try:
+                    label = parse_tag(tag)[1]
+                except ValueError:
+                    continue
+                if label:
+                    yield label
 
 
 def document_lines(doc: Document, scheme: Scheme, mode: Detok, columns: int) -> Iterator[str]:

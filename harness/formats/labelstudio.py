@@ -5,7 +5,15 @@ A task is ``{"id": .., "data": {"text": ..}, "annotations": [{"result": [...]}]}
 - ``labels`` regions (``value: {start, end, text, labels: [L]}``) are entities, or attribution
   roles when ``L`` is ``Content``, ``Source`` or ``Cue`` (configurable);
 - ``relation`` items link a Content to its Source and its Cue: each Content becomes a quote;
-- ``choices`` on a Content region (per-region classification) give its quote type.
+- ``choices`` on a Content region (per-region classification) give its quote type;
+- a per-region ``textarea`` named ``speaker`` on a Content gives its speaker id, and the task's
+  ``data.speakers`` holds the speaker registry: such tasks (the harness writes them) are read
+  exactly; other tasks are converted by the conventions of goldsets/GUIDELINES.md (quote types
+  from quotation marks, complementisers, overlapping quotes) and their speakers are built from
+  the Source mentions, every change going to the conversion report.
+
+The export writes the tasks and, next to them, ``<name>.config.xml``: a labeling config that
+Label Studio accepts for them (labels, relations, per-region quote type and speaker).
 
 Label Studio counts offsets in UTF-16 code units (JavaScript strings); they are converted to code
 points (``offsets: codepoints`` if a tool wrote code points). A task with several annotations is an
@@ -24,7 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import GoldsetError
-from ..model import Document
+from ..model import QUOTE_TYPES, Document, Speaker
+from . import conversion
 from .attribution import Links, Region, Roles, assemble
 from .base import CommonOptions, ProblemLog, decode_utf8
 
@@ -38,14 +47,29 @@ class LabelStudioOptions(CommonOptions):
     text_key: str = "text"
     #: Key of the document id in ``data`` (default: ``doc_id`` if present, else ``task-<id>``).
     id_key: str = "doc_id"
+    #: Label of the regions that mention a quote's source (speaker span).
     source_label: str = "Source"
+    #: Label of the regions that are a quote's cue.
     cue_label: str = "Cue"
+    #: Label of the regions that are a quote's content.
     content_label: str = "Content"
     #: Which annotation of a task is the gold: the only one (else an error), the first or last.
     annotation: Literal["only", "first", "last"] = "only"
+    #: How region offsets count: UTF-16 code units (Label Studio) or code points.
     offsets: Literal["utf16", "codepoints"] = "utf16"
     #: Labels, relation labels or ``from_name`` of results to skip on purpose.
     ignore_types: tuple[str, ...] = ()
+    #: Key of the speaker registry in ``data`` (written by the harness).
+    speakers_key: str = "speakers"
+    #: ``from_name`` of the per-region text area that holds a Content's speaker id.
+    speaker_name: str = "speaker"
+    #: ``from_name`` of the per-region choices that hold a Content's quote type.
+    quote_type_name: str = "quote_type"
+    #: Apply the conversion conventions of goldsets/GUIDELINES.md to tasks the harness did not
+    #: write.
+    conventions: bool = True
+    #: A Content without a Source: ``drop`` (not a quote, rule C8) or ``keep`` (no speaker).
+    sourceless: Literal["drop", "keep"] = "drop"
 
 
 def utf16_to_codepoints(text: str) -> list[int] | None:
@@ -132,126 +156,240 @@ class LabelStudioFormat:
             return None
         text: str = data[opts.text_key]
         doc_id = str(data.get(opts.id_key) or f"task-{tid}")
-        annotations = [
-            a
-            for a in task.get("annotations") or []
-            if isinstance(a, Mapping) and not a.get("was_cancelled")
-        ]
-        if len(annotations) > 1 and opts.annotation == "only":
-            problems.add(
-                f,
-                line,
-                f"task {tid} has {len(annotations)} annotations; set the option "
-                "annotation: first or last to choose one",
-            )
+        chosen = _chosen_annotation(task, tid, f, line, opts, problems)
+        if chosen is None:
             return None
-        chosen = annotations[-1 if opts.annotation == "last" else 0] if annotations else {}
+        conversion.file_started()
         n_before = len(problems)
-        table = utf16_to_codepoints(text) if opts.offsets == "utf16" else None
-        regions: list[Region] = []
-        links = Links()
-        ignore = set(opts.ignore_types)
-        for item in chosen.get("result") or []:
-            self._item(item, tid, text, table, ignore, regions, links, f, lines, problems)
+        links = Links(registry=_registry(data, opts, f, line, problems))
+        regions = _Results(text, tid, f, lines, opts, problems, links).read(chosen)
         if len(problems) > n_before:
             return None
         roles = Roles(opts.source_label, opts.cue_label, opts.content_label)
-        ents, quotes, speakers = assemble(text, regions, links, roles, f, problems)
+        ents, quotes, speakers = assemble(
+            text, regions, links, roles, f, problems, doc_id=doc_id,
+            conventions=opts.conventions, keep_sourceless=opts.sourceless == "keep",
+        )  # fmt: skip
         if len(problems) > n_before:
             return None
         return Document(doc_id, text, ents, quotes, speakers)
 
-    def _item(
-        self,
-        item: Any,
-        tid: Any,
-        text: str,
-        table: list[int] | None,
-        ignore: set[str],
-        regions: list[Region],
-        links: Links,
-        f: Path,
-        lines: _Lines,
-        problems: ProblemLog,
-    ) -> None:
-        if not isinstance(item, Mapping):
-            problems.add(f, None, f"task {tid}: result item {item!r} is not an object")
-            return
-        kind, rid = item.get("type"), item.get("id")
-        line = lines.of(rid) if rid is not None else None
-        value = item.get("value") or {}
-        if item.get("from_name") in ignore:
-            return
-        if kind == "relation":
-            line = lines.of(item.get("to_id"), "to_id")
-            labels = item.get("labels") or []
-            if any(lab in ignore for lab in labels):
-                return
-            links.pairs.append((str(item.get("from_id")), str(item.get("to_id")), line))
-        elif kind == "labels":
-            labels = value.get("labels") or []
-            if len(labels) != 1:
-                problems.add(f, line, f"task {tid}: region {rid} has labels {labels}; expected one")
-                return
-            if labels[0] in ignore:
-                return
-            start, end = value.get("start"), value.get("end")
-            if not (isinstance(start, int) and isinstance(end, int)):
-                problems.add(f, line, f"task {tid}: region {rid} has no integer start/end")
-                return
-            limit = len(table) - 1 if table is not None else len(text)
-            if not (0 <= start < end <= limit):
-                problems.add(
-                    f, line, f"task {tid}: region {rid} {start}..{end} outside the text ({limit})"
-                )
-                return
-            if table is not None:
-                start, end = table[start], table[end]
-            covered = value.get("text")
-            if covered is not None and covered != text[start:end]:
-                problems.add(
-                    f,
-                    line,
-                    f"task {tid}: region {rid} text {covered!r} differs from the covered "
-                    f"characters {text[start:end]!r} (offsets option: utf16 or codepoints?)",
-                )
-                return
-            regions.append(Region(str(rid), labels[0], start, end, line))
-        elif kind == "choices" and rid is not None:
-            choices = value.get("choices") or []
-            if len(choices) != 1:
-                problems.add(f, line, f"task {tid}: choices {choices} on {rid}; expected one")
-                return
-            links.types[str(rid)] = (choices[0], line)
-        else:
-            problems.add(
-                f,
-                line,
-                f"task {tid}: result of type {kind!r} ({item.get('from_name')}) is not imported; "
-                "list its from_name in ignore_types to skip it",
-            )
-
     def write(self, goldset: Goldset, path: Path, options: Any) -> Mapping[str, int]:
-        opts: LabelStudioOptions = options
-        stats = {"documents": 0, "entities": 0, "quotes": 0, "speakers_without_span": 0}
+        opts: LabelStudioOptions = options or LabelStudioOptions()
+        stats = {"documents": 0, "entities": 0, "quotes": 0}
+        labels: set[str] = set()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         with tmp.open("w", encoding="utf-8") as out:
             out.write("[\n")
             for i, doc in enumerate(goldset):
-                task, lost = task_of(doc, i + 1, opts)
+                task = task_of(doc, i + 1, opts)
                 out.write(("" if i == 0 else ",\n") + json.dumps(task, ensure_ascii=False))
+                labels.update(e.label for e in doc.entities)
                 stats["documents"] += 1
                 stats["entities"] += len(doc.entities)
                 stats["quotes"] += len(doc.quotes)
-                stats["speakers_without_span"] += lost
             out.write("\n]\n")
+        config_path(path).write_text(labeling_config(sorted(labels), opts), encoding="utf-8")
         tmp.replace(path)
         return stats
 
 
-def task_of(doc: Document, tid: int, opts: LabelStudioOptions) -> tuple[dict[str, Any], int]:
-    """One Label Studio task holding the document's annotations."""
+# ---- reading one task -----------------------------------------------------------------------
+
+
+def _chosen_annotation(
+    task: Mapping[str, Any],
+    tid: Any,
+    f: Path,
+    line: int | None,
+    opts: LabelStudioOptions,
+    problems: ProblemLog,
+) -> Mapping[str, Any] | None:
+    annotations = [
+        a
+        for a in task.get("annotations") or []
+        if isinstance(a, Mapping) and not a.get("was_cancelled")
+    ]
+    if len(annotations) > 1 and opts.annotation == "only":
+        problems.add(
+            f,
+            line,
+            f"task {tid} has {len(annotations)} annotations; set the option "
+            "annotation: first or last to choose one",
+        )
+        return None
+    return annotations[-1 if opts.annotation == "last" else 0] if annotations else {}
+
+
+def _registry(
+    data: Mapping[str, Any],
+    opts: LabelStudioOptions,
+    f: Path,
+    line: int | None,
+    problems: ProblemLog,
+) -> dict[str, Speaker] | None:
+    """The speaker registry the harness stored in ``data``, or ``None`` (a task made elsewhere)."""
+    raw = data.get(opts.speakers_key)
+    if raw is None:
+        return None
+    try:
+        return {
+            sid: Speaker(sid, s["name"], s["type"], tuple(s["aliases"])) for sid, s in raw.items()
+        }
+    except (KeyError, TypeError, AttributeError) as exc:
+        problems.add(f, line, f"data.{opts.speakers_key} is not a speaker registry ({exc!r})")
+        return None
+
+
+@dataclass
+class _Results:
+    """Reads the result items of one annotation into regions and links."""
+
+    text: str
+    tid: Any
+    f: Path
+    lines: _Lines
+    opts: LabelStudioOptions
+    problems: ProblemLog
+    links: Links
+
+    def read(self, annotation: Mapping[str, Any]) -> list[Region]:
+        self.table = utf16_to_codepoints(self.text) if self.opts.offsets == "utf16" else None
+        self.regions: list[Region] = []
+        for item in annotation.get("result") or []:
+            self._item(item)
+        return self.regions
+
+    def problem(self, line: int | None, message: str) -> None:
+        self.problems.add(self.f, line, f"task {self.tid}: {message}")
+
+    def _item(self, item: Any) -> None:
+        if not isinstance(item, Mapping):
+            self.problem(None, f"result item {item!r} is not an object")
+            return
+        if item.get("from_name") in self.opts.ignore_types:
+            return
+        kind = item.get("type")
+        handler = {
+            "relation": self._relation,
+            "labels": self._labels,
+            "choices": self._choices,
+            "textarea": self._textarea,
+        }.get(str(kind))
+        rid = item.get("id")
+        line = self.lines.of(rid) if rid is not None else None
+        if handler is None or (kind != "relation" and rid is None):
+            self.problem(
+                line,
+                f"result of type {kind!r} ({item.get('from_name')}) is not imported; "
+                "list its from_name in ignore_types to skip it",
+            )
+            return
+        handler(item, rid, line, item.get("value") or {})
+
+    def _relation(self, item: Mapping[str, Any], rid: Any, line: int | None, value: Any) -> None:
+        line = self.lines.of(item.get("to_id"), "to_id")
+        if any(lab in self.opts.ignore_types for lab in item.get("labels") or []):
+            return
+        self.links.pairs.append((str(item.get("from_id")), str(item.get("to_id")), line))
+
+    def _offsets(
+        self, rid: Any, line: int | None, value: Mapping[str, Any]
+    ) -> tuple[int, int] | None:
+        start, end = value.get("start"), value.get("end")
+        if not (isinstance(start, int) and isinstance(end, int)):
+            self.problem(line, f"region {rid} has no integer start/end")
+            return None
+        limit = len(self.table) - 1 if self.table is not None else len(self.text)
+        if not (0 <= start < end <= limit):
+            self.problem(line, f"region {rid} {start}..{end} outside the text ({limit})")
+            return None
+        if self.table is not None:
+            start, end = self.table[start], self.table[end]
+        covered = value.get("text")
+        if covered is not None and covered != self.text[start:end]:
+            self.problem(
+                line,
+                f"region {rid} text {covered!r} differs from the covered characters "
+                f"{self.text[start:end]!r} (offsets option: utf16 or codepoints?)",
+            )
+            return None
+        return start, end
+
+    def _labels(self, item: Mapping[str, Any], rid: Any, line: int | None, value: Any) -> None:
+        labels = value.get("labels") or []
+        if len(labels) != 1:
+            self.problem(line, f"region {rid} has labels {labels}; expected one")
+            return
+        if labels[0] in self.opts.ignore_types:
+            return
+        span = self._offsets(rid, line, value)
+        if span is not None:
+            self.regions.append(Region(str(rid), labels[0], span[0], span[1], line))
+
+    def _choices(self, item: Mapping[str, Any], rid: Any, line: int | None, value: Any) -> None:
+        choices = value.get("choices") or []
+        if len(choices) != 1:
+            self.problem(line, f"choices {choices} on {rid}; expected one")
+            return
+        self.links.types[str(rid)] = (choices[0], line)
+
+    def _textarea(self, item: Mapping[str, Any], rid: Any, line: int | None, value: Any) -> None:
+        texts = value.get("text") or []
+        if item.get("from_name") != self.opts.speaker_name or len(texts) != 1:
+            self.problem(
+                line,
+                f"text area {item.get('from_name')!r} on {rid} is not imported (only "
+                f"{self.opts.speaker_name!r} with one speaker id); list its from_name in "
+                "ignore_types to skip it",
+            )
+            return
+        self.links.speakers[str(rid)] = (str(texts[0]), line)
+
+
+# ---- writing --------------------------------------------------------------------------------
+
+
+def config_path(path: Path) -> Path:
+    """Where the labeling config of an export at ``path`` goes: ``<name>.config.xml``."""
+    return path.with_name(path.stem + ".config.xml")
+
+
+def _xml(value: str) -> str:
+    return (
+        value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
+
+
+def labeling_config(labels: list[str], opts: LabelStudioOptions) -> str:
+    """A Label Studio labeling config for the exported tasks: entity labels and the three
+    attribution roles, relations, and per-region quote type and speaker on a Content."""
+    roles = [opts.content_label, opts.source_label, opts.cue_label]
+    label_tags = "\n".join(f'    <Label value="{_xml(v)}"/>' for v in [*labels, *roles])
+    choice_tags = "\n".join(f'    <Choice value="{t}"/>' for t in QUOTE_TYPES)
+    content = _xml(opts.content_label)
+    return f"""<View>
+  <Labels name="label" toName="text">
+{label_tags}
+  </Labels>
+  <Text name="text" value="${opts.text_key}"/>
+  <Relations>
+    <Relation value="source"/>
+    <Relation value="cue"/>
+  </Relations>
+  <Choices name="{_xml(opts.quote_type_name)}" toName="text" perRegion="true"
+           whenLabelValue="{content}">
+{choice_tags}
+  </Choices>
+  <TextArea name="{_xml(opts.speaker_name)}" toName="text" perRegion="true"
+            whenLabelValue="{content}" maxSubmissions="1"/>
+</View>
+"""
+
+
+def task_of(doc: Document, tid: int, opts: LabelStudioOptions) -> dict[str, Any]:
+    """One Label Studio task holding the document's annotations and its speaker registry."""
     t = doc.text
     u = (lambda i: codepoints_to_utf16(t, i)) if opts.offsets == "utf16" else (lambda i: i)
     result: list[dict[str, Any]] = []
@@ -267,6 +405,12 @@ def task_of(doc: Document, tid: int, opts: LabelStudioOptions) -> tuple[dict[str
         )
         return rid
 
+    def per_region(rid: str, kind: str, name: str, q: Any, key: str, value: str) -> None:
+        span = {"start": u(q.start), "end": u(q.end), key: [value]}
+        result.append(
+            {"id": rid, "type": kind, "from_name": name, "to_name": "text", "value": span}
+        )
+
     def relation(a: str, b: str, label: str) -> None:
         result.append(
             {"type": "relation", "from_id": a, "to_id": b, "direction": "right", "labels": [label]}
@@ -274,28 +418,21 @@ def task_of(doc: Document, tid: int, opts: LabelStudioOptions) -> tuple[dict[str
 
     for e in sorted(doc.entities, key=lambda e: (e.start, e.end)):
         region(e.label, e.start, e.end)
-    lost = 0
     for q in sorted(doc.quotes, key=lambda q: (q.start, q.end)):
         c = region(opts.content_label, q.start, q.end)
-        result.append(
-            {
-                "id": c,
-                "type": "choices",
-                "from_name": "quote_type",
-                "to_name": "text",
-                "value": {"start": u(q.start), "end": u(q.end), "choices": [q.type]},
-            }
-        )
+        per_region(c, "choices", opts.quote_type_name, q, "choices", q.type)
+        if q.speaker is not None:
+            per_region(c, "textarea", opts.speaker_name, q, "text", q.speaker)
         if q.speaker_span is not None:
             sp = q.speaker_span
             relation(c, region(opts.source_label, sp.start, sp.end), "source")
-        elif q.speaker is not None:
-            lost += 1
         if q.cue is not None:
             relation(c, region(opts.cue_label, q.cue.start, q.cue.end), "cue")
-    task = {
+    registry = {
+        s.id: {"name": s.name, "type": s.type, "aliases": list(s.aliases)} for s in doc.speakers
+    }
+    return {
         "id": tid,
-        "data": {opts.text_key: t, opts.id_key: doc.id},
+        "data": {opts.text_key: t, opts.id_key: doc.id, opts.speakers_key: registry},
         "annotations": [{"id": tid, "result": result, "was_cancelled": False}],
     }
-    return task, lost
