@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
+from harness.errors import ConfigError
 from harness.extractors import Extractor
-from harness.model import Entity, Prediction, TextDoc
+from harness.model import Entity, Prediction, Quote, TextDoc
 from harness_transformers.labels import CONLL_TO_ONTONOTES, ENTITY_TYPES
 from harness_transformers.runtime import parse_threads
 from harness_transformers.tagger import RunSettings, TokenTagger
@@ -80,6 +81,21 @@ class TransformersOptions:
     dtype: Literal["auto", "float32", "bfloat16"] = "auto"
     #: Map predictions to OntoNotes (PER->PERSON, ORG->ORG, LOC->GPE, MISC dropped).
     ontonotes_labels: bool = False
+    #: Quote model: "" for the bundled one (trained on PolNeAR), a local folder,
+    #: ``package:sub/folder``, or a hub id.
+    quotes_model: str = ""
+    #: Window of the quote model in tokens, special tokens included (0: the model's own, from
+    #: its config, else 256). Its windows cross sentences: a quote runs over several.
+    quotes_window: int = 0
+    #: Overlap between consecutive windows of the quote model, in tokens.
+    quotes_stride: int = 64
+    #: Quotes whose source was not found (a cue that takes no source, or none near): dropped,
+    #: as the project's gold has no quote without an identifiable source, or kept with speaker
+    #: ``None``.
+    sourceless: Literal["drop", "keep"] = "drop"
+    #: Speaker names: "resolve" (pronouns and person descriptions to the nearest person the
+    #: entity model found before them; needs the entity model) or "mention" (the source's words).
+    speaker_names: Literal["resolve", "mention"] = "resolve"
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
@@ -89,6 +105,24 @@ class TransformersOptions:
         if not 0 <= self.stride < self.window // 2:
             raise ValueError(f"stride must be in [0, window/2), got {self.stride}")
         parse_threads(self.threads)
+        if self.quotes_window and self.quotes_window < 8:
+            raise ValueError(f"quotes_window must be 0 or at least 8, got {self.quotes_window}")
+        if self.quotes_stride < 0:
+            raise ValueError(f"quotes_stride must not be negative, got {self.quotes_stride}")
+
+
+def quote_tag_names(id2label: Mapping[Any, str], name: str) -> list[str | None]:
+    """Class id -> attribution tag of a quote model (``None`` for O); refuses other models."""
+    from harness_transformers.attribution.tags import ATTRIBUTION_TAGS
+
+    tags = [str(id2label.get(i, id2label.get(str(i), "O"))) for i in range(len(id2label))]  # type: ignore[call-overload]
+    unknown = sorted(set(tags) - set(ATTRIBUTION_TAGS))
+    if unknown:
+        raise ConfigError(
+            f"transformers: quotes_model {name!r} is not a quote-attribution model: labels "
+            f"{unknown} are not among {list(ATTRIBUTION_TAGS)}"
+        )
+    return [None if t == "O" else t for t in tags]
 
 
 def resolve_model(spec: str) -> tuple[str, bool]:
@@ -97,11 +131,11 @@ def resolve_model(spec: str) -> tuple[str, bool]:
 
 
 class TransformersExtractor(Extractor):
-    """Named entities from a Hugging Face token-classification model, in CoNLL types."""
+    """Entities (CoNLL types) and quotes with their speakers, from two token-tagging models."""
 
     name = "transformers"
-    version = "1.1"
-    tasks = frozenset({"entities"})
+    version = "2.0"
+    tasks = frozenset({"entities", "quotes", "speakers"})
     label_scheme = "conll"
     labels = ENTITY_TYPES
     #: Empty: predictions stay in CoNLL types and the runner maps the gold down (coarse scheme).
@@ -117,11 +151,32 @@ class TransformersExtractor(Extractor):
         if self.options.ontonotes_labels:
             self.label_map = self.ontonotes_label_map  # type: ignore[misc]
 
+    @property
+    def _needs_entities(self) -> bool:
+        wanted = self.tasks_requested
+        resolve = "speakers" in wanted and self.options.speaker_names == "resolve"
+        return "entities" in wanted or resolve
+
+    @property
+    def _needs_quotes(self) -> bool:
+        return bool(self.tasks_requested & {"quotes", "speakers"})
+
     def setup(self) -> None:
-        """Load the tokenizer and the model (torch and transformers are imported here)."""
-        name, local = resolve_model(self.options.model)
-        self._ner = TokenTagger(name, local, self._settings())
-        self._tags = self._native_tags(self._ner.id2label)
+        """Load the models the requested tasks need (torch and transformers are imported here)."""
+        self._ner: TokenTagger | None = None
+        self._quotes: TokenTagger | None = None
+        if self._needs_entities:
+            name, local = resolve_model(self.options.model)
+            self._ner = TokenTagger.load(name, local, self._settings())
+            self._tags = self._native_tags(self._ner.id2label)
+        if self._needs_quotes:
+            name, local = resolve_in(
+                self.options.quotes_model, BUNDLED_QUOTES_MODEL, "quotes_model"
+            )
+            self._quotes = TokenTagger.load(name, local, self._settings())
+            self._quote_tags = quote_tag_names(self._quotes.id2label, name)
+            configured = int(getattr(self._quotes.config, "harness_window", 0) or 256)
+            self._quotes_window = self.options.quotes_window or configured
 
     def _settings(self) -> RunSettings:
         opts = self.options
@@ -140,14 +195,47 @@ class TransformersExtractor(Extractor):
         return tags
 
     def extract(self, docs: Sequence[TextDoc]) -> Iterable[Prediction]:
-        """Predict the entities of each document (windows of all documents batched together)."""
+        """Entities and quotes of each document (windows of all documents batched together)."""
+        texts = [d.text for d in docs]
+        entities: list[tuple[Entity, ...]] = [() for _ in docs]
+        if self._ner is not None:
+            opts = self.options
+            tagged = self._ner.tag(texts, opts.split, opts.window, opts.stride)
+            entities = [
+                () if t.probs is None else self._entities(text, t.words, t.token_words, t.probs)
+                for text, t in zip(texts, tagged, strict=True)
+            ]
+        quotes: list[tuple[Quote, ...]] = [() for _ in docs]
+        if self._quotes is not None:
+            quotes = self._quote_predictions(texts, entities)
+        keep = "entities" in self.tasks_requested
+        for doc, ents, qs in zip(docs, entities, quotes, strict=True):
+            yield Prediction(doc.id, ents if keep else (), qs)
+
+    def _quote_predictions(
+        self, texts: Sequence[str], entities: Sequence[tuple[Entity, ...]]
+    ) -> list[tuple[Quote, ...]]:
+        """Tag roles over cross-sentence windows, then link, name and type each quote."""
+        from harness_transformers.attribution.assemble import quotes_from_tags
+        from harness_transformers.decode import aggregate_words
+
+        assert self._quotes is not None
         opts = self.options
-        tagged = self._ner.tag([d.text for d in docs], opts.split, opts.window, opts.stride)
-        for doc, t in zip(docs, tagged, strict=True):
+        resolve = self._ner is not None and opts.speaker_names == "resolve"
+        tagged = self._quotes.tag(texts, "none", self._quotes_window, opts.quotes_stride)
+        out: list[tuple[Quote, ...]] = []
+        for text, t, ents in zip(texts, tagged, entities, strict=True):
             if t.probs is None:
-                yield Prediction(doc.id)
+                out.append(())
                 continue
-            yield Prediction(doc.id, self._entities(doc.text, t.words, t.token_words, t.probs))
+            ids = aggregate_words(t.probs, t.token_words, len(t.words), opts.aggregation)
+            tags = [None if i is None else self._quote_tags[i] for i in ids]
+            persons = [e for e in ents if e.label == "PER"] if resolve else None
+            quotes = quotes_from_tags(text, t.words, tags, persons)
+            if opts.sourceless == "drop":
+                quotes = tuple(q for q in quotes if q.speaker is not None)
+            out.append(quotes)
+        return out
 
     def _entities(
         self,

@@ -36,6 +36,11 @@ from harness_transformers.runtime import (
 def resolve_model(spec: str, bundled: Path, what: str = "model") -> tuple[str, bool]:
     """``(name_or_path, is_local)`` for a model option value (``""`` is the ``bundled`` one)."""
     if not spec:
+        if not (bundled / "config.json").is_file():
+            raise ConfigError(
+                f"transformers: the bundled {what} is missing from {bundled} "
+                "(reinstall harness-transformers, or give a model folder)"
+            )
         return str(bundled), True
     path = Path(spec).expanduser()
     if path.is_dir():
@@ -88,7 +93,28 @@ class RunSettings:
 class TokenTagger:
     """A loaded token-classification model with its fast tokenizer."""
 
-    def __init__(self, name: str, local: bool, settings: RunSettings) -> None:
+    def __init__(self, model: Any, tokenizer: Any, settings: RunSettings) -> None:
+        """Wrap a loaded model (already in its dtype and on its device) and its fast tokenizer."""
+        import torch
+
+        if not getattr(tokenizer, "is_fast", False):
+            raise ConfigError("transformers: the model has no fast tokenizer (offsets)")
+        self.torch = torch
+        self.settings = settings
+        self.tokenizer = tokenizer
+        self.model = model
+        self.config = model.config
+        self.prefix, self.suffix = special_affixes(tokenizer)
+        self.max_length = int(getattr(model.config, "max_position_embeddings", 512))
+        self.tuner: ThreadTuner | None = None
+        if settings.threads is not None:
+            torch.set_num_threads(settings.threads)
+        elif settings.device == "cpu":
+            self.tuner = ThreadTuner(thread_candidates(usable_cores()))
+
+    @classmethod
+    def load(cls, name: str, local: bool, settings: RunSettings) -> TokenTagger:
+        """Load a model folder or hub id (offline for local folders), in the settings' dtype."""
         if local:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         offline = local or os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
@@ -97,28 +123,19 @@ class TokenTagger:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
-        self.torch = torch
-        self.settings = settings
-        self.dtype = resolve_dtype(settings.dtype, settings.device)
         tokenizer = AutoTokenizer.from_pretrained(name, local_files_only=offline)
         if not getattr(tokenizer, "is_fast", False):
             raise ConfigError(f"transformers: model {name!r} has no fast tokenizer (offsets)")
         model = AutoModelForTokenClassification.from_pretrained(name, local_files_only=offline)
-        model.to(device=settings.device, dtype=getattr(torch, self.dtype))
+        dtype = resolve_dtype(settings.dtype, settings.device)
+        model.to(device=settings.device, dtype=getattr(torch, dtype))
         model.eval()
-        self.name = name
-        self.tokenizer = tokenizer
-        self.model = model
-        self.config = model.config
-        self.prefix, self.suffix = special_affixes(tokenizer)
-        self.max_length = int(getattr(model.config, "max_position_embeddings", 512))
-        if settings.threads is not None:
-            torch.set_num_threads(settings.threads)
-            self.tuner: ThreadTuner | None = None
-        elif settings.device == "cpu":
-            self.tuner = ThreadTuner(thread_candidates(usable_cores()))
-        else:
-            self.tuner = None
+        return cls(model, tokenizer, settings)
+
+    @property
+    def dtype(self) -> str:
+        """Name of the dtype the model runs in (``"float32"``, ``"bfloat16"``...)."""
+        return str(next(self.model.parameters()).dtype).removeprefix("torch.")
 
     @property
     def id2label(self) -> Mapping[Any, str]:

@@ -16,7 +16,7 @@ pytestmark = [
 
 
 def test_bundled_model_finds_person_and_city() -> None:
-    extractor = TransformersExtractor()
+    extractor = TransformersExtractor(tasks=frozenset({"entities"}))
     extractor.setup()
     text = "On Tuesday, “Angela Merkel” flew from Berlin to meet the board of a Danish bank."
     (pred,) = extractor.extract([TextDoc("s", text)])

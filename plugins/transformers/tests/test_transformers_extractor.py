@@ -33,6 +33,7 @@ SENTENCE = "“Angela  Merkel” visited Zürich, and Berlin’s mayor met the\t
 EXPECTED = [("Angela  Merkel", "PER"), ("Zürich", "LOC"), ("Berlin", "LOC"), ("Acme Holdings", "ORG")]  # fmt: skip
 LOOKUP = {"angela": "B-PER", "merkel": "I-PER", "zurich": "B-LOC", "berlin": "B-LOC"}
 LOOKUP |= {"acme": "B-ORG", "holdings": "I-ORG"}
+ENTITIES = frozenset({"entities"})
 
 
 class StubModel(torch.nn.Module):
@@ -66,7 +67,9 @@ class StubModel(torch.nn.Module):
 
 
 def stub_extractor(tiny_bert_dir: Path, margin: int = 3, **options: Any) -> TransformersExtractor:
-    extractor = TransformersExtractor(TransformersOptions(model=str(tiny_bert_dir), **options))
+    extractor = TransformersExtractor(
+        TransformersOptions(model=str(tiny_bert_dir), **options), ENTITIES
+    )
     extractor.setup()
     extractor._ner.model = StubModel(extractor._ner.tokenizer, margin)
     return extractor
@@ -160,7 +163,8 @@ def test_random_tiny_model_gives_valid_deterministic_spans(
     tiny_bert_dir: Path, aggregation: str
 ) -> None:
     extractor = TransformersExtractor(
-        TransformersOptions(model=str(tiny_bert_dir), aggregation=aggregation, window=24, stride=8)  # type: ignore[arg-type]
+        TransformersOptions(model=str(tiny_bert_dir), aggregation=aggregation, window=24, stride=8),  # type: ignore[arg-type]
+        ENTITIES,
     )
     extractor.setup()
     docs = [TextDoc("x", SENTENCE * 6), TextDoc("y", "ﬁ ½ ✓ 😀 " + SENTENCE)]
@@ -181,7 +185,7 @@ def test_local_model_sets_offline_mode(
     tiny_bert_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    TransformersExtractor(TransformersOptions(model=str(tiny_bert_dir))).setup()
+    TransformersExtractor(TransformersOptions(model=str(tiny_bert_dir)), ENTITIES).setup()
     assert os.environ["HF_HUB_OFFLINE"] == "1"
 
 

@@ -21,7 +21,7 @@ def test_plugin_registers_the_extractor() -> None:
     assert check_extractor_class(TransformersExtractor) == []
     info = TransformersExtractor.describe()
     assert info["name"] == "transformers"
-    assert info["tasks"] == ["entities"]
+    assert info["tasks"] == ["entities", "quotes", "speakers"]
     assert info["label_scheme"] == "conll"
     assert info["labels"] == ["PER", "ORG", "LOC", "MISC"]
 

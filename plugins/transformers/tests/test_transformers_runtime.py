@@ -113,7 +113,8 @@ def test_model_runs_in_the_chosen_dtype(tiny_bert_dir: Path, dtype: str) -> None
     import torch
 
     extractor = TransformersExtractor(
-        TransformersOptions(model=str(tiny_bert_dir), dtype=dtype, threads=1)  # type: ignore[arg-type]
+        TransformersOptions(model=str(tiny_bert_dir), dtype=dtype, threads=1),  # type: ignore[arg-type]
+        frozenset({"entities"}),
     )
     extractor.setup()
     assert {p.dtype for p in extractor._ner.model.parameters()} == {getattr(torch, dtype)}
