@@ -1,10 +1,19 @@
-"""The ``transformers`` extractor: CoNLL-type named entities from a token-classification model.
+"""The ``transformers`` extractor: entities, quotes and speakers from two token-tagging models.
 
-By default it runs the model bundled with this package (``harness_transformers/model``, a
-MiniLM encoder fine-tuned on CoNLL++; see its ``MODEL_CARD.md``). Any local folder, a folder
-inside an installed package (``package:sub/folder``) or a Hugging Face hub id may be given instead
-with the ``model`` option. Local models are loaded with ``local_files_only`` and set
-``HF_HUB_OFFLINE=1`` unless it is already set; hub ids honour ``HF_HUB_OFFLINE``.
+- **Entities** (CoNLL types) come from the entity model bundled with this package
+  (``harness_transformers/model``, a MiniLM encoder fine-tuned on CoNLL++; see its
+  ``MODEL_CARD.md``), or the ``model`` option.
+- **Quotes and speakers** come from the quote-attribution model (``harness_transformers/
+  quotes_model``, the same encoder fine-tuned on PolNeAR; see its ``MODEL_CARD.md``), or the
+  ``quotes_model`` option. It tags source, cue and content spans over cross-sentence windows;
+  :mod:`.attribution` links each content to its cue and source, names the speaker with the
+  entity model's person mentions and types the quote from its quotation marks.
+
+Only the models the requested tasks need are loaded (entities only: no quote model; quotes
+only: no entity model). A model option is a local folder, a folder inside an installed package
+(``package:sub/folder``) or a Hugging Face hub id. Local models are loaded with
+``local_files_only`` and set ``HF_HUB_OFFLINE=1`` unless it is already set; hub ids honour
+``HF_HUB_OFFLINE``.
 
 How a document is processed: see :mod:`.tagger` (exact offsets from the fast tokenizer,
 sentence-bounded overlapping windows, every token predicted in the window where it is most
@@ -93,6 +102,9 @@ class TransformersOptions:
     #: as the project's gold has no quote without an identifiable source, or kept with speaker
     #: ``None``.
     sourceless: Literal["drop", "keep"] = "drop"
+    #: Rule M2: content spans whose mean content probability is below this are dropped (None:
+    #: the threshold chosen with the model on dev, from its config, else 0.5).
+    min_confidence: float | None = None
     #: Speaker names: "resolve" (pronouns and person descriptions to the nearest person the
     #: entity model found before them; needs the entity model) or "mention" (the source's words).
     speaker_names: Literal["resolve", "mention"] = "resolve"
@@ -109,20 +121,22 @@ class TransformersOptions:
             raise ValueError(f"quotes_window must be 0 or at least 8, got {self.quotes_window}")
         if self.quotes_stride < 0:
             raise ValueError(f"quotes_stride must not be negative, got {self.quotes_stride}")
+        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be in [0, 1], got {self.min_confidence}")
 
 
-def quote_tag_names(id2label: Mapping[Any, str], name: str) -> list[str | None]:
-    """Class id -> attribution tag of a quote model (``None`` for O); refuses other models."""
+def quote_tag_order(id2label: Mapping[Any, str], name: str) -> list[int]:
+    """Model class id of each tag of ``ATTRIBUTION_TAGS`` (to reorder the model's outputs);
+    refuses a model with other labels."""
     from harness_transformers.attribution.tags import ATTRIBUTION_TAGS
 
     tags = [str(id2label.get(i, id2label.get(str(i), "O"))) for i in range(len(id2label))]  # type: ignore[call-overload]
-    unknown = sorted(set(tags) - set(ATTRIBUTION_TAGS))
-    if unknown:
+    if sorted(tags) != sorted(ATTRIBUTION_TAGS):
         raise ConfigError(
-            f"transformers: quotes_model {name!r} is not a quote-attribution model: labels "
-            f"{unknown} are not among {list(ATTRIBUTION_TAGS)}"
+            f"transformers: quotes_model {name!r} is not a quote-attribution model: its labels "
+            f"{tags} are not {list(ATTRIBUTION_TAGS)}"
         )
-    return [None if t == "O" else t for t in tags]
+    return [tags.index(t) for t in ATTRIBUTION_TAGS]
 
 
 def resolve_model(spec: str) -> tuple[str, bool]:
@@ -174,9 +188,14 @@ class TransformersExtractor(Extractor):
                 self.options.quotes_model, BUNDLED_QUOTES_MODEL, "quotes_model"
             )
             self._quotes = TokenTagger.load(name, local, self._settings())
-            self._quote_tags = quote_tag_names(self._quotes.id2label, name)
-            configured = int(getattr(self._quotes.config, "harness_window", 0) or 256)
-            self._quotes_window = self.options.quotes_window or configured
+            self._quote_order = quote_tag_order(self._quotes.id2label, name)
+            config = self._quotes.config
+            self._quotes_window = self.options.quotes_window or int(
+                getattr(config, "harness_window", 0) or 256
+            )
+            self._min_confidence = self.options.min_confidence
+            if self._min_confidence is None:
+                self._min_confidence = float(getattr(config, "harness_min_confidence", 0.5))
 
     def _settings(self) -> RunSettings:
         opts = self.options
@@ -216,8 +235,8 @@ class TransformersExtractor(Extractor):
         self, texts: Sequence[str], entities: Sequence[tuple[Entity, ...]]
     ) -> list[tuple[Quote, ...]]:
         """Tag roles over cross-sentence windows, then link, name and type each quote."""
-        from harness_transformers.attribution.assemble import quotes_from_tags
-        from harness_transformers.decode import aggregate_words
+        from harness_transformers.attribution.assemble import quotes_from_probs
+        from harness_transformers.decode import word_probabilities
 
         assert self._quotes is not None
         opts = self.options
@@ -228,10 +247,11 @@ class TransformersExtractor(Extractor):
             if t.probs is None:
                 out.append(())
                 continue
-            ids = aggregate_words(t.probs, t.token_words, len(t.words), opts.aggregation)
-            tags = [None if i is None else self._quote_tags[i] for i in ids]
+            probs, _ = word_probabilities(t.probs, t.token_words, len(t.words), opts.aggregation)
             persons = [e for e in ents if e.label == "PER"] if resolve else None
-            quotes = quotes_from_tags(text, t.words, tags, persons)
+            quotes = quotes_from_probs(
+                text, t.words, probs[:, self._quote_order], persons, self._min_confidence
+            )
             if opts.sourceless == "drop":
                 quotes = tuple(q for q in quotes if q.speaker is not None)
             out.append(quotes)

@@ -5,8 +5,13 @@ from __future__ import annotations
 import random
 import re
 
+import numpy as np
 import pytest
-from harness_transformers.attribution.assemble import quotes_from_spans, quotes_from_tags
+from harness_transformers.attribution.assemble import (
+    quotes_from_probs,
+    quotes_from_spans,
+    quotes_from_tags,
+)
 from harness_transformers.attribution.data import IGNORE_INDEX, EncodedDoc, training_windows
 from harness_transformers.attribution.linking import link
 from harness_transformers.attribution.speakers import resolve_speaker
@@ -14,6 +19,7 @@ from harness_transformers.attribution.tags import (
     ATTRIBUTION_TAGS,
     RoleSpan,
     decode_role_spans,
+    merge_contents,
     quote_role_spans,
     word_tags,
 )
@@ -78,6 +84,37 @@ def test_adjacent_spans_of_one_role_stay_apart_and_conflicts_are_counted() -> No
     assert tags == ["B-CONTENT", "B-CONTENT", "I-CONTENT"]
     assert conflicts == 1  # the source overlaps a content word
     assert len(decode_role_spans(text, words, tags)) == 2
+
+
+def test_m1_contents_broken_at_a_comma_are_joined_but_not_across_a_sentence_end() -> None:
+    text = "We will win, and we will govern. “They lose.” “Again.”"
+    spans = [
+        role(text, "CONTENT", "We will win"), role(text, "CONTENT", "and we will govern"),
+        role(text, "CONTENT", "They lose."), role(text, "CONTENT", "Again."),
+    ]  # fmt: skip
+    merged = merge_contents(text, spans)
+    assert [text[s.start : s.end] for s in merged] == [
+        "We will win, and we will govern",
+        "They lose.",
+        "Again.",
+    ]
+
+
+def test_m2_unsure_contents_are_dropped_and_scores_come_from_the_probabilities() -> None:
+    text = "Smith said taxes rose and rents fell."
+    words = split_words(text)
+    probs = np.zeros((len(words), len(ATTRIBUTION_TAGS)), dtype=np.float32)
+    tag_of = ["B-SOURCE", "B-CUE", "B-CONTENT", "I-CONTENT", "O", "B-CONTENT", "I-CONTENT", "O"]
+    sure = [0.9, 0.9, 0.9, 0.9, 0.9, 0.55, 0.55, 0.9]
+    for w, (tag, p) in enumerate(zip(tag_of, sure, strict=True)):
+        probs[w, ATTRIBUTION_TAGS.index(tag)] = p
+        probs[w, 0] += 1 - p
+    spans = decode_role_spans(text, words, tag_of, probs)
+    assert [round(s.score, 2) for s in spans if s.role == "CONTENT"] == [0.9, 0.55]
+    for threshold, expected in ((0.0, ["taxes rose", "rents fell"]), (0.7, ["taxes rose"])):
+        quotes = quotes_from_probs(text, words, probs, None, threshold)
+        assert [q.text for q in quotes] == expected
+        assert all(q.speaker == "Smith" for q in quotes)
 
 
 # ---- linking ------------------------------------------------------------------------------------

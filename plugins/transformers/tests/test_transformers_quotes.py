@@ -158,7 +158,7 @@ def test_an_entity_model_is_refused_as_quote_model(tiny_bert_dir: Path) -> None:
 
 
 def test_quote_options_are_checked() -> None:
-    for bad in ({"quotes_window": 4}, {"quotes_stride": -1}):
+    for bad in ({"quotes_window": 4}, {"quotes_stride": -1}, {"min_confidence": 1.5}):
         with pytest.raises(ValueError):
             TransformersOptions(**bad)  # type: ignore[arg-type]
 
@@ -196,6 +196,7 @@ def test_attribution_recipe_end_to_end(tmp_path: Path, tiny_bert_dir: Path) -> N
     config = json.loads((out / "config.json").read_text())
     assert config["id2label"] == {str(i): t for i, t in enumerate(ATTRIBUTION_TAGS)}
     assert config["harness_window"] == 64
+    assert config["harness_min_confidence"] in attribution_train.THRESHOLDS
     metrics = json.loads((work / "metrics.json").read_text())
     assert [h["epoch"] for h in metrics["history"]] == [1, 2]
     assert metrics["train_documents"] == 2 and metrics["train_quotes"] >= metrics["dev_quotes"]

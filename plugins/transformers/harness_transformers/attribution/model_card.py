@@ -12,8 +12,9 @@ def _f(value: float) -> str:
 
 def _history(metrics: dict[str, Any]) -> str:
     return "\n".join(
-        f"| {h['epoch']} | {_f(h['quotes.overlap@0.3.f1'])} | {_f(h['quotes.exact.f1'])} "
-        f"| {_f(h['speakers.accuracy'])} | {_f(h['attribution.f1'])} | {h['train_seconds']} |"
+        f"| {h['epoch']} | {h['min_confidence']} | {_f(h['quotes.overlap@0.3.f1'])} "
+        f"| {_f(h['quotes.exact.f1'])} | {_f(h['speakers.accuracy'])} "
+        f"| {_f(h['attribution.f1'])} | {h['train_seconds']} |"
         for h in metrics["history"]
     )
 
@@ -75,15 +76,18 @@ Exact command (run from `plugins/transformers/`):
   {config["warmup_ratio"]}, gradient clipping 1.0, seed {config["seed"]};
   bfloat16 autocast: {metrics["bf16_autocast"]}.
 - Each epoch is scored on dev through the whole extractor pipeline (windows of {config["window"]}
-  tokens overlapping by {config["stride"]}, rule links, quotes without a source dropped, speakers as
-  the source's words) with the harness's scorers; the epoch with the best attribution F1 is kept:
-  epoch {metrics["best_epoch"]}.
+  tokens overlapping by {config["stride"]}, contents joined across punctuation (M1), contents of
+  mean probability below a threshold dropped (M2), rule links, quotes without a source dropped,
+  speakers as the source's words) with the harness's scorers, at each M2 threshold from 0.5 to
+  0.9; the epoch and threshold with the best attribution F1 are kept: epoch
+  {metrics["best_epoch"]}, threshold {metrics["min_confidence"]} (stored in `config.json` as
+  `harness_min_confidence`; the extractor's `min_confidence` option overrides it).
 - Torch {metrics["torch"]}, CPU only (2 cores shared with other jobs: the seconds per epoch vary
   with the load), {metrics["wall_minutes"]} minutes wall time.
 
 ## Dev scores (PolNeAR dev, whole documents, harness scorers)
-| epoch | quotes overlap@0.3 F1 | quotes exact F1 | speaker acc. | attribution F1 | train s |
-| --- | --- | --- | --- | --- | --- |
+| epoch | M2 | quote overlap@0.3 F1 | quote exact F1 | speaker acc. | attribution F1 | train s |
+| --- | --- | --- | --- | --- | --- | --- |
 {_history(metrics)}
 
 Selected epoch: quotes overlap@0.3 F1 {_f(dev["quotes.overlap@0.3.f1"])}, speaker accuracy

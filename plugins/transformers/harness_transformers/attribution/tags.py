@@ -20,8 +20,8 @@ annotations do not have) keep the first role in the order content, cue, source, 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from harness.model import Quote
 
@@ -34,11 +34,16 @@ ATTRIBUTION_TAGS: tuple[str, ...] = ("O", *(f"{p}-{r}" for r in ROLES for p in (
 
 @dataclass(frozen=True)
 class RoleSpan:
-    """A span of one role, in characters (end-exclusive)."""
+    """A span of one role, in characters (end-exclusive), with the tagger's confidence.
+
+    ``score`` is the mean over the span's words of the probability of the span's role (its B-
+    and I- tags together); it does not take part in equality.
+    """
 
     role: Role
     start: int
     end: int
+    score: float = field(default=1.0, compare=False)
 
 
 def quote_role_spans(quotes: Sequence[Quote]) -> list[RoleSpan]:
@@ -90,9 +95,15 @@ def word_tags(words: Sequence[tuple[int, int]], spans: Sequence[RoleSpan]) -> tu
 
 
 def decode_role_spans(
-    text: str, words: Sequence[tuple[int, int]], tags: Sequence[str | None]
+    text: str,
+    words: Sequence[tuple[int, int]],
+    tags: Sequence[str | None],
+    word_probs: Any = None,
 ) -> list[RoleSpan]:
-    """Role spans in characters from word tags (``None`` = O), trimmed of whitespace."""
+    """Role spans in characters from word tags (``None`` = O), trimmed of whitespace.
+
+    With ``word_probs`` (``(n_words, len(ATTRIBUTION_TAGS))``) each span gets its confidence.
+    """
     from harness_transformers.decode import decode_spans, trim_span
 
     out: list[RoleSpan] = []
@@ -100,6 +111,38 @@ def decode_role_spans(
         if kind not in ROLES:
             continue
         start, end = trim_span(text, words[first][0], words[last - 1][1])
-        if end > start:
-            out.append(RoleSpan(kind, start, end))  # type: ignore[arg-type]
+        if end <= start:
+            continue
+        score = 1.0
+        if word_probs is not None:
+            b, i = ATTRIBUTION_TAGS.index(f"B-{kind}"), ATTRIBUTION_TAGS.index(f"I-{kind}")
+            rows = word_probs[first:last]
+            score = float((rows[:, b] + rows[:, i]).mean())
+        out.append(RoleSpan(kind, start, end, score))  # type: ignore[arg-type]
     return out
+
+
+def merge_contents(text: str, spans: Sequence[RoleSpan]) -> list[RoleSpan]:
+    """M1: content spans separated only by whitespace and punctuation that does not end a
+    sentence (no letter, digit, line break, ``.``, ``!`` or ``?``, and the first does not end with
+    one) are one content, as the gold conversion joins such fragments of one attribution (C2).
+
+    A tagger that breaks one quote at a comma or a dash ("[We will win], [and we will]") then
+    gives one quote, not two; two quotes in a row ("[A.] “[B]") stay two. The merged span's
+    score is the mean of the parts', weighted by length.
+    """
+    contents = sorted((s for s in spans if s.role == "CONTENT"), key=lambda s: (s.start, s.end))
+    merged: list[RoleSpan] = []
+    for span in contents:
+        if merged:
+            last = merged[-1]
+            gap = text[last.end : span.start]
+            ends_sentence = text[last.start : last.end].rstrip("\"'”’»)").endswith((".", "!", "?"))
+            joined = not ends_sentence and not any(c.isalnum() or c in "\n.!?" for c in gap)
+            if span.start >= last.end and joined:
+                n1, n2 = last.end - last.start, span.end - span.start
+                score = (last.score * n1 + span.score * n2) / (n1 + n2)
+                merged[-1] = RoleSpan("CONTENT", last.start, span.end, score)
+                continue
+        merged.append(span)
+    return merged + [s for s in spans if s.role != "CONTENT"]

@@ -15,11 +15,13 @@ tagger learns their cues as ``NSCUE``; the dev gold is the evaluation gold (they
 
 Each epoch cuts the training documents into windows of ``--window`` tokens at a new random
 offset, trains with AdamW and a linear schedule (bfloat16 autocast on CPUs with native bfloat16),
-then runs the whole extractor pipeline on the dev documents (tag, link, type; speakers as the
-source's words) and scores it with the harness's own scorers (``harness.scoring``): quotes
-overlap@0.3 and exact F1, speaker accuracy, attribution F1. The epoch with the best attribution
-F1 is kept and written to ``--out`` as fp16 safetensors with its config, tokenizer and
-``MODEL_CARD.md``; checkpoints stay in ``--work-dir`` (under /tmp), never in ``--out``.
+then runs the whole extractor pipeline on the dev documents (tag, join and filter contents,
+link, type; speakers as the source's words) and scores it with the harness's own scorers
+(``harness.scoring``): quotes overlap@0.3 and exact F1, speaker accuracy, attribution F1, at each
+content-confidence threshold of :data:`THRESHOLDS` (rule M2 of :mod:`.assemble`). The epoch and
+threshold with the best attribution F1 are kept (the threshold goes into the model's config)
+and written to ``--out`` as fp16 safetensors with its config, tokenizer and ``MODEL_CARD.md``;
+checkpoints (one per epoch) stay in ``--work-dir`` (under /tmp), never in ``--out``.
 """
 
 from __future__ import annotations
@@ -148,41 +150,67 @@ def collate_windows(
     return collate(feats, pad_id)
 
 
+#: Content-confidence thresholds (rule M2) tried on dev after each epoch.
+THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+
+
+def dev_word_probs(
+    model: Any, tokenizer: Any, dev: Sequence[Document], cfg: AttributionTrainConfig, bf16: bool
+) -> list[tuple[Document, list[tuple[int, int]], Any]]:
+    """Each dev document with its words and their class probabilities (the extractor's windows)."""
+    from harness_transformers.decode import word_probabilities
+    from harness_transformers.tagger import RunSettings, TokenTagger
+
+    model.eval()
+    settings = RunSettings(threads=torch.get_num_threads(), batch_size=32)
+    tagger = TokenTagger(model, tokenizer, settings)
+    with _autocast(bf16):
+        tagged = tagger.tag([d.text for d in dev], "none", cfg.window, cfg.stride)
+    out = []
+    for doc, t in zip(dev, tagged, strict=True):
+        probs = None
+        if t.probs is not None:
+            probs, _ = word_probabilities(t.probs, t.token_words, len(t.words), "first")
+        out.append((doc, t.words, probs))
+    return out
+
+
+def score_threshold(
+    tagged: Sequence[tuple[Document, list[tuple[int, int]], Any]], threshold: float
+) -> dict[str, float]:
+    """Harness scores of the pipeline (sourceless quotes dropped) at one confidence threshold."""
+    from harness.scoring.document import count_document
+    from harness.scoring.summary import summarise
+    from harness_transformers.attribution.assemble import quotes_from_probs
+
+    per_doc = []
+    for doc, words, probs in tagged:
+        quotes: tuple[Any, ...] = ()
+        if probs is not None:
+            found = quotes_from_probs(doc.text, words, probs, None, threshold)
+            quotes = tuple(q for q in found if q.speaker is not None)
+        prediction = Prediction(doc.id, (), quotes)
+        per_doc.append(count_document(doc, prediction, ("quotes", "speakers"), []))
+    scores = summarise(per_doc, [])
+    return {k: round(scores.get(k, 0.0), 4) for k in METRICS}
+
+
 def evaluate(
     model: Any,
     tokenizer: Any,
     dev: Sequence[Document],
     cfg: AttributionTrainConfig,
     bf16: bool,
-) -> dict[str, float]:
-    """Run tag -> link -> type on the dev documents and score them with the harness scorers."""
-    from harness.scoring.document import count_document
-    from harness.scoring.summary import summarise
-    from harness_transformers.attribution.assemble import quotes_from_tags
-    from harness_transformers.decode import aggregate_words
-    from harness_transformers.tagger import RunSettings, TokenTagger
-
-    model.eval()
-    tagger = TokenTagger(
-        model, tokenizer, RunSettings(threads=torch.get_num_threads(), batch_size=32)
-    )
-    names = [None if t == "O" else t for t in ATTRIBUTION_TAGS]
-    per_doc = []
-    with _autocast(bf16):
-        tagged = tagger.tag([d.text for d in dev], "none", cfg.window, cfg.stride)
-    for doc, t in zip(dev, tagged, strict=True):
-        quotes: tuple[Any, ...] = ()
-        if t.probs is not None:
-            ids = aggregate_words(t.probs, t.token_words, len(t.words), "first")
-            tags = [None if i is None else names[i] for i in ids]
-            quotes = tuple(
-                q for q in quotes_from_tags(doc.text, t.words, tags) if q.speaker is not None
-            )
-        per_doc.append(
-            count_document(doc, Prediction(doc.id, (), quotes), ("quotes", "speakers"), [])
-        )
-    scores = summarise(per_doc, [])
-    return {k: round(scores.get(k, 0.0), 4) for k in METRICS}
+    thresholds: Sequence[float] = THRESHOLDS,
+) -> dict[str, Any]:
+    """Dev scores at the content-confidence threshold with the best attribution F1."""
+    tagged = dev_word_probs(model, tokenizer, dev, cfg, bf16)
+    best: dict[str, Any] = {}
+    for threshold in thresholds:
+        scores: dict[str, Any] = score_threshold(tagged, threshold)
+        if not best or scores[SELECT_ON] > best[SELECT_ON]:
+            best = {**scores, "min_confidence": threshold}
+    return best
 
 
 def _optimizer(model: Any, cfg: AttributionTrainConfig, total_steps: int) -> tuple[Any, Any]:
@@ -313,6 +341,7 @@ def train(cfg: AttributionTrainConfig, command: str) -> dict[str, Any]:
         )
         history.append(scores)
         print(f"epoch {epoch} dev {json.dumps(scores)}", flush=True)
+        torch.save(model.state_dict(), work / f"epoch{epoch}.pt")
         if scores[SELECT_ON] > best[SELECT_ON]:
             best = scores
             torch.save(model.state_dict(), best_path)
@@ -320,6 +349,7 @@ def train(cfg: AttributionTrainConfig, command: str) -> dict[str, Any]:
     metrics: dict[str, Any] = {
         "best_epoch": int(best["epoch"]),
         "dev": {k: best[k] for k in METRICS},
+        "min_confidence": best["min_confidence"],
         "history": history,
         "train_documents": len(train_docs),
         "train_quotes": sum(len(d.quotes) for d in train_docs),
@@ -332,8 +362,8 @@ def train(cfg: AttributionTrainConfig, command: str) -> dict[str, Any]:
         "bf16_autocast": run.bf16,
     }
     out = Path(cfg.out)
-    save_attribution_model(model, tokenizer, out, cfg.window)
-    metrics.update(check_export(out, dev_docs, cfg))
+    save_attribution_model(model, tokenizer, out, cfg.window, best["min_confidence"])
+    metrics.update(check_export(out, dev_docs, cfg, best["min_confidence"]))
     metrics["wall_minutes"] = round((time.time() - started) / 60, 1)
     metrics["size_mb"] = round(sum(p.stat().st_size for p in out.iterdir() if p.is_file()) / 1e6, 1)
     from harness_transformers.attribution.model_card import write_model_card
@@ -344,15 +374,21 @@ def train(cfg: AttributionTrainConfig, command: str) -> dict[str, Any]:
     return metrics
 
 
-def save_attribution_model(model: Any, tokenizer: Any, out: Path, window: int) -> None:
-    """fp16 safetensors, config (with the training window) and tokenizer into a clean ``out``."""
+def save_attribution_model(
+    model: Any, tokenizer: Any, out: Path, window: int, min_confidence: float
+) -> None:
+    """fp16 safetensors, config (with the window and the M2 threshold) and tokenizer into a
+    clean ``out``."""
     from harness_transformers.train import save_model
 
     model.config.harness_window = window
+    model.config.harness_min_confidence = min_confidence
     save_model(model, tokenizer, out)
 
 
-def check_export(out: Path, dev: Sequence[Document], cfg: AttributionTrainConfig) -> dict[str, Any]:
+def check_export(
+    out: Path, dev: Sequence[Document], cfg: AttributionTrainConfig, min_confidence: float
+) -> dict[str, Any]:
     """Reload the exported fp16 model as the extractor runs it: dev scores and speed."""
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
@@ -362,7 +398,7 @@ def check_export(out: Path, dev: Sequence[Document], cfg: AttributionTrainConfig
     model = AutoModelForTokenClassification.from_pretrained(out).to(getattr(torch, dtype))
     tokenizer = AutoTokenizer.from_pretrained(out)
     start = time.perf_counter()
-    scores = evaluate(model, tokenizer, dev, cfg, bf16=False)
+    scores = evaluate(model, tokenizer, dev, cfg, bf16=False, thresholds=[min_confidence])
     seconds = time.perf_counter() - start
     return {
         "dev_exported": scores,
