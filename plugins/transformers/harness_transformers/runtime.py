@@ -11,8 +11,8 @@ README):
   the process may use, batch by batch, from the measured throughput. On a quiet machine all cores
   win; on a busy one a thread that loses its core stalls every parallel region of the others
   (measured on a busy 2-core machine: 2 threads ran 4x slower than 1), so one thread wins. Load
-  changes during a run, so the tuner keeps measuring: it re-tries the other count now and then,
-  less often while the choice keeps being confirmed.
+  changes during a run, so the tuner keeps measuring: it pits the other count against the current
+  one on two neighbouring batches now and then, less often while the choice holds.
 
 Nothing here imports torch at module level.
 """
@@ -20,7 +20,7 @@ Nothing here imports torch at module level.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,84 +70,70 @@ def thread_candidates(cores: int) -> tuple[int, ...]:
 
 @dataclass
 class ThreadTuner:
-    """Chooses a thread count for each batch from the throughput measured on earlier batches.
+    """Chooses a thread count for each batch by duels between neighbouring batches.
 
     Call :meth:`choose` before a batch and :meth:`record` after it with the work done (e.g.
-    tokens) and the seconds it took. The first batch is a warm-up and is not recorded; then each
-    candidate is tried once; afterwards the fastest is used and, every ``interval`` batches, the
-    other candidate that was measured least recently is tried once. A probe that confirms the
-    choice doubles the interval (up to ``max_interval``); one that wins switches and resets it.
-    The rate of the count in use is exponentially weighted (``alpha``); a probe replaces the
-    probed count's old rate, so a machine that gets busy or quiet is followed.
+    padded tokens) and the seconds it took. The first batch is a warm-up. Then, every
+    ``interval`` batches, a *duel*: one batch with a challenger (the other candidates in turn),
+    the next with the current count, and the challenger wins when its rate beats the current
+    count's by ``margin``. Neighbouring batches have nearly the same shape (the tagger sorts
+    windows by length), so the duel compares like with like, whereas rates of batches far apart
+    differ by their shape alone. A lost duel doubles the interval (up to ``max_interval``), a won
+    one switches and resets it, so a machine that gets busy or quiet is followed at a small
+    cost: one batch in ``interval`` runs with the other count.
     """
 
     candidates: tuple[int, ...]
     interval: int = 8
     max_interval: int = 64
-    alpha: float = 0.5
-    rates: dict[int, float] = field(default_factory=dict)
-    last_seen: dict[int, int] = field(default_factory=dict)
+    margin: float = 0.05
+    current: int = 0
     batches: int = 0
-    since_probe: int = 0
+    since_duel: int = 0
     _min_interval: int = 0
-    _warm: bool = False
-    _probing: int | None = None
+    _challenger: int | None = None
+    _challenger_rate: float | None = None
+    _turn: int = 0
 
     def __post_init__(self) -> None:
         if not self.candidates or any(c < 1 for c in self.candidates):
             raise ValueError(f"thread candidates must be positive, got {self.candidates}")
         self.candidates = tuple(sorted(set(self.candidates)))
+        self.current = self.current or self.candidates[-1]
         self._min_interval = self.interval
-
-    def best(self) -> int:
-        """The candidate with the highest measured rate (the largest one before any measure)."""
-        if not self.rates:
-            return self.candidates[-1]
-        return max(self.rates, key=lambda c: (self.rates[c], -c))
+        self.since_duel = self.interval  # the first duel comes right after the warm-up
 
     def choose(self) -> int:
         """The thread count to use for the next batch."""
-        if len(self.candidates) == 1 or not self._warm:
-            return self.candidates[-1]
-        untried = [c for c in self.candidates if c not in self.rates]
-        if untried:
-            self._probing = untried[0]
-            return untried[0]
-        if self.since_probe >= self.interval:
-            current = self.best()
-            others = [c for c in self.candidates if c != current]
-            self._probing = min(others, key=lambda c: self.last_seen.get(c, -1))
-            return self._probing
-        self._probing = None
-        return self.best()
+        if len(self.candidates) == 1 or self.batches == 0:
+            return self.current
+        if self._challenger is None and self.since_duel >= self.interval:
+            others = [c for c in self.candidates if c != self.current]
+            self._challenger = others[self._turn % len(others)]
+            self._turn += 1
+            self._challenger_rate = None
+            return self._challenger
+        return self.current
 
     def record(self, threads: int, work: float, seconds: float) -> None:
         """Add the measure of a batch run with ``threads`` threads."""
         self.batches += 1
-        if not self._warm:
-            self._warm = True
+        if self.batches == 1 or self._challenger is None:
+            self.since_duel += 1
             return
-        if seconds <= 0 or work <= 0:
+        rate = work / seconds if seconds > 0 and work > 0 else 0.0
+        if self._challenger_rate is None and threads == self._challenger:
+            self._challenger_rate = rate
             return
-        rate = work / seconds
-        first_measure = threads not in self.rates
-        before = self.best() if self.rates else threads
-        old = self.rates.get(threads)
-        probing, self._probing = self._probing, None
-        # a probe's earlier rate is stale (the load may have changed since): it is replaced
-        fresh = old is None or probing is not None
-        self.rates[threads] = rate if fresh else self.alpha * rate + (1 - self.alpha) * old
-        self.last_seen[threads] = self.batches
-        if probing is None:
-            self.since_probe += 1
+        if threads != self.current or self._challenger_rate is None:
             return
-        self.since_probe = 0
-        if first_measure:
-            return  # trying each candidate once: no probe to judge yet
-        if self.best() != before:
+        if self._challenger_rate > rate * (1 + self.margin):
+            self.current = self._challenger
             self.interval = self._min_interval
         else:
             self.interval = min(self.interval * 2, self.max_interval)
+        self._challenger = None
+        self.since_duel = 0
 
 
 def parse_threads(value: Any) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -87,6 +88,27 @@ def test_tuner_follows_a_change_of_load() -> None:
     assert Counter(used[80:100])[2] >= 15  # quiet: two threads
     assert Counter(used[170:200])[1] >= 25  # busy: one thread
     assert Counter(used[280:300])[2] >= 15  # quiet again: two threads
+
+
+@pytest.mark.parametrize("busy", [False, True])
+def test_tuner_is_not_fooled_by_batches_that_grow(busy: bool) -> None:
+    """Windows are sorted by length, so later batches run faster per token whatever the count."""
+
+    def rate(t: int, i: int) -> float:
+        base = (220.0 if t == 1 else 55.0) if busy else 500.0 * t**0.8
+        return base * (0.3 + i / 50)
+
+    used = simulate(ThreadTuner((1, 2)), rate, 200)
+    best = 1 if busy else 2
+    assert Counter(used[20:])[best] / len(used[20:]) > 0.9
+
+
+def test_tuner_survives_noisy_timings() -> None:
+    rng = random.Random(0)
+    used = simulate(
+        ThreadTuner((1, 2)), lambda t, i: (220.0 if t == 1 else 55.0) * rng.uniform(0.6, 1.4), 300
+    )
+    assert Counter(used[20:])[1] / len(used[20:]) > 0.85
 
 
 def test_tuner_with_one_candidate_never_probes() -> None:
