@@ -116,7 +116,7 @@ configs/polnear-dev.yaml` gives them with bootstrap intervals and speaker names 
 def write_model_card(
     out: Path, config: dict[str, Any], metrics: dict[str, Any], command: str
 ) -> Path:
-    """Write ``MODEL_CARD.md`` into ``out`` and return its path."""
-    path = out / "MODEL_CARD.md"
-    path.write_text(render_model_card(config, metrics, command), encoding="utf-8")
-    return path
+    """Write the quote model's ``MODEL_CARD.md`` into ``out`` and return its path."""
+    from harness_transformers.model_card import write_card
+
+    return write_card(out, render_model_card(config, metrics, command))

@@ -84,7 +84,7 @@ class AttributionTrainConfig:
     options: dict[str, Any] = field(default_factory=dict)
     train_options: dict[str, Any] = field(default_factory=dict)
     dev_options: dict[str, Any] = field(default_factory=dict)
-    epochs: int = 6
+    epochs: int = 3
     seed: int = 13
     lr: float = 1e-4
     batch_size: int = 16
@@ -213,27 +213,6 @@ def evaluate(
     return best
 
 
-def _optimizer(model: Any, cfg: AttributionTrainConfig, total_steps: int) -> tuple[Any, Any]:
-    from transformers import get_linear_schedule_with_warmup
-
-    no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
-    groups = [
-        {
-            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
-            "weight_decay": cfg.weight_decay,
-        },
-        {
-            "params": [p for n, p in model.named_parameters() if n.endswith(no_decay)],
-            "weight_decay": 0.0,
-        },
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=cfg.lr)
-    scheduler = get_linear_schedule_with_warmup(
-        optimizer, int(cfg.warmup_ratio * total_steps), total_steps
-    )
-    return optimizer, scheduler
-
-
 @dataclass
 class _Run:
     """What one epoch needs besides the model."""
@@ -297,7 +276,7 @@ def train(cfg: AttributionTrainConfig, command: str) -> dict[str, Any]:
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
     from harness_transformers.tagger import special_affixes
-    from harness_transformers.train import set_seeds
+    from harness_transformers.train import make_optimizer, set_seeds
 
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
@@ -322,7 +301,9 @@ def train(cfg: AttributionTrainConfig, command: str) -> dict[str, Any]:
     run = _Run(encoded, prefix, suffix, int(tokenizer.pad_token_id), tuner, _use_bf16(cfg))
     size = cfg.window - len(prefix) - len(suffix)
     steps_per_epoch = math.ceil(len(training_windows(encoded, size)) / cfg.batch_size)
-    optimizer, scheduler = _optimizer(model, cfg, steps_per_epoch * cfg.epochs)
+    optimizer, scheduler = make_optimizer(
+        model, cfg.lr, cfg.weight_decay, cfg.warmup_ratio, steps_per_epoch * cfg.epochs
+    )
     work = Path(cfg.work_dir)
     work.mkdir(parents=True, exist_ok=True)
     best_path = work / "best.pt"
