@@ -176,6 +176,25 @@ def test_rules_on_gold_tags_of_the_polnear_like_fixture() -> None:
     assert result["links"]["cue right"] >= result["links"]["quotes"] - 1
 
 
+def test_training_goldsets_read_like_harness_eval(tmp_path: Path) -> None:
+    """A harness eval config, a corpus path with its format, and a native folder all work."""
+    from harness_transformers.attribution.data import load_documents
+
+    config = tmp_path / "eval.yaml"
+    config.write_text(
+        f"goldset: {{format: brat, path: {POLNEAR_LIKE}, options: {{preset: polnear}}}}\n"
+        "output: out\nextractors: [{name: regex}]\n",
+        encoding="utf-8",
+    )
+    from_config = load_documents(config)
+    direct = load_documents(POLNEAR_LIKE, {"format": "brat", "preset": "polnear"})
+    assert [d.quotes for d in from_config] == [d.quotes for d in direct]
+    kept = load_documents(config, {"sourceless": "keep"})
+    assert sum(len(d.quotes) for d in kept) >= sum(len(d.quotes) for d in direct)
+    native = load_documents(REPO / "goldsets" / "seeds")
+    assert len(native) == 5 and all(d.quotes for d in native)
+
+
 def test_attribution_recipe_end_to_end(tmp_path: Path, tiny_bert_dir: Path) -> None:
     """The recipe on the PolNeAR-like fixture through the brat reader, in seconds."""
     from safetensors import safe_open
