@@ -93,8 +93,9 @@ Exact command (run from `plugins/transformers/`):
 Selected epoch: quotes overlap@0.3 F1 {_f(dev["quotes.overlap@0.3.f1"])}, speaker accuracy
 {_f(dev["speakers.accuracy"])}, **attribution F1 {_f(dev["attribution.f1"])}** (precision
 {_f(dev["attribution.p"])}, recall {_f(dev["attribution.r"])}). {exported_line}
-The dev split chose the epoch, so these figures are slightly optimistic; `harness eval --config
-configs/polnear-dev.yaml` gives them with bootstrap intervals and speaker names resolved.
+The dev split chose the epoch and the M2 threshold, so these figures are slightly optimistic;
+`harness eval --config configs/polnear-dev.yaml` gives them with bootstrap intervals and speaker
+names resolved.
 
 ## Size and speed
 - Folder size: {metrics["size_mb"]} MB (fp16 weights, config, tokenizer files).
