@@ -1,4 +1,4 @@
-"""What the CLI modules share: consoles, exit codes, the error exit, ``KEY=VALUE`` options."""
+"""What the CLI modules share: consoles, the error exit, ``KEY=VALUE`` options."""
 
 from __future__ import annotations
 
@@ -8,13 +8,9 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .errors import ConfigError, HarnessError
-
-#: Exit codes besides those of :mod:`harness.errors` (2 config, 3 goldset, 4 plugin, 5 extractor,
-#: 6 results): a run with failed documents, a broken regression gate.
-EXIT_INCOMPLETE = 5
-EXIT_GATE = 7
 
 
 def _width(stream: object) -> int | None:
@@ -32,7 +28,8 @@ err = Console(stderr=True, soft_wrap=True, width=_width(sys.stderr))
 
 def fail(exc: HarnessError) -> typer.Exit:
     """Print ``exc`` as a one-line error and return the exit that carries its code."""
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    # the message is text, not markup: "[low, high]" in a message must not vanish
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     return typer.Exit(exc.exit_code)
 
 

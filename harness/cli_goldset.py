@@ -56,16 +56,15 @@ def goldset_failure(
 ) -> typer.Exit:
     """Print an error; for an invalid goldset, its problems (``max_problems`` of them, 0: all),
     and write every problem to ``problems_file``. Returns the exit to raise."""
-    problems: list[str] | None = getattr(exc, "problems", None)
-    if problems is None:
-        return _fail(exc)
-    n = len(problems)
+    problems = list(exc.problems) or [str(exc)]
     if problems_file is not None:
         problems_file.parent.mkdir(parents=True, exist_ok=True)
         problems_file.write_text("".join(f"{p}\n" for p in problems), encoding="utf-8")
+    if len(problems) < 2:
+        return _fail(exc)
+    n = len(problems)
     shown = problems if max_problems <= 0 else problems[:max_problems]
-    source = getattr(exc, "source", "")
-    err.print(f"[bold red]error:[/] goldset {source} is invalid ({n} problem{'s' * (n != 1)}):")
+    err.print(f"[bold red]error:[/] {exc.source}: {n} problems:", highlight=False)
     for p in shown:
         err.print(f"  - {p}", markup=False, highlight=False, soft_wrap=True)
     if len(shown) < n:

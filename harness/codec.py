@@ -53,11 +53,14 @@ def quote_from_dict(d: Mapping[str, Any]) -> Quote:
 
 
 def prediction_to_dict(p: Prediction) -> dict[str, Any]:
-    return {
+    out = {
         "doc_id": p.doc_id,
         "entities": [entity_to_dict(e) for e in p.entities],
         "quotes": [quote_to_dict(q) for q in p.quotes],
     }
+    if p.diagnostics:
+        out["diagnostics"] = dict(p.diagnostics)
+    return out
 
 
 def prediction_from_dict(d: Mapping[str, Any]) -> Prediction:
@@ -65,6 +68,7 @@ def prediction_from_dict(d: Mapping[str, Any]) -> Prediction:
         doc_id=str(d.get("doc_id", d.get("id"))),
         entities=tuple(entity_from_dict(e) for e in d.get("entities") or ()),
         quotes=tuple(quote_from_dict(q) for q in d.get("quotes") or ()),
+        diagnostics=dict(d.get("diagnostics") or {}),
     )
 
 

@@ -22,16 +22,39 @@ Minimal example::
             for doc in docs:
                 found = re.finditer(r"\\b[A-Z]{3,}\\b", doc.text)
                 yield Prediction(doc.id, tuple(Entity(m.start(), m.end(), "ORG") for m in found))
+
+Diagnostics: an extractor may report numbers about how it made each prediction in
+``Prediction.diagnostics`` (``{"unaligned": 2, "generated": 40, "prompt_tokens": 812}``), and
+for a document it fails on, in ``ExtractorError(..., diagnostics=...)``. Values are finite
+numbers; the runner sums each name over the documents and writes the per-document values and
+the totals to ``results.json`` (``extractors.<label>.diagnostics``, see
+:mod:`harness.diagnostics`) and the report. Ratios are declared, not summed:
+``diagnostic_rates = {"unaligned_rate": ("unaligned", "generated")}`` adds
+``unaligned / generated`` to each document and to the totals. Diagnostics are cached with the
+predictions, so a cached re-run reports them too (``this_run`` sums only the documents the
+extractor actually ran on).
 """
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .model import QUOTE_TYPES, TASKS, Entity, Prediction, Quote, Span, Task, TextDoc
+from .model import (
+    QUOTE_TYPES,
+    TASKS,
+    Entity,
+    Prediction,
+    Quote,
+    Span,
+    Task,
+    TextDoc,
+    span_problem,
+    spans_fine,
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +81,9 @@ class Extractor(ABC):
     label_map: ClassVar[Mapping[str, str | None]] = {}
     #: Dataclass of the extractor's options; validated from the config before anything loads.
     Options: ClassVar[type] = NoOptions
+    #: Ratios of diagnostics reported per document and over the run:
+    #: ``{rate name: (numerator diagnostic, denominator diagnostic)}`` (see the module docs).
+    diagnostic_rates: ClassVar[Mapping[str, tuple[str, str]]] = {}
 
     def __init__(self, options: Any = None, tasks: frozenset[Task] | None = None) -> None:
         self.options = options if options is not None else self.Options()
@@ -95,55 +121,78 @@ def check_extractor_class(cls: Any) -> list[str]:
     unknown = set(getattr(cls, "tasks", ())) - set(TASKS)
     if unknown:
         problems.append(f"{cls.__qualname__} declares unknown tasks {sorted(unknown)}")
+    for rate, parts in dict(getattr(cls, "diagnostic_rates", {}) or {}).items():
+        pair = isinstance(parts, tuple) and len(parts) == 2
+        if not (pair and all(isinstance(p, str) for p in parts)):
+            problems.append(
+                f"{cls.__qualname__}.diagnostic_rates[{rate!r}] should be a pair of diagnostic "
+                f"names (numerator, denominator), got {parts!r}"
+            )
     return problems
 
 
-def _spans_fine(spans: Iterable[Entity | Quote | Span], n: int) -> bool:
-    return all(
-        isinstance(s.start, int) and isinstance(s.end, int) and 0 <= s.start < s.end <= n
-        for s in spans
-    )
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def diagnostics_problems(diagnostics: Mapping[str, Any]) -> list[str]:
+    """Problems with a prediction's diagnostics (names must be strings, values finite numbers)."""
+    return [
+        f"diagnostic {k!r}: expected a finite number, got {v!r}"
+        for k, v in diagnostics.items()
+        if not (isinstance(k, str) and _number(v))
+    ]
 
 
 def validate_prediction(pred: Prediction, doc: TextDoc) -> list[str]:
-    """Problems with one document's predictions (offsets, quote types), as sentences.
+    """Problems with one document's predictions (document id, offsets, quote types), as sentences.
 
-    Labels are not checked here: labels outside the goldset's scheme are ignored and counted
-    by the runner, as the score definitions require.
+    Offsets are checked by :func:`harness.model.span_problem`, as the gold's are. Labels are not
+    checked here: labels outside the goldset's scheme are ignored and counted by the runner, as
+    the score definitions require.
     """
-    n = len(doc.text)
-    quotes = pred.quotes
-    parts = [s for q in quotes for s in (q.speaker_span, q.cue) if s is not None]
-    if (  # the common case, checked in one sweep; the loops below say what is wrong
-        pred.doc_id == doc.id
-        and _spans_fine(pred.entities, n)
-        and _spans_fine(quotes, n)
-        and _spans_fine(parts, n)
-        and all(q.type in QUOTE_TYPES for q in quotes)
-    ):
+    if pred.doc_id == doc.id and _all_fine(pred, doc.text):  # the common case, in one sweep
         return []
-    problems: list[str] = []
-
-    def span_problem(kind: str, i: int, s: Entity | Quote | Span) -> None:
-        if not (isinstance(s.start, int) and isinstance(s.end, int)):
-            problems.append(f"{kind} #{i}: offsets must be integers, got {s.start!r}, {s.end!r}")
-        elif s.start < 0 or s.end > n:
-            problems.append(f"{kind} #{i}: offsets {s.start}..{s.end} outside the text (0..{n})")
-        elif s.end <= s.start:
-            problems.append(f"{kind} #{i}: end {s.end} is not after start {s.start}")
-
+    problems = diagnostics_problems(pred.diagnostics)
     if pred.doc_id != doc.id:
         problems.append(f"prediction is for document {pred.doc_id!r}, expected {doc.id!r}")
     for i, e in enumerate(pred.entities):
-        span_problem("entity", i, e)
+        problems.extend(_span_problems(f"entity #{i}", e, doc.text))
     for i, q in enumerate(pred.quotes):
-        span_problem("quote", i, q)
-        if q.type not in QUOTE_TYPES:
-            problems.append(f"quote #{i}: unknown type {q.type!r} (allowed: {list(QUOTE_TYPES)})")
-        for part in ("speaker_span", "cue"):
-            sub = getattr(q, part)
-            if sub is not None:
-                span_problem(f"quote #{i} {part}", i, sub)
+        problems.extend(_quote_problems(f"quote #{i}", q, doc.text))
+    return problems
+
+
+def _quote_parts(q: Quote) -> Iterable[tuple[str, Span]]:
+    """The spans of a quote's attribution that it has: ``speaker_span`` and ``cue``."""
+    for part in ("speaker_span", "cue"):
+        span = getattr(q, part)
+        if span is not None:
+            yield part, span
+
+
+def _all_fine(pred: Prediction, text: str) -> bool:
+    quotes = pred.quotes
+    return (
+        spans_fine(pred.entities, text)
+        and spans_fine(quotes, text)
+        and spans_fine((s for q in quotes for _, s in _quote_parts(q)), text)
+        and all(q.type in QUOTE_TYPES for q in quotes)
+        and not (pred.diagnostics and diagnostics_problems(pred.diagnostics))
+    )
+
+
+def _span_problems(kind: str, span: Entity | Quote | Span, text: str) -> list[str]:
+    problem = span_problem(span.start, span.end, text)
+    return [] if problem is None else [f"{kind}: {problem}"]
+
+
+def _quote_problems(kind: str, q: Quote, text: str) -> list[str]:
+    problems = _span_problems(kind, q, text)
+    if q.type not in QUOTE_TYPES:
+        problems.append(f"{kind}: unknown type {q.type!r} (allowed: {list(QUOTE_TYPES)})")
+    for part, span in _quote_parts(q):
+        problems.extend(_span_problems(f"{kind} {part}", span, text))
     return problems
 
 
@@ -161,4 +210,4 @@ def map_labels(
             dropped.append(e.label)
         else:
             out.append(Entity(e.start, e.end, label, e.text) if label != e.label else e)
-    return Prediction(pred.doc_id, tuple(out), pred.quotes), dropped
+    return Prediction(pred.doc_id, tuple(out), pred.quotes, pred.diagnostics), dropped

@@ -21,6 +21,7 @@ from . import hookspecs
 from .errors import PluginError
 from .extractors import Extractor, check_extractor_class
 from .registry import Registry
+from .scoring.extra import Score
 
 
 @dataclass
@@ -30,6 +31,7 @@ class PluginInfo:
     distribution: str
     extractors: list[str] = field(default_factory=list)
     goldset_formats: list[str] = field(default_factory=list)
+    scores: list[str] = field(default_factory=list)
 
 
 class Plugins:
@@ -44,6 +46,7 @@ class Plugins:
         self.info: dict[str, PluginInfo] = {}
         self.extractors: Registry[type[Extractor]] = Registry("extractor")
         self.goldset_formats: Registry[Any] = Registry("goldset format")
+        self.scores: Registry[Score] = Registry("score")
         self._load_entry_points()
         for name, plugin in extra or []:
             self.pm.register(plugin, name=name)
@@ -103,8 +106,18 @@ class Plugins:
                 self.goldset_formats.add(name, reader, owner=_o)
                 self.info[_o].goldset_formats.append(name)
 
+            def register_score(score: Score, _o: str = owner) -> None:
+                if not isinstance(score, Score):
+                    raise PluginError(
+                        f"plugin {_o!r}: register_scores expects a harness.scoring.Score, "
+                        f"got {type(score).__name__}"
+                    )
+                self.scores.add(score.name, score, owner=_o)
+                self.info[_o].scores.append(score.name)
+
             self.pm.subset_hook_caller("register_extractors", others)(register=register_extractor)
             self.pm.subset_hook_caller("register_goldset_formats", others)(register=register_format)
+            self.pm.subset_hook_caller("register_scores", others)(register=register_score)
             del info
 
     def extractor(self, name: str) -> type[Extractor]:

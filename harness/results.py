@@ -10,20 +10,27 @@
       "config": {...}, "config_sha256": str, "config_path": str | null,
       "goldset": {name, version, path, sha256, label_scheme, documents},
       "tasks": [task, ...],
+      "metrics": {key: {task, title, description, headline, better}},  # every score's declaration
+      "slices": {name: {"kind": "document" | "quote", "key", "values": [...],   # only with
+                        "documents": {value: [doc_id]}}},                 # config slices:
       "extractors": {
         label: {
           "name", "version", "plugin", "plugin_version", "tasks", "options",
           "label_scheme", "gold_label_map", "prediction_label_map",
           "labels",                                 # the labels of the scoring scheme
+          "label_maps": {"gold": {label: label | null}, "prediction": {label: label | null}},
           "scores": {flat key: float},              # e.g. "entities.strict.micro.f1"
           "intervals": {flat key: [low, high]},     # bootstrap 95% CI, documents resampled
           "counts": {"documents", "cached_documents", "errors",
-                     "unmapped_prediction_labels", "ignored_prediction_labels",
-                     "unmapped_gold_labels"},
+                     "unmapped_prediction_labels",   # mapped to null by the label maps
+                     "ignored_prediction_labels",    # not among the scored labels
+                     "unmapped_gold_labels"},         # mapped to null by the gold label map
           "errors": [{"doc_id", "error", "message"}],
           "per_document": {doc_id: {count key: [matched, n_pred, n_gold]}},
-          "timing": {"setup", "extract", "total"}   # seconds
-        }
+          "slices": {name: {value: {"n", "scores", "intervals"}}},  # scores by slice
+          "timing": {"setup", "extract", "total"},  # seconds
+          "diagnostics": {"total", "this_run", "per_document"}  # only when the extractor
+        }                                           # reported any: see harness.diagnostics
       }
     }
 
@@ -44,7 +51,7 @@ from . import __version__
 from .atomic import write_json, write_jsonl
 from .codec import prediction_to_dict
 from .errors import ResultsError
-from .runner import RunResult
+from .runner import RunResult, slice_specs
 
 SCHEMA = "harness.results/1"
 RESULTS_FILE = "results.json"
@@ -94,6 +101,7 @@ def build_results(result: RunResult) -> dict[str, Any]:
             "gold_label_map": r.gold_label_map,
             "prediction_label_map": r.prediction_label_map,
             "labels": list(r.labels),
+            "label_maps": r.label_maps,
             "scores": r.scores,
             "intervals": {k: list(v) for k, v in r.intervals.items()},
             "counts": {
@@ -117,7 +125,14 @@ def build_results(result: RunResult) -> dict[str, Any]:
                 "total": round(r.seconds_total, 4),
             },
         }
-    return {
+        if r.diagnostics:
+            extractors[r.label]["diagnostics"] = r.diagnostics.to_dict()
+        if r.slices:
+            extractors[r.label]["slices"] = {
+                name: {value: s.to_dict() for value, s in values.items()}
+                for name, values in r.slices.items()
+            }
+    out = {
         "schema": SCHEMA,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "complete": result.complete,
@@ -129,8 +144,36 @@ def build_results(result: RunResult) -> dict[str, Any]:
         "config_path": str(cfg.path) if cfg.path else None,
         "goldset": result.goldset.provenance(),
         "tasks": list(cfg.tasks),
+        "metrics": result.metrics.to_dict(),
         "extractors": extractors,
     }
+    if result.config.slices:
+        out["slices"] = slices_section(result)
+    return out
+
+
+def slices_section(result: RunResult) -> dict[str, Any]:
+    """What each slice of the run is: its kind, key and values, and for a document slice the
+    documents of each value (what ``harness compare`` resamples per slice)."""
+    specs = slice_specs(result.config, result.goldset)
+    section: dict[str, Any] = {
+        s.name: {"kind": s.kind, "key": s.key, "values": [], "documents": {}} for s in specs
+    }
+    document_specs = [s for s in specs if s.kind == "document"]
+    if document_specs:
+        for doc in result.goldset:
+            for s in document_specs:
+                section[s.name]["documents"].setdefault(s.document_value(doc), []).append(doc.id)
+    for s in specs:
+        seen = {v for r in result.extractors for v in r.slices.get(s.name, {})}
+        section[s.name]["values"] = sorted(seen | set(section[s.name]["documents"]))
+        if s.kind == "quote":
+            del section[s.name]["documents"]
+            section[s.name]["note"] = (
+                "gold quotes by their attribute: recall, speaker accuracy and attribution recall "
+                "only (a predicted quote belongs to no slice)"
+            )
+    return section
 
 
 def write_run(result: RunResult, output: Path) -> Path:

@@ -1,23 +1,38 @@
-"""The row layout of a goldset dataset, and the conversions between rows and documents.
+"""A goldset's rows: their layout, the Arrow cache they are written to, the conversions to and from
+documents.
 
 A goldset is stored as a Hugging Face ``datasets.Dataset`` whose rows follow
-:func:`dataset_features`. Validated JSON records become documents with :func:`row_to_document`
-and rows with :func:`document_to_row`; stored rows come back as documents with
-:func:`documents_from_arrow`, which reads the Arrow columns directly (each span field is converted
-as one flat column), several times faster than going through per-row Python dicts.
+:func:`dataset_features`. The documents a format reads pass :func:`checked_rows` (the same checks
+for every format, :func:`harness.model.document_problems`) and are written once by
+:func:`build_dataset` to a memory-mapped Arrow file cached under :func:`cache_key`. Validated JSON
+records become documents with :func:`row_to_document` and rows with :func:`document_to_row`;
+stored rows come back as documents with :func:`documents_from_arrow`, which reads the Arrow columns
+directly (each span field is converted as one flat column), several times faster than going
+through per-row Python dicts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import hashlib
+import json
+import os
+import shutil
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from .codec import entity_from_dict, entity_to_dict, quote_from_dict, quote_to_dict
-from .model import Document, Entity, Quote, Span, Speaker
+from .errors import GoldsetError, HarnessError, HarnessWarning, Problems
+from .model import Document, Entity, Quote, Span, Speaker, document_problems
 
 #: Rows converted to documents at a time while iterating.
 ITER_BATCH = 256
+#: Version of the row layout (part of every cache key): bump when dataset_features changes.
+#: 2: caches are sealed (their checksum recorded); unsealed entries of 1 are not looked at.
+#: 3: document ``metadata`` and speaker ``attributes`` (JSON text).
+ROWS_VERSION = 3
 
 
 def dataset_features() -> Any:
@@ -56,10 +71,21 @@ def dataset_features() -> Any:
                     "name": Value("string"),
                     "type": Value("string"),
                     "aliases": List(Value("string")),
+                    "attributes": Value("string"),
                 }
             ),
+            "metadata": Value("string"),
         }
     )
+
+
+def _meta_json(values: Mapping[str, Any] | None) -> str | None:
+    """Metadata (or speaker attributes) as stored in a row: JSON text, ``None`` when empty."""
+    return json.dumps(dict(values), ensure_ascii=False, sort_keys=True) if values else None
+
+
+def _meta(text: str | None) -> dict[str, Any]:
+    return json.loads(text) if text else {}
 
 
 def row_to_document(row: Mapping[str, Any]) -> Document:
@@ -73,10 +99,18 @@ def row_to_document(row: Mapping[str, Any]) -> Document:
         entities=tuple(entity_from_dict(e) for e in row["entities"]),
         quotes=tuple(quote_from_dict(q) for q in row["quotes"]),
         speakers=tuple(
-            Speaker(s["id"], s["name"], s["type"], tuple(s["aliases"] or ())) for s in speakers
+            Speaker(
+                s["id"],
+                s["name"],
+                s["type"],
+                tuple(s["aliases"] or ()),
+                dict(s.get("attributes") or {}),
+            )
+            for s in speakers
         ),
         text_path=row.get("text_path", ""),
         text_sha256=row.get("text_sha256", ""),
+        metadata=dict(row.get("metadata") or {}),
     )
 
 
@@ -90,9 +124,16 @@ def document_to_row(doc: Document) -> dict[str, Any]:
         "entities": [entity_to_dict(e) for e in doc.entities],
         "quotes": [quote_to_dict(q) for q in doc.quotes],
         "speakers": [
-            {"id": s.id, "name": s.name, "type": s.type, "aliases": list(s.aliases)}
+            {
+                "id": s.id,
+                "name": s.name,
+                "type": s.type,
+                "aliases": list(s.aliases),
+                "attributes": _meta_json(s.attributes),
+            }
             for s in doc.speakers
         ],
+        "metadata": _meta_json(doc.metadata),
     }
 
 
@@ -164,6 +205,7 @@ def documents_from_arrow(table: Any) -> list[Document]:
             s["name"].to_pylist(),
             s["type"].to_pylist(),
             [tuple(a or ()) for a in s["aliases"].to_pylist()],
+            [_meta(a) for a in s["attributes"].to_pylist()],
         )
     )
     return list(
@@ -176,6 +218,7 @@ def documents_from_arrow(table: Any) -> list[Document]:
             _per_row(speakers, s_off),
             _texts(table.column("text_path")),
             _texts(table.column("text_sha256")),
+            [_meta(m) for m in table.column("metadata").to_pylist()],
         )
     )
 
@@ -184,3 +227,197 @@ def iter_documents(dataset: Any, batch_size: int = ITER_BATCH) -> Iterator[Docum
     """Documents of a goldset dataset, converted from Arrow ``batch_size`` rows at a time."""
     for table in dataset.with_format("arrow").iter(batch_size=batch_size):
         yield from documents_from_arrow(table)
+
+
+# ---- documents -> checked rows -> the Arrow cache ---------------------------------------------
+
+
+def checked_rows(
+    docs: Iterable[Document], labels: set[str] | None, where: str, source: str | os.PathLike[str]
+) -> Iterator[dict[str, Any]]:
+    """The rows of the documents a format read, each checked first (the same checks for every
+    format); raise listing every problem after the last document."""
+    problems = Problems(source)
+    seen: set[str] = set()
+    for n, doc in enumerate(docs, 1):
+        if not isinstance(doc, Document):
+            problems.add(
+                where, None, f"document {n}: the format gave a {type(doc).__name__}, not a Document"
+            )
+            continue
+        found = document_problems(doc, labels)
+        name = f"document {doc.id!r}" if isinstance(doc.id, str) else f"document {n}"
+        if found:
+            problems.extend(f"{where}: {name}: {p}" for p in found)
+            continue
+        if doc.id in seen:
+            problems.add(where, None, f"document id {doc.id!r} occurs twice")
+            continue
+        seen.add(doc.id)
+        yield document_to_row(doc.with_texts())
+    if not seen and not problems:
+        problems.add(where, None, "no documents")
+    problems.raise_if_any()
+
+
+def cache_key(*parts: str) -> str:
+    """The key the rows of a goldset are cached under: the row layout's version and ``parts``
+    (the format, its version, a hash of everything the documents depend on)."""
+    h = hashlib.sha256(f"harness-goldset-rows-v{ROWS_VERSION}".encode())
+    for p in parts:
+        h.update(b"\0" + p.encode())
+    return h.hexdigest()[:32]
+
+
+def _harness_error(exc: BaseException) -> HarnessError | None:
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, HarnessError):
+            return cur
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
+def build_dataset(rows: Callable[[], Iterable[Mapping[str, Any]]], key: str, where: str) -> Any:
+    """Write ``rows()`` to a memory-mapped Arrow dataset cached under ``key`` (:func:`cache_key`).
+
+    The key must hash everything the rows depend on (content, format, options): a
+    goldset whose files did not change is then read from the cache without parsing anything.
+    Set ``HARNESS_GOLDSET_CACHE`` to choose the cache folder (default: the ``datasets`` cache).
+    A reader's error reaches the caller unchanged, and no cache entry is left behind.
+
+    The cache is checked, not trusted: the sha256 of its files is recorded when they are written
+    (:data:`SEAL`) and compared on every later load; cached rows that changed since (a flipped
+    byte, a truncated file, an entry of an older version) are discarded and rebuilt from the
+    goldset's files, with a :class:`harness.errors.HarnessWarning`.
+    """
+    import datasets
+    from datasets.utils.logging import set_verbosity_error
+
+    datasets.disable_progress_bars()
+    set_verbosity_error()
+    for attempt in (1, 2):
+        dataset, folder, problem = _build_or_load(rows, key, where, last=attempt == 2)
+        if problem is None:
+            return dataset
+        _discard(folder, problem, where)
+    raise GoldsetError(f"{where}: the goldset cache at {folder} could not be rebuilt")
+
+
+def _build_or_load(
+    rows: Callable[[], Iterable[Mapping[str, Any]]], key: str, where: str, last: bool
+) -> tuple[Any, Path, str | None]:
+    """``(dataset, its cache folder, None)``, or ``(..., folder, problem)`` when the cached
+    entry is not the one that was written (then the caller discards it and tries once more)."""
+    from datasets.io.generator import GeneratorDatasetInputStream
+
+    built: list[bool] = []
+
+    def gen() -> Iterator[Mapping[str, Any]]:
+        built.append(True)
+        yield from rows()
+
+    stream = GeneratorDatasetInputStream(
+        gen,
+        features=dataset_features(),
+        cache_dir=os.environ.get("HARNESS_GOLDSET_CACHE"),
+        fingerprint=key,
+    )
+    folder = Path(stream.builder.cache_dir)
+    try:
+        dataset = stream.read()
+    except Exception as exc:
+        found = _harness_error(exc)
+        if found is not None:
+            raise found from None
+        if built or last:
+            cause = exc.__cause__ or exc
+            raise GoldsetError(f"{where}: reading failed: {type(cause).__name__}: {cause}") from exc
+        return None, folder, f"cannot be read ({type(exc).__name__})"
+    if built:
+        _seal(folder, where)
+        return dataset, folder, None
+    return dataset, folder, _seal_problem(folder)
+
+
+#: The file, beside a cached dataset's files, that holds their sha256 (one line per file).
+SEAL = "harness-seal.sha256"
+
+
+def _cache_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.name != SEAL)
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _seal_text(folder: Path) -> str:
+    return "".join(f"{_file_sha256(p)}  {p.name}\n" for p in _cache_files(folder))
+
+
+def _seal(folder: Path, where: str) -> None:
+    """Record the sha256 of the files just written (a cache that cannot be sealed is still
+    used this time, and rebuilt on the next load)."""
+    from .atomic import write_text
+
+    try:
+        write_text(folder / SEAL, _seal_text(folder))
+    except OSError as exc:
+        warnings.warn(
+            f"{where}: could not record the checksum of the goldset cache in {folder} "
+            f"({exc.strerror or exc}); it will be rebuilt next time",
+            HarnessWarning,
+            stacklevel=3,
+        )
+
+
+def _seal_problem(folder: Path) -> str | None:
+    """What is wrong with the cached files of ``folder``, or ``None`` when they are the ones
+    that were written."""
+    try:
+        recorded = (folder / SEAL).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return "has no recorded checksum"
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"has an unreadable checksum ({exc})"
+    try:
+        actual = _seal_text(folder)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    return None if actual == recorded else "changed since it was written"
+
+
+def _discard(folder: Path, problem: str, where: str) -> None:
+    warnings.warn(
+        f"{where}: the cached rows in {folder} {problem}; rebuilding them from the goldset",
+        HarnessWarning,
+        stacklevel=3,
+    )
+    try:
+        shutil.rmtree(folder)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise GoldsetError(
+            f"{where}: the cached rows in {folder} {problem} and cannot be removed "
+            f"({exc.strerror or exc}); delete the folder, or set HARNESS_GOLDSET_CACHE to a "
+            "writable folder"
+        ) from None
+
+
+def dataset_labels(dataset: Any) -> tuple[str, ...]:
+    """Every entity label in the rows, sorted (read from Arrow, not from Python objects)."""
+    import pyarrow.compute as pc
+
+    col = dataset.data.column("entities")
+    flat = pc.list_flatten(col)
+    if len(flat) == 0:
+        return ()
+    return tuple(sorted(pc.unique(pc.struct_field(flat, "label")).to_pylist()))

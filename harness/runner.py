@@ -1,6 +1,13 @@
 """Run extractors over a goldset: goldset x extractors -> predictions (cached) -> scores.
 
 The runner is the only place where plugins and scorers meet; neither knows the other.
+Per extractor, :func:`run_extractor` takes named steps: resolve the label maps and the scoring
+plan (:func:`scoring_plan`), then one pass over the goldset a batch at a time - predictions from
+the cache or the extractor (:class:`_Predictor`), prepared for scoring
+(:meth:`harness.scoring.ScoringPlan.prepare`: label maps, scored labels, tasks; all drops
+counted), spooled, and counted (:class:`_Counting`: in line, or in a worker process when that
+helps) - and finally the summary.
+
 An extractor that raises on a document is retried document by document, the failure is recorded
 with the document id, and that document is scored with empty predictions (so a crash can never
 raise a score); ``fail_fast`` stops at the first failure instead.
@@ -12,32 +19,24 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, is_dataclass
 from itertools import islice
 from typing import Any
 
-from .background import BatchScorer, ScoringJob, worker_helps
+from .background import Worker, WorkerMode, worker_mode, worth_a_worker
 from .cache import PredictionCache, code_fingerprint
 from .config import ExtractorConfig, RunConfig
+from .diagnostics import DiagnosticsTally
 from .errors import ExtractorError, HarnessError
-from .extractors import Extractor, map_labels, validate_prediction
+from .extractors import Extractor, validate_prediction
 from .goldset import Goldset, load_goldset
-from .model import Entity, Prediction, Task, TextDoc
-from .plugins import get_plugins
-from .schemes import SCHEMES, bridge_schemes, resolve_gold_map
-from .scoring import Counts
-from .spool import PredictionSpool
-
-#: Scores that get bootstrap confidence intervals (when the task is evaluated).
-HEADLINE_KEYS: dict[str, tuple[str, ...]] = {
-    "entities": (
-        "entities.strict.micro.f1",
-        "entities.partial.micro.f1",
-        "entities.strict.macro.f1",
-    ),
-    "quotes": ("quotes.exact.f1", "quotes.overlap@0.3.f1", "quotes.overlap@0.8.f1"),
-    "speakers": ("speakers.accuracy", "attribution.f1"),
-}
+from .model import Document, Prediction, Task, TextDoc
+from .plugins import Plugins, get_plugins
+from .schemes import resolve_label_maps
+from .scoring import Counts, Metrics, Scored, ScoringPlan, Tally
+from .scoring.slices import SliceScores, SliceSpec, check_slices, score_slices
+from .spool import PredictionSpool, unpack_record
 
 Progress = Callable[[str, int, int], None]
 
@@ -48,9 +47,11 @@ class DocError:
     error: str
     message: str
     traceback: str = ""
+    #: ``ExtractorError.diagnostics`` of the failure (counted in ``ExtractorRun.diagnostics``).
+    diagnostics: dict[str, float] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "diagnostics"}
 
 
 @dataclass
@@ -68,6 +69,10 @@ class ExtractorRun:
     gold_label_map: str | None
     prediction_label_map: str | None = None
     labels: tuple[str, ...] = ()
+    #: The label maps applied: ``{"gold": {...}, "prediction": {...}}``.
+    label_maps: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    #: Declarations of the scores it was given (built-in and plugins').
+    metrics: Metrics = field(default_factory=lambda: Metrics(()))
     #: The scored predictions, in goldset order, spilled to a temporary file as they are made.
     predictions: PredictionSpool = field(default_factory=PredictionSpool)
     errors: list[DocError] = field(default_factory=list)
@@ -75,8 +80,12 @@ class ExtractorRun:
     ignored_pred_labels: Counter[str] = field(default_factory=Counter)
     unmapped_gold_labels: Counter[str] = field(default_factory=Counter)
     per_doc: list[Counts] = field(default_factory=list)
+    #: The extractor's own per-document diagnostics and their totals (harness.diagnostics).
+    diagnostics: DiagnosticsTally = field(default_factory=DiagnosticsTally)
     scores: dict[str, float] = field(default_factory=dict)
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: Scores by slice (config ``slices:``): ``{slice name: {value: SliceScores}}``.
+    slices: dict[str, dict[str, SliceScores]] = field(default_factory=dict)
     cached_docs: int = 0
     seconds_setup: float = 0.0
     seconds_extract: float = 0.0
@@ -89,6 +98,14 @@ class RunResult:
     goldset: Goldset
     extractors: list[ExtractorRun]
     seconds: float
+
+    @property
+    def metrics(self) -> Metrics:
+        """Declarations of every score of the run (built-in and plugins')."""
+        out = Metrics().for_tasks(self.config.tasks)
+        for r in self.extractors:
+            out = out.merged(r.metrics)
+        return out
 
     @property
     def complete(self) -> bool:
@@ -122,7 +139,13 @@ def _extract_batch(
                     extractor.name, doc_id, f"{type(exc).__name__}: {exc}"
                 ) from exc
             return [None], [
-                DocError(batch[0].id, type(exc).__name__, str(exc), traceback.format_exc(limit=5))
+                DocError(
+                    batch[0].id,
+                    type(exc).__name__,
+                    str(exc),
+                    traceback.format_exc(limit=5),
+                    dict(getattr(exc, "diagnostics", None) or {}),
+                )
             ]
     out: list[Prediction | None] = []
     errors: list[DocError] = []
@@ -147,55 +170,263 @@ def _setup(extractor: Extractor) -> float:
     return time.perf_counter() - t0
 
 
-def _extract_missing(
-    extractor: Extractor,
-    batch: list[TextDoc],
-    slots: list[int],
-    preds: list[Prediction | None],
-    run: ExtractorRun,
-    fail_fast: bool,
-) -> None:
-    """Extract ``batch`` and put each valid prediction into ``preds`` at its slot; failures and
-    invalid predictions are recorded in ``run`` (or raised with ``fail_fast``)."""
-    t0 = time.perf_counter()
-    out, errors = _extract_batch(extractor, batch, fail_fast)
-    run.seconds_extract += time.perf_counter() - t0
-    run.errors.extend(errors)
-    for i, doc, pred in zip(slots, batch, out, strict=True):
-        if pred is None:
-            continue
+class _Predictor:
+    """Predictions of a batch: from the cache, else from the extractor (set up on first use),
+    checked and cached. Failures and invalid predictions are recorded in ``run`` (or raised
+    with ``fail_fast``)."""
+
+    def __init__(
+        self, extractor: Extractor, cache: PredictionCache, run: ExtractorRun, fail_fast: bool
+    ) -> None:
+        self.extractor, self.cache, self.run, self.fail_fast = extractor, cache, run, fail_fast
+        self._ready = False
+
+    def predict(self, docs: Sequence[TextDoc]) -> list[Prediction | None]:
+        preds: list[Prediction | None] = [self.cache.get(d) for d in docs]
+        todo = [i for i, p in enumerate(preds) if p is None]
+        self.run.cached_docs += len(docs) - len(todo)
+        if todo:
+            if not self._ready:
+                self.run.seconds_setup = _setup(self.extractor)
+                self._ready = True
+            made = self._extract([docs[i] for i in todo])
+            for i, pred in zip(todo, made, strict=True):
+                if pred is not None:
+                    preds[i] = pred
+                    self.cache.put(docs[i], pred)
+        self._tally_diagnostics(preds, todo)
+        return preds
+
+    def _tally_diagnostics(self, preds: Sequence[Prediction | None], extracted: list[int]) -> None:
+        """Count the batch's diagnostics; ``extracted``: slots made now (the rest: cache)."""
+        fresh = set(extracted)
+        for i, pred in enumerate(preds):
+            if pred is not None and pred.diagnostics:
+                self.run.diagnostics.add(pred.doc_id, pred.diagnostics, fresh=i in fresh)
+
+    def _extract(self, batch: list[TextDoc]) -> list[Prediction | None]:
+        t0 = time.perf_counter()
+        out, errors = _extract_batch(self.extractor, batch, self.fail_fast)
+        self.run.seconds_extract += time.perf_counter() - t0
+        self.run.errors.extend(errors)
+        for e in errors:
+            self.run.diagnostics.add(e.doc_id, e.diagnostics, fresh=True)
+        return [None if p is None else self._checked(p, d) for d, p in zip(batch, out, strict=True)]
+
+    def _checked(self, pred: Prediction, doc: TextDoc) -> Prediction | None:
         problems = validate_prediction(pred, doc)
-        if problems:
-            err = ExtractorError(
-                extractor.name, doc.id, "invalid predictions: " + "; ".join(problems[:5])
-            )
-            if fail_fast:
-                raise err
-            run.errors.append(DocError(doc.id, "InvalidPrediction", str(err)))
-            continue
-        preds[i] = pred
+        if not problems:
+            return pred
+        err = ExtractorError(
+            self.extractor.name, doc.id, "invalid predictions: " + "; ".join(problems[:5])
+        )
+        if self.fail_fast:
+            raise err
+        self.run.errors.append(DocError(doc.id, "InvalidPrediction", str(err)))
+        return None
 
 
-def _finalise(
-    pred: Prediction,
+class _GoldTally:
+    """A :class:`~harness.scoring.Tally` that reads each batch's gold documents by position
+    (the same code in line and in a worker process, which gets the goldset's documents once)."""
+
+    def __init__(self, plan: ScoringPlan, gold: Sequence[Document]) -> None:
+        self.tally = Tally(plan)
+        self.gold = gold
+
+    def add(self, start: int, preds: Sequence[Prediction]) -> None:
+        self.tally.add(self.gold[start : start + len(preds)], preds)
+
+    def add_record(self, start: int, record: bytes) -> None:
+        """:meth:`add` of predictions packed by :func:`harness.spool.pack_record`."""
+        self.add(start, unpack_record(record))
+
+    def finish(self) -> Scored:
+        return self.tally.finish()
+
+
+class _Counting:
+    """Counts batches in line, or in a worker process while the next batch is extracted.
+
+    ``mode`` (:func:`harness.background.worker_mode`): ``never``; ``always`` (a worker from the
+    start); ``auto``: the first batch is counted in line, and a worker is started, and sent that
+    batch again, when the first batch's costs say it will save time
+    (:func:`harness.background.worth_a_worker`: not for a cached or replayed run, whose
+    predictions come faster than they are counted, nor for a short run).
+
+    If the worker fails in any way, every batch is counted again in line from ``replay``
+    (the spooled predictions): a scoring error is then raised here, as without a worker, and
+    a dead worker costs time, not results.
+    """
+
+    def __init__(self, plan: ScoringPlan, gold: Sequence[Document], mode: WorkerMode) -> None:
+        self._plan, self._gold = plan, gold
+        self._worker: Worker | None = None
+        self._pending: list[Future[Any]] = []
+        self._undecided = mode == "auto"
+        self._inline: _GoldTally | None = _GoldTally(plan, gold)
+        if mode == "always":
+            self._start_worker([])
+
+    def _start_worker(self, sent: list[tuple[int, bytes]]) -> None:
+        try:
+            self._worker = Worker(_GoldTally, self._plan, self._gold)
+        except Exception:  # no process here, or a plan that cannot be pickled (a score
+            return  # defined in a notebook): count in line
+        self._inline = None
+        self._pending = [self._worker.call("add_record", start, rec) for start, rec in sent]
+
+    def add(
+        self, start: int, preds: Sequence[Prediction], record: bytes, made: float = 0.0,
+        remaining: int = 0,
+    ) -> None:  # fmt: skip
+        """Count a batch; ``made``: the seconds it took to produce, ``remaining``: documents
+        still to come (for the decision of an ``auto`` counting)."""
+        if self._worker is not None:
+            self._pending.append(self._worker.call("add_record", start, record))
+            return
+        assert self._inline is not None
+        t0 = time.perf_counter()
+        self._inline.add(start, preds)
+        if self._undecided:
+            self._undecided = False
+            counted = time.perf_counter() - t0
+            if worth_a_worker(made, counted, len(preds), remaining):
+                self._start_worker([(start, record)])
+
+    def finish(self, replay: Callable[[], Iterator[tuple[int, list[Prediction]]]]) -> Scored:
+        if self._worker is not None:
+            try:
+                for f in self._pending:
+                    f.result()
+                return self._worker.call("finish").result()
+            except Exception:  # the worker failed: count everything again, here
+                self.close()
+                self._inline = _GoldTally(self._plan, self._gold)
+                for start, preds in replay():
+                    self._inline.add(start, preds)
+        assert self._inline is not None
+        return self._inline.finish()
+
+    @property
+    def in_worker(self) -> bool:
+        return self._worker is not None
+
+    def close(self) -> None:
+        """Stop the worker at once (after an error or an interrupt); safe to call twice."""
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+
+def _new_run(
+    ec: ExtractorConfig, cls: type[Extractor], plugins: Plugins, tasks: tuple[Task, ...]
+) -> ExtractorRun:
+    """The run's provenance, before anything is extracted."""
+    owner = plugins.extractors.owner(ec.name)
+    return ExtractorRun(
+        label=ec.label,
+        name=cls.name,
+        version=cls.version,
+        plugin=owner,
+        plugin_version=plugins.info[owner].version if owner in plugins.info else "?",
+        tasks=tasks,
+        options=_options_dict(ec.parsed_options),
+        label_scheme=cls.label_scheme,
+        gold_label_map=None,
+        diagnostics=DiagnosticsTally(dict(cls.diagnostic_rates)),
+    )
+
+
+def scoring_plan(
+    ec: ExtractorConfig,
     extractor: Extractor,
-    pred_map: dict[str, str | None],
+    goldset: Goldset,
+    config: RunConfig,
     tasks: tuple[Task, ...],
-    labels: tuple[str, ...],
+    plugins: Plugins | None = None,
+) -> ScoringPlan:
+    """How ``extractor`` is scored on ``goldset``: its label maps (its own, the scheme bridge,
+    the config's ``gold_label_map``), the plugins' scores of the tasks, the bootstrap."""
+    plugins = plugins or get_plugins()
+    maps = resolve_label_maps(
+        goldset.label_scheme, goldset.labels, extractor.label_scheme, extractor.label_map,
+        ec.gold_label_map, entities="entities" in tasks,
+        where=f"{config.path or 'config'}: extractors[{ec.label}]",
+    )  # fmt: skip
+    scores = tuple(s for _, s in plugins.scores.items() if s.task in tasks)
+    return ScoringPlan(
+        tasks, maps, scores, samples=config.bootstrap_samples, seed=config.bootstrap_seed
+    )
+
+
+def slice_specs(config: RunConfig, goldset: Goldset) -> list[SliceSpec]:
+    """The config's slices, checked against what the goldset declares."""
+    where = f"{config.path or 'config'}: slices"
+    return check_slices(config.slices, goldset.metadata_keys, goldset.speaker_attributes, where)
+
+
+def _record_plan(run: ExtractorRun, plan: ScoringPlan) -> None:
+    maps = plan.label_maps
+    run.labels = maps.labels
+    run.gold_label_map, run.prediction_label_map = maps.gold_name, maps.prediction_name
+    run.label_maps = {"gold": dict(maps.gold), "prediction": dict(maps.prediction)}
+    run.metrics = plan.metrics
+
+
+def _text_batches(goldset: Goldset, size: int) -> Iterator[list[TextDoc]]:
+    """The goldset's ids and texts, ``size`` documents at a time."""
+    for rows in goldset.row_batches(size):
+        ids, texts = rows.column("id").to_pylist(), rows.column("text").to_pylist()
+        yield list(map(TextDoc, ids, texts))
+
+
+def _prepare(
+    plan: ScoringPlan,
+    docs: Sequence[TextDoc],
+    preds: Sequence[Prediction | None],
     run: ExtractorRun,
-) -> Prediction:
-    """Apply the label maps, keep the entity labels scored and only the tasks evaluated."""
-    pred, dropped = map_labels(pred, extractor.label_map)
-    run.unmapped_pred_labels.update(dropped)
-    if pred_map:
-        pred, dropped = map_labels(pred, pred_map)
-        run.unmapped_pred_labels.update(dropped)
-    entities: tuple[Entity, ...] = ()
-    if "entities" in tasks:
-        entities = tuple(e for e in pred.entities if e.label in labels)
-        run.ignored_pred_labels.update(e.label for e in pred.entities if e.label not in labels)
-    quotes = pred.quotes if "quotes" in tasks else ()
-    return Prediction(pred.doc_id, entities, quotes)
+) -> list[Prediction]:
+    """The predictions as they are scored (a failed document as if nothing was predicted);
+    what the label maps drop and the labels outside the scored ones are counted in ``run``."""
+    out = []
+    for doc, pred in zip(docs, preds, strict=True):
+        prepared = plan.prepare(pred or Prediction(doc.id))
+        run.unmapped_pred_labels.update(prepared.unmapped)
+        run.ignored_pred_labels.update(prepared.ignored)
+        out.append(prepared.prediction)
+    return out
+
+
+def _predict_and_count(
+    run: ExtractorRun,
+    predictor: _Predictor,
+    counting: _Counting,
+    plan: ScoringPlan,
+    goldset: Goldset,
+    batch_size: int,
+    progress: Progress | None,
+) -> Scored:
+    """One pass over the goldset, a batch at a time: predict, prepare, spool, count."""
+    done = 0
+    if progress:
+        progress(run.label, done, len(goldset))
+    for docs in _text_batches(goldset, batch_size):
+        t0 = time.perf_counter()
+        finals = _prepare(plan, docs, predictor.predict(docs), run)
+        record = run.predictions.extend(finals)
+        made = time.perf_counter() - t0 - run.seconds_setup * (done == 0)
+        done += len(docs)
+        counting.add(done - len(docs), finals, record, made, len(goldset) - done)
+        if progress:
+            progress(run.label, done, len(goldset))
+
+    def replay() -> Iterator[tuple[int, list[Prediction]]]:
+        spooled = iter(run.predictions)
+        for start in range(0, len(goldset), batch_size):
+            yield start, list(islice(spooled, batch_size))
+
+    return counting.finish(replay)
 
 
 def run_extractor(
@@ -207,105 +438,36 @@ def run_extractor(
     fail_fast: bool = False,
     progress: Progress | None = None,
 ) -> ExtractorRun:
+    """Predict with one extractor of the config on the goldset and score it."""
     t_start = time.perf_counter()
     plugins = get_plugins()
     cls = plugins.extractor(ec.name)
-    owner = plugins.extractors.owner(ec.name)
     tasks = tuple(t for t in config.tasks if t in cls.tasks)
-    where = f"{config.path or 'config'}: extractors[{ec.label}]"
-
-    labels: tuple[str, ...] = goldset.labels
-    gold_map: dict[str, str | None] = {}
-    pred_map: dict[str, str | None] = {}
-    map_name = pred_map_name = None
-    if ec.gold_label_map is not None:
-        map_name, gold_map = resolve_gold_map(ec.gold_label_map, goldset.label_scheme, where)
-    elif "entities" in tasks:
-        gold_map, pred_map = bridge_schemes(goldset.label_scheme, cls.label_scheme)
-        map_name = cls.label_scheme if gold_map else None
-        pred_map_name = f"{cls.label_scheme}->{goldset.label_scheme}" if pred_map else None
-    if gold_map:
-        mapped = {v for v in (gold_map.get(x, x) for x in labels) if v}
-        order = SCHEMES.get(map_name or "", ())
-        labels = tuple(x for x in order if x in mapped) + tuple(sorted(mapped - set(order)))
-
-    run = ExtractorRun(
-        label=ec.label,
-        name=cls.name,
-        version=cls.version,
-        plugin=owner,
-        plugin_version=plugins.info[owner].version if owner in plugins.info else "?",
-        tasks=tasks,
-        options=_options_dict(ec.parsed_options),
-        label_scheme=cls.label_scheme,
-        gold_label_map=map_name,
-        prediction_label_map=pred_map_name,
-        labels=labels,
-    )
+    run = _new_run(ec, cls, plugins, tasks)
     if not tasks:
         run.seconds_total = time.perf_counter() - t_start
         return run
-
     extractor = cls(ec.parsed_options, frozenset(tasks))
+    plan = scoring_plan(ec, extractor, goldset, config, tasks, plugins)
+    _record_plan(run, plan)
     folder = config.cache if use_cache else None
     code = code_fingerprint(cls.__module__) if folder else ""
     cache = PredictionCache(folder, cls.name, cls.version, ec.parsed_options, code)
     batch_size = ec.batch_size or config.batch_size
-    total, done, ready = len(goldset), 0, False
-    job = ScoringJob(
-        tasks,
-        labels,
-        gold_map,
-        headline=tuple(k for t in tasks for k in HEADLINE_KEYS[t]),
-        samples=config.bootstrap_samples,
-        seed=config.bootstrap_seed,
-    )
-    scorer = BatchScorer(job, background=worker_helps(total, batch_size))
-    if progress:
-        progress(ec.label, done, total)
-    # One pass over the goldset, a batch at a time: cached predictions are reused, the rest are
-    # extracted, checked and cached, and the batch goes to the scorer (a worker process when it
-    # helps), so scoring overlaps the extraction of the next batch.
+    counting = _Counting(plan, goldset.documents, worker_mode(len(goldset), batch_size))
     # The cache is saved even when the run stops early (fail-fast, Ctrl-C): work done is kept.
     try:
-        for rows in goldset.row_batches(batch_size):
-            docs = list(
-                map(TextDoc, rows.column("id").to_pylist(), rows.column("text").to_pylist())
-            )
-            preds: list[Prediction | None] = [cache.get(d) for d in docs]
-            todo = [i for i, p in enumerate(preds) if p is None]
-            run.cached_docs += len(docs) - len(todo)
-            if todo:
-                if not ready:
-                    run.seconds_setup = _setup(extractor)
-                    ready = True
-                _extract_missing(extractor, [docs[i] for i in todo], todo, preds, run, fail_fast)
-                for i in todo:
-                    if (made := preds[i]) is not None:
-                        cache.put(docs[i], made)
-            # a failed document is scored as if nothing was predicted
-            finals = [
-                _finalise(pred or Prediction(doc.id), extractor, pred_map, tasks, labels, run)
-                for doc, pred in zip(docs, preds, strict=True)
-            ]
-            record = run.predictions.extend(finals)
-            scorer.submit(rows, finals, record)
-            done += len(docs)
-            if progress:
-                progress(ec.label, done, total)
-
-        def replay() -> Iterator[tuple[Any, list[Prediction]]]:
-            spooled = iter(run.predictions)
-            for rows in goldset.row_batches(batch_size):
-                yield rows, list(islice(spooled, rows.num_rows))
-
-        scored = scorer.finish(replay)
+        scored = _predict_and_count(
+            run, _Predictor(extractor, cache, run, fail_fast), counting, plan, goldset,
+            batch_size, progress,
+        )  # fmt: skip
     finally:
-        scorer.close()
+        counting.close()
         cache.save()
-
     run.per_doc, run.scores, run.intervals = scored.per_doc, scored.scores, scored.intervals
     run.unmapped_gold_labels.update(scored.unmapped_gold_labels)
+    specs = slice_specs(config, goldset)
+    run.slices = score_slices(plan, specs, goldset, run.predictions, run.per_doc)
     run.seconds_total = time.perf_counter() - t_start
     return run
 
@@ -320,6 +482,7 @@ def run(
     """Evaluate every extractor of ``config`` on its goldset."""
     t0 = time.perf_counter()
     goldset = load_goldset(config.goldset)
+    slice_specs(config, goldset)  # a slice the goldset cannot give fails before any work
     runs = [
         run_extractor(
             ec, goldset, config, use_cache=use_cache, fail_fast=fail_fast, progress=progress

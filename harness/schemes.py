@@ -1,4 +1,13 @@
-"""Label schemes and the one-way maps between them used for coarse evaluation.
+"""Label schemes, the one-way maps between them, and the one label-map mechanism of a run.
+
+:func:`resolve_label_maps` decides, once per extractor, every entity-label map of a run
+(:class:`LabelMaps`): the extractor's own map (its ``label_map``, which plugins fill from their
+``label_map`` option), the automatic bridge between the extractor's and the goldset's schemes,
+and the config's ``gold_label_map``. The runner applies them, through the scoring plan, and
+counts everything they drop: predicted labels mapped to ``None`` (``unmapped_prediction_labels``),
+predicted labels outside the scored labels (``ignored_prediction_labels``) and gold labels mapped
+to ``None`` (``unmapped_gold_labels``). Extractors return their native labels and map nothing
+themselves.
 
 A CoNLL-trained model predicts PER/ORG/LOC/MISC; an OntoNotes goldset has 18 labels. Such a model
 is scored on the coarse scheme: gold labels are mapped with :data:`ONTONOTES_TO_CONLL` (GPE, LOC
@@ -10,10 +19,12 @@ have no CoNLL counterpart, are left out of the gold and counted as unmapped.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from .errors import ConfigError, did_you_mean
-from .model import CONLL_LABELS, ONTONOTES_LABELS, Document, Entity
+from .extractors import map_labels
+from .model import CONLL_LABELS, ONTONOTES_LABELS, Document, Entity, Prediction
 
 SCHEMES: dict[str, tuple[str, ...]] = {"ontonotes": ONTONOTES_LABELS, "conll": CONLL_LABELS}
 
@@ -93,6 +104,83 @@ def map_gold(
                 unmapped[e.label] += 1
         else:
             ents.append(Entity(e.start, e.end, label, e.text))
-    return Document(
-        doc.id, doc.text, tuple(ents), doc.quotes, doc.speakers, doc.text_path, doc.text_sha256
+    return replace(doc, entities=tuple(ents))
+
+
+def compose(
+    first: Mapping[str, str | None], then: Mapping[str, str | None]
+) -> dict[str, str | None]:
+    """The map that applies ``first`` and then ``then`` (labels absent from a map pass)."""
+    out: dict[str, str | None] = {}
+    for label in [*first, *(k for k in then if k not in first)]:
+        step = first.get(label, label)
+        out[label] = None if step is None else then.get(step, step)
+    return out
+
+
+@dataclass(frozen=True)
+class LabelMaps:
+    """Every entity-label map of one extractor's run, and the labels it is scored on."""
+
+    #: The entity labels scored (the goldset's, after ``gold``), in scheme order.
+    labels: tuple[str, ...]
+    #: Goldset label -> scored label (``None`` drops the gold entity, counted as unmapped).
+    gold: Mapping[str, str | None] = field(default_factory=dict)
+    #: Extractor label -> scored label: the extractor's own map, then the scheme bridge
+    #: (``None`` drops the prediction, counted as unmapped).
+    prediction: Mapping[str, str | None] = field(default_factory=dict)
+    #: How the results name them: ``conll`` (a scheme), ``custom``, ``ontonotes->conll``...
+    gold_name: str | None = None
+    prediction_name: str | None = None
+
+    def map_prediction(self, pred: Prediction) -> tuple[Prediction, list[str]]:
+        """``pred`` with its entity labels mapped, and the labels the map dropped."""
+        return map_labels(pred, self.prediction)
+
+    def map_gold(self, doc: Document, unmapped: Counter[str] | None = None) -> Document:
+        return map_gold(doc, self.gold, unmapped)
+
+
+def _scored_labels(
+    gold_labels: Sequence[str], gold_map: Mapping[str, str | None], scheme: str | None
+) -> tuple[str, ...]:
+    if not gold_map:
+        return tuple(gold_labels)
+    mapped = {v for v in (gold_map.get(x, x) for x in gold_labels) if v}
+    order = SCHEMES.get(scheme or "", ())
+    return tuple(x for x in order if x in mapped) + tuple(sorted(mapped - set(order)))
+
+
+def resolve_label_maps(
+    gold_scheme: str,
+    gold_labels: Sequence[str],
+    pred_scheme: str,
+    extractor_map: Mapping[str, str | None] | None = None,
+    config_gold_map: str | Mapping[str, str | None] | None = None,
+    *,
+    entities: bool = True,
+    where: str = "config",
+) -> LabelMaps:
+    """The label maps of an extractor (scheme ``pred_scheme``, own map ``extractor_map``) on a
+    goldset (``gold_scheme``, ``gold_labels``), with the config's ``gold_label_map``.
+
+    A config ``gold_label_map`` replaces the automatic bridge; without one, an extractor whose
+    scheme is not the goldset's is bridged (:func:`bridge_schemes`) when ``entities`` are scored.
+    """
+    own = dict(extractor_map or {})
+    gold_map: dict[str, str | None] = {}
+    bridge: dict[str, str | None] = {}
+    gold_name = bridge_name = None
+    if config_gold_map is not None:
+        gold_name, gold_map = resolve_gold_map(config_gold_map, gold_scheme, where)
+    elif entities:
+        gold_map, bridge = bridge_schemes(gold_scheme, pred_scheme)
+        gold_name = pred_scheme if gold_map else None
+        bridge_name = f"{pred_scheme}->{gold_scheme}" if bridge else None
+    return LabelMaps(
+        labels=_scored_labels(gold_labels, gold_map, gold_name),
+        gold=gold_map,
+        prediction=compose(own, bridge) if bridge else own,
+        gold_name=gold_name,
+        prediction_name=bridge_name,
     )

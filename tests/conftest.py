@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,11 +11,25 @@ from harness import builtin
 from harness.plugins import reset_plugins
 
 FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+def install_example(name: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``pip install`` the example plugin ``examples/<name>`` into a new folder, like a
+    third-party package; returns the folder (put it on ``sys.path`` to use the plugin)."""
+    target = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--target", str(target), str(EXAMPLES / name)],
+        check=True,
+    )  # fmt: skip
+    return target
 
 
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
-    """A writable copy of the two-document goldset; returns the goldset folder."""
+    """A writable copy of the two-document goldset (its texts in ``gold/texts``); returns the
+    goldset folder."""
     shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
     return tmp_path / "mini" / "gold"
 

@@ -1,24 +1,35 @@
-"""Scoring in a worker process gives the same counts as scoring in line, whatever happens to it."""
+"""Counting in a worker process gives the same counts as counting in line, whatever happens to it.
+
+The worker (:mod:`harness.background`) is transport only: the runner's ``_Counting`` sends it the
+same calls it makes in line, so these tests compare the two, and check that a worker that dies
+or a score that raises there costs time, not results.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness import background
-from harness.background import BatchScorer, ScoringJob, worker_helps
+from harness.background import Worker, worker_mode, worth_a_worker
 from harness.goldset import Goldset, load_goldset
-from harness.model import Entity, Prediction, Quote
-from harness.schemes import resolve_gold_map
+from harness.model import Document, Entity, Prediction, Quote
+from harness.runner import _Counting
+from harness.schemes import resolve_label_maps
+from harness.scoring import Metric, Score, Scored, ScoringPlan
+from harness.spool import pack_record
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = 2
 TASKS = ("entities", "quotes", "speakers")
-HEADLINE = ("entities.strict.micro.f1", "quotes.exact.f1", "attribution.f1")
 
 
 @pytest.fixture(scope="module")
@@ -43,100 +54,185 @@ def _degrade(doc_id: str, entities: Sequence[Entity], quotes: Sequence[Quote]) -
     return Prediction(doc_id, tuple(ents), tuple(quotes_out[1:]))
 
 
-def _batches(goldset: Goldset) -> list[tuple[Any, list[Prediction]]]:
-    out = []
-    for rows, docs in zip(goldset.row_batches(BATCH), _doc_batches(goldset), strict=True):
-        out.append((rows, [_degrade(d.id, d.entities, d.quotes) for d in docs]))
-    return out
+def _plan(goldset: Goldset, gold_map: str | None = None, scores: tuple[Score, ...] = ()) -> Any:
+    maps = resolve_label_maps(goldset.label_scheme, goldset.labels, "ontonotes", {}, gold_map)
+    return ScoringPlan(TASKS, maps, scores, samples=200, seed=3)
 
 
-def _doc_batches(goldset: Goldset) -> Iterator[list[Any]]:
+def _batches(goldset: Goldset, plan: ScoringPlan) -> list[tuple[int, list[Prediction]]]:
     docs = list(goldset)
-    for i in range(0, len(docs), BATCH):
-        yield docs[i : i + BATCH]
+    return [
+        (
+            i,
+            [
+                plan.prepare(_degrade(d.id, d.entities, d.quotes)).prediction
+                for d in docs[i : i + BATCH]
+            ],
+        )
+        for i in range(0, len(docs), BATCH)
+    ]
 
 
-def _score(
-    job: ScoringJob,
-    batches: list[tuple[Any, list[Prediction]]],
-    background: bool,
-    *,
-    may_replay: bool = True,
-) -> Any:
-    scorer = BatchScorer(job, background=background)
-    assert scorer.in_background == background
+def _count(
+    plan: ScoringPlan, goldset: Goldset, background: bool, *, may_replay: bool = True
+) -> Scored:
+    counting = _Counting(plan, goldset.documents, "always" if background else "never")
+    assert counting.in_worker == background
+    batches = _batches(goldset, plan)
 
-    def replay() -> Iterator[tuple[Any, list[Prediction]]]:
+    def replay() -> Iterator[tuple[int, list[Prediction]]]:
         if not may_replay:
-            pytest.fail("the worker failed and the batches were scored again in line")
+            pytest.fail("the worker failed and the batches were counted again in line")
         return iter(batches)
 
-    for rows, preds in batches:
-        scorer.submit(rows, preds)
-    return scorer.finish(replay)
+    try:
+        for start, preds in batches:
+            counting.add(start, preds, pack_record(preds))
+        return counting.finish(replay)
+    finally:
+        counting.close()
 
 
 @pytest.mark.parametrize("gold_map", [None, "conll"])
-def test_the_worker_counts_exactly_what_scoring_in_line_counts(
+def test_the_worker_counts_exactly_what_counting_in_line_counts(
     goldset: Goldset, gold_map: str | None
 ) -> None:
-    mapping = resolve_gold_map(gold_map, goldset.label_scheme, "test")[1] if gold_map else {}
-    job = ScoringJob(TASKS, goldset.labels, mapping, HEADLINE, samples=200, seed=3)
-    batches = _batches(goldset)
-    in_line = _score(job, batches, background=False)
-    in_worker = _score(job, batches, background=True, may_replay=False)
+    plan = _plan(goldset, gold_map)
+    in_line = _count(plan, goldset, background=False)
+    in_worker = _count(plan, goldset, background=True, may_replay=False)
     assert len(in_line.per_doc) == len(goldset)
     assert in_worker == in_line
     assert any(c["entities.strict"][0] < c["entities.strict"][2] for c in in_line.per_doc)
     assert 0 < in_line.scores["entities.strict.micro.f1"] < 1
-    assert set(in_line.intervals) == set(HEADLINE)
+    assert set(in_line.intervals) == set(plan.interval_keys)
     if gold_map:
         assert in_line.unmapped_gold_labels  # e.g. DATE has no CoNLL counterpart
 
 
-def test_a_worker_that_dies_costs_time_not_results(
-    goldset: Goldset, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    job = ScoringJob(TASKS, goldset.labels, {}, HEADLINE, samples=100)
-    batches = _batches(goldset)
-    expected = _score(job, batches, background=False)
-    monkeypatch.setattr(background, "WORKER_ARGS", ("-c", "import sys; sys.exit(3)"))
-    assert _score(job, batches, background=True) == expected
+def _dies_in_a_worker(gold: Document, pred: Prediction) -> dict[str, tuple[float, float, float]]:
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)  # the worker process dies without a word
+    return {"sudden": (1.0, 1.0, 1.0)}
 
 
-@dataclass(frozen=True)
-class FailingJob(ScoringJob):
-    def __call__(self, rows: Any, preds: Sequence[Prediction]) -> Any:
-        raise ValueError(f"cannot score {preds[0].doc_id}")
+def _raises(gold: Document, pred: Prediction) -> dict[str, tuple[float, float, float]]:
+    raise ValueError(f"cannot score {gold.id}")
+
+
+SUDDEN = Score(
+    "sudden", "entities", _dies_in_a_worker, (Metric("sudden.f1", "entities", "sudden", "."),)
+)
+FAILING = Score("failing", "entities", _raises, (Metric("failing.f1", "entities", "f", "."),))
+
+
+def test_a_worker_that_dies_costs_time_not_results(goldset: Goldset) -> None:
+    plan = _plan(goldset, scores=(SUDDEN,))
+    expected = _count(plan, goldset, background=False)
+    assert expected.scores["sudden.f1"] == 1.0
+    assert _count(plan, goldset, background=True) == expected
+
+
+def test_a_plan_that_cannot_be_pickled_is_counted_in_line(goldset: Goldset) -> None:
+    local = Score(  # a lambda, as a notebook might define it: no worker can receive it
+        "local", "entities", lambda g, p: {"local": (1.0, 1.0, 1.0)},
+        (Metric("local.f1", "entities", "local", "."),),
+    )  # fmt: skip
+    plan = _plan(goldset, scores=(local,))
+    counting = _Counting(plan, goldset.documents, "always")
+    assert not counting.in_worker
+    counting.close()
+    assert _count(plan, goldset, background=False).scores["local.f1"] == 1.0
 
 
 def test_a_scoring_error_in_the_worker_is_raised_here_as_in_line(goldset: Goldset) -> None:
-    job = FailingJob(TASKS, goldset.labels)
+    plan = _plan(goldset, scores=(FAILING,))
     with pytest.raises(ValueError, match="cannot score"):
-        _score(job, _batches(goldset), background=True)
+        _count(plan, goldset, background=True)
 
 
-def test_close_stops_the_worker_and_removes_its_file(goldset: Goldset) -> None:
-    scorer = BatchScorer(ScoringJob(TASKS, goldset.labels), background=True)
-    worker = scorer._worker
-    assert worker is not None
-    rows, preds = _batches(goldset)[0]
-    scorer.submit(rows, preds)
-    scorer.close()
-    scorer.close()  # twice is fine
-    assert worker._proc.poll() is not None
-    assert not worker.results.exists()
-    assert not scorer.in_background
+class Echo:
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def say(self, word: str) -> str:
+        return f"{self.prefix}{word} from {os.getpid()}"
 
 
-def test_worker_helps_only_with_several_batches_and_not_when_turned_off(
+def test_the_worker_keeps_its_object_in_another_process_and_close_stops_it() -> None:
+    worker = Worker(Echo, "> ")
+    answers = [worker.call("say", w) for w in ("a", "b")]
+    said = [f.result(timeout=60) for f in answers]
+    assert [s.split(" from ")[0] for s in said] == ["> a", "> b"]
+    assert int(said[0].rsplit(" ", 1)[1]) != os.getpid()
+    processes = list(worker._pool._processes.values())  # type: ignore[attr-defined]
+    worker.close()
+    worker.close()  # twice is fine
+    assert processes and not any(p.is_alive() for p in processes)
+
+
+def test_worker_mode_never_with_one_batch_one_cpu_no_idle_cpu_or_when_off(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(background.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
-    assert worker_helps(100, 32)
-    assert not worker_helps(32, 32)
+    monkeypatch.setattr(background, "_cpus", lambda: 2)
+    monkeypatch.setattr(background, "_load", lambda: 0.5)
+    assert worker_mode(1000, 32) == "auto"
+    assert worker_mode(32, 32) == "never"  # one batch: nothing to overlap
+    monkeypatch.setattr(background, "_load", lambda: 3.0)
+    assert worker_mode(1000, 32) == "never"  # no idle CPU: it would compete with the extractor
+    monkeypatch.setenv(background.ENV_WORKER, "always")
+    assert worker_mode(100, 32) == "always"
     monkeypatch.setenv(background.ENV_WORKER, "0")
-    assert not worker_helps(100, 32)
+    assert worker_mode(1000, 32) == "never"
     monkeypatch.delenv(background.ENV_WORKER)
-    monkeypatch.setattr(background.os, "sched_getaffinity", lambda _: {0}, raising=False)
-    assert not worker_helps(100, 32)
+    monkeypatch.setattr(background, "_load", lambda: 0.0)
+    monkeypatch.setattr(background, "_cpus", lambda: 1)
+    assert worker_mode(1000, 32) == "never"
+
+
+def test_a_worker_is_worth_it_only_when_predictions_come_slower_than_counts_long_enough() -> None:
+    # regex: 32 documents made in 0.1 s, counted in 0.02 s
+    assert worth_a_worker(0.1, 0.02, 32, 968)  # 968 docs x 2.5 ms saved > start-up
+    assert not worth_a_worker(0.1, 0.02, 32, 300)  # a short run: the start-up costs more
+    assert not worth_a_worker(0.002, 0.02, 32, 100_000)  # cached/replayed: counting is slower
+    assert not worth_a_worker(0.1, 0.02, 0, 968)
+
+
+def test_auto_counts_the_first_batch_in_line_then_hands_everything_to_a_worker(
+    goldset: Goldset,
+) -> None:
+    plan = _plan(goldset)
+    expected = _count(plan, goldset, background=False)
+    counting = _Counting(plan, goldset.documents, "auto")
+    batches = _batches(goldset, plan)
+    try:
+        for n, (start, preds) in enumerate(batches):
+            # the first batch took 10 s to make: a worker is worth it
+            counting.add(start, preds, pack_record(preds), made=10.0 if n == 0 else 0.0,
+                         remaining=len(goldset) - start - len(preds))  # fmt: skip
+            assert counting.in_worker
+        assert counting.finish(lambda: pytest.fail("no replay expected")) == expected
+    finally:
+        counting.close()
+    quick = _Counting(plan, goldset.documents, "auto")
+    start, preds = batches[0]
+    quick.add(start, preds, pack_record(preds), made=0.001, remaining=3)
+    assert not quick.in_worker
+
+
+def test_the_worker_never_runs_the_callers_script_again(tmp_path: Path) -> None:
+    """``spawn`` imports ``__main__`` in the child; a script without a main guard must not run
+    twice (here it would append a second line to its log)."""
+    log = tmp_path / "runs.log"
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        f"log = Path({str(log)!r})\n"
+        "log.open('a').write('ran\\n')\n"
+        "from harness.background import Worker\n"
+        "w = Worker(dict, {'a': 1})\n"
+        "assert w.call('get', 'a').result(timeout=120) == 1\n"
+        "w.close()\n",
+        encoding="utf-8",
+    )
+    subprocess.run([sys.executable, str(script)], check=True, cwd=tmp_path, timeout=300)
+    assert log.read_text(encoding="utf-8") == "ran\n"

@@ -27,7 +27,7 @@ def broken(tmp_path: Path) -> Path:
 def test_validate_prints_fifty_and_says_how_to_see_the_rest(broken: Path) -> None:
     r = CliRunner().invoke(app, ["validate", str(broken), "-f", "brat"])
     assert r.exit_code == 3
-    assert "(60 problems)" in r.output
+    assert ": 60 problems:" in r.output
     assert r.output.count("outside the text") == 50
     assert "... and 10 more: --max-problems 0 prints all of them" in r.output
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,18 +10,12 @@ from harness import runner
 from harness.config import load_config
 from harness.plugins import get_plugins, reset_plugins
 
-EXAMPLE = Path(__file__).parents[1] / "examples" / "harness-shouty"
+from .conftest import install_example
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(EXAMPLE)],
-        check=True,
-    )  # fmt: skip
-    return target
+    return install_example("harness-shouty", tmp_path_factory)
 
 
 def test_installed_plugin_is_discovered_and_runs(

@@ -145,7 +145,10 @@ def test_conllpp_config_resolves_or_names_the_missing_file(
     with pytest.raises(ConfigError) as exc:
         parse_config(dict(raw), tmp_path)
     message = str(exc.value)
-    assert "goldset: conll file" in message and "nowhere/conllpp_dev.txt' does not exist" in message
+    assert (
+        "goldset: '" in message
+        and "nowhere/conllpp_dev.txt' (conll format) does not exist" in message
+    )
 
 
 # ---- harness goldset import / export --------------------------------------------------------

@@ -1,4 +1,5 @@
-"""brat standoff and Label Studio: attribution as quotes, errors naming file and line, round trips."""
+"""brat standoff and Label Studio: attribution as quotes, errors naming file and line (round trips:
+test_roundtrip.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from harness.errors import GoldsetError
 from harness.formats.brat import BratFormat, BratOptions
 from harness.formats.conversion import collect
 from harness.formats.labelstudio import LabelStudioFormat, LabelStudioOptions
 from harness.goldset import load_goldset
-from harness.model import Document, Entity, Quote, Span
+from harness.model import Document
 
 FIX = Path(__file__).parent / "fixtures" / "formats"
 
@@ -188,56 +187,6 @@ def test_labelstudio_errors_name_the_line(tmp_path: Path) -> None:
         load_goldset(p, "labelstudio")
 
 
-# ---- round trips --------------------------------------------------------------------------
-
-WORDS = ["Ana", "Berg", "said", "the", "bank", "will", "grow", "“Yes”", "🙂", "Öl", "told", "we"]
-
-
-@st.composite
-def documents(draw: st.DrawFn) -> list[Document]:
-    docs = []
-    for k in range(draw(st.integers(1, 3))):
-        words = draw(st.lists(st.sampled_from(WORDS), min_size=3, max_size=25))
-        text = " ".join(words) + "\n"
-        starts, pos = [], 0
-        for w in words:
-            starts.append(pos)
-            pos += len(w) + 1
-        spans = [(s, s + len(w)) for s, w in zip(starts, words, strict=True)]
-
-        def span(i: int, n: int, spans: list[tuple[int, int]] = spans) -> tuple[int, int]:
-            return spans[i][0], spans[min(i + n, len(spans)) - 1][1]
-
-        ents, i = [], 0
-        while i < len(spans):
-            if draw(st.integers(0, 3)) == 0:
-                n = draw(st.integers(1, 2))
-                s, e = span(i, n)
-                ents.append(Entity(s, e, draw(st.sampled_from(["PER", "ORG", "GPE"]))))
-                i += n
-            else:
-                i += 1
-        quotes = []
-        for _ in range(draw(st.integers(0, 2))):
-            i = draw(st.integers(0, len(spans) - 1))
-            s, e = span(i, draw(st.integers(1, 3)))
-            src = draw(st.none() | st.integers(0, len(spans) - 1))
-            cue = draw(st.none() | st.integers(0, len(spans) - 1))
-            quotes.append(
-                Quote(
-                    s,
-                    e,
-                    draw(st.sampled_from(["direct", "indirect", "mixed"])),
-                    None,
-                    None if src is None else Span(*spans[src]),
-                    None if cue is None else Span(*spans[cue]),
-                )
-            )
-        quotes = list({(q.start, q.end): q for q in quotes}.values())
-        docs.append(Document(f"doc-{k}", text, tuple(ents), tuple(quotes)))
-    return docs
-
-
 def write_read(
     fmt: object, opts: object, docs: list[Document], path: Path, name: str
 ) -> list[Document]:
@@ -245,23 +194,40 @@ def write_read(
     return list(load_goldset(path, name))
 
 
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(documents(), st.sampled_from(["brat", "labelstudio"]))
-def test_import_export_import_keeps_every_annotation(
-    tmp_path_factory: pytest.TempPathFactory, docs: list[Document], name: str
-) -> None:
-    tmp = tmp_path_factory.mktemp(name)
-    if name == "brat":
-        fmt, opts, a, b = BratFormat(), BratOptions(), tmp / "a", tmp / "b"
-    else:
-        fmt, opts, a, b = LabelStudioFormat(), LabelStudioOptions(), tmp / "a.json", tmp / "b.json"
-    first = write_read(fmt, opts, docs, a, name)
-    # The first import holds what was written (speakers are derived from the source spans).
-    for d, orig in zip(first, docs, strict=True):
-        assert d.text == orig.text and set(d.entities) == set(orig.entities)
-        got = {(q.start, q.end, q.type, q.speaker_span, q.cue) for q in d.quotes}
-        assert got == {(q.start, q.end, q.type, q.speaker_span, q.cue) for q in orig.quotes}
-    second = write_read(fmt, opts, first, b, name)
-    assert second == first
+# ---- conversion of tasks made elsewhere ----------------------------------------------------
+
+
+def test_labelstudio_tasks_made_elsewhere_are_converted_and_reported(tmp_path: Path) -> None:
+    text = "Ana Ruiz said that prices would fall. Lima agreed."
+
+    def region(rid: str, label: str, sub: str) -> dict[str, object]:
+        s = text.index(sub)
+        value = {"start": s, "end": s + len(sub), "text": sub, "labels": [label]}
+        return {
+            "id": rid,
+            "type": "labels",
+            "from_name": "label",
+            "to_name": "text",
+            "value": value,
+        }
+
+    result = [
+        region("s", "Source", "Ana Ruiz"),
+        region("q", "Content", "that prices would fall."),
+        region("o", "Content", "Lima agreed"),
+        {"type": "relation", "from_id": "q", "to_id": "s", "labels": []},
+    ]
+    p = tmp_path / "tasks.json"
+    tasks = [{"id": 1, "data": {"text": text}, "annotations": [{"result": result}]}]
+    p.write_text(json.dumps(tasks, indent=1), encoding="utf-8")
+    with collect() as report:
+        (doc,) = LabelStudioFormat().read(p, LabelStudioOptions())
+    (q,) = doc.quotes
+    assert (q.text, q.type, q.speaker) == ("prices would fall", "indirect", "ana-ruiz")
+    reasons = {(c.action, c.reason) for c in report.changes if c.file == str(p)}
+    assert ("repaired", "complementiser 'that' left out") in reasons
+    assert (
+        "dropped",
+        "attribution without a Source is not a quote (sourceless report, R-Q8)",
+    ) in reasons
+    assert all(c.line is not None for c in report.changes)

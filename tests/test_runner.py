@@ -195,3 +195,20 @@ def test_coarse_extractor_scored_on_mapped_gold(mini: Path, tmp_path: Path) -> N
     # doc1 "Jane" overlaps gold PERSON (-> PER); doc2 "The " overlaps an ORG: PER precision 1/2
     assert r.scores["entities.type.PER.p"] == 0.5
     assert r.scores["entities.type.PER.r"] == 0.5  # 1 of the 2 gold PER (Jane Smith, Smith)
+
+
+def test_a_plugins_label_map_option_is_applied_by_the_runner_and_its_drops_counted(
+    mini: Path, tmp_path: Path
+) -> None:
+    reset_plugins()  # the installed plugins (regex)
+    cfg = config(tmp_path, mini, "  - {name: regex, options: {label_map: {DATE: null}}}\n")
+    result = runner.run(load_config(cfg))
+    r = result.extractors[0]
+    assert r.unmapped_pred_labels["DATE"] >= 1  # dropped by the map: counted, not lost
+    assert r.label_maps["prediction"] == {"DATE": None}
+    written = read_results(write_run(result, tmp_path / "out"))["extractors"]["regex"]
+    assert written["counts"]["unmapped_prediction_labels"] == dict(r.unmapped_pred_labels)
+    assert written["label_maps"] == {"gold": {}, "prediction": {"DATE": None}}
+    assert "DATE" not in {
+        e["label"] for d in r.predictions for e in prediction_to_dict(d)["entities"]
+    }

@@ -32,11 +32,11 @@ def test_valid_predictions_have_no_problems() -> None:
         (Prediction("d1", (), (Quote(0, 5, "said"),)), "quote #0: unknown type 'said'"),
         (
             Prediction("d1", (), (Quote(0, 5, cue=Span(3, 30)),)),
-            "quote #0 cue #0: offsets 3..30 outside the text",
+            "quote #0 cue: offsets 3..30 outside the text",
         ),
         (
             Prediction("d1", (), (Quote(0, 5, speaker_span=Span(2, 1)),)),
-            "quote #0 speaker_span #0: end 1 is not after start 2",
+            "quote #0 speaker_span: end 1 is not after start 2",
         ),
     ],
 )

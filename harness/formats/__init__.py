@@ -1,6 +1,7 @@
-"""Goldset formats: the contract (:mod:`.base`) and the built-in readers and writers.
+"""Goldset formats: the contract (:mod:`.base`), the registry lookups, and the built-in formats.
 
-Built in, registered through the ``register_goldset_formats`` hook like any plugin's formats:
+Built in, registered through the ``register_goldset_formats`` hook like any plugin's formats
+(:mod:`harness.builtin`):
 
 - ``harness`` (:mod:`.native`): the native folder of ``goldset.yaml`` + one JSON per document;
 - ``conll`` (:mod:`.conll`): CoNLL-2003 column files, IOB1/IOB2/BIOES;
@@ -10,29 +11,24 @@ Built in, registered through the ``register_goldset_formats`` hook like any plug
 
 from __future__ import annotations
 
-from .base import CommonOptions, GoldsetFormat, ProblemLog, as_format, can_write
+from ..plugins import get_plugins
+from .base import CommonOptions, Format, GoldsetInfo, as_format, can_write
 
 __all__ = [
     "CommonOptions",
-    "GoldsetFormat",
-    "ProblemLog",
-    "as_format",
+    "Format",
+    "GoldsetInfo",
     "can_write",
     "format_names",
     "get_format",
 ]
 
 
-def get_format(name: str) -> GoldsetFormat:
+def get_format(name: str) -> Format:
     """The registered format called ``name``; unknown names raise with "did you mean"."""
-    from ..plugins import get_plugins
-
-    registry = get_plugins().goldset_formats
-    return as_format(name, registry.get(name))
+    return as_format(name, get_plugins().goldset_formats.get(name))
 
 
 def format_names() -> list[str]:
     """Names of every registered goldset format."""
-    from ..plugins import get_plugins
-
     return list(get_plugins().goldset_formats)

@@ -26,13 +26,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
+from ..errors import Problems
 from ..model import QUOTE_TYPES, Entity, Quote, QuoteType, Span, Speaker
 from . import conversion
-from .base import ProblemLog
 from .conventions import pieces, quote_type, shape
 from .mentions import Mention, registry
-
-OPEN_QUOTES = frozenset("\"“”„«»‘’'‹›")
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ class Context:
 
     text: str
     file: str | Path
-    problems: ProblemLog
+    problems: Problems
     doc_id: str = ""
     #: Apply the conversion conventions (else exact mode).
     conventions: bool = True
@@ -125,18 +123,13 @@ class _Candidate:
     order: int
 
 
-def guess_quote_type(text: str, start: int, end: int) -> QuoteType:
-    """``direct``, ``mixed`` or ``indirect`` from the quotation marks (conversion rule C4)."""
-    return cast(QuoteType, quote_type(text, start, end))
-
-
 def assemble(
     text: str,
     regions: Iterable[Region],
     links: Links,
     roles: Roles,
     file: str | Path,
-    problems: ProblemLog,
+    problems: Problems,
     default_type: str | None = None,
     *,
     doc_id: str = "",

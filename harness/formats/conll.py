@@ -1,7 +1,12 @@
 """CoNLL-2003 style column files: one token per line, the NER tag in the last column.
 
 Sentences are separated by blank lines and documents by ``-DOCSTART-`` lines. The tagging scheme
-(IOB1, IOB2 or BIOES) is detected from the whole file or declared (``scheme: iob2``). Each document
+(IOB1, IOB2 or BIOES) is declared (``scheme: iob2``) or detected from every tag of the files
+(``scheme: auto``, :func:`harness.formats.tagging.detect`): BIOES if any ``E-``/``S-``; else IOB2
+if any ``B-X`` begins an entity after something other than an ``X`` entity (IOB1 never writes
+that), and then an ``I-`` starting an entity is an error naming its line, not a hint of IOB1;
+else IOB1 if an entity starts with ``I-``. The tag that decided is named when the file has
+errors under the detected scheme. Each document
 is detokenised into a text, one sentence per line, with exact entity offsets (see
 :mod:`harness.formats.detok`). Files are read line by line: a large file is never held in memory.
 
@@ -17,21 +22,19 @@ Options (config: ``goldset: {format: conll, path: dev.txt, scheme: iob2}``)::
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from ..errors import GoldsetError
+from ..errors import GoldsetError, Problems
 from ..model import CONLL_LABELS, ONTONOTES_LABELS, Document, Entity
 from ..schemes import SCHEMES
-from .base import CommonOptions, ProblemLog
+from .base import CommonOptions, Format, GoldsetInfo, GoldsetView, check_file, outside
 from .detok import Detok, join_tokens, tokenize
-from .tagging import Chunk, Scheme, decode, detect_scheme, encode, parse_tag
-
-if TYPE_CHECKING:
-    from ..goldset import Goldset
+from .tagging import Chunk, Detection, Scheme, decode, detect, encode, parse_tag
 
 DOCSTART = "-DOCSTART-"
 SUFFIXES = (".conll", ".txt", ".iob", ".bio", ".tsv")
@@ -56,14 +59,31 @@ class _Sentence:
     lines: list[int] = field(default_factory=list)
 
 
-def _files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
-    return [path]
+def _files(path: Path, problems: Problems) -> list[Path]:
+    """The CoNLL files of a folder (by suffix, in name order), or the file ``path``. A file of
+    the folder that is a link leading out of it, or a dangling or looping link, is a problem."""
+    if not path.is_dir():
+        return [path]
+    files = []
+    for p in sorted(path.iterdir()):
+        if p.suffix not in SUFFIXES:
+            continue
+        if outside(p, [path]):
+            problems.add(p, None, "is a symbolic link leading outside the goldset folder")
+        elif p.is_symlink() and not p.exists():
+            problems.add(p, None, check_file(p) or "is a dangling symbolic link")
+        elif p.is_file():
+            files.append(p)
+    return files
 
 
-def _lines(path: Path, problems: ProblemLog) -> Iterator[tuple[int, str]]:
-    """``(line number, decoded line)``; undecodable lines are logged and skipped."""
+def _lines(path: Path, problems: Problems) -> Iterator[tuple[int, str]]:
+    """``(line number, decoded line)``; undecodable lines are logged and skipped. A file that
+    cannot be read (over the size limit, not a regular file) is logged and gives no line."""
+    problem = check_file(path)
+    if problem is not None:
+        problems.add(path, None, problem)
+        return
     with path.open("rb") as f:
         for n, raw in enumerate(f, 1):
             try:
@@ -76,9 +96,7 @@ def _lines(path: Path, problems: ProblemLog) -> Iterator[tuple[int, str]]:
             yield n, line.lstrip("\ufeff") if n == 1 else line
 
 
-def _blocks(
-    path: Path, opts: ConllOptions, problems: ProblemLog
-) -> Iterator[tuple[bool, _Sentence]]:
+def _blocks(path: Path, opts: ConllOptions, problems: Problems) -> Iterator[tuple[bool, _Sentence]]:
     """``(starts a new document, sentence)`` for every sentence of the file."""
     sent = _Sentence()
     new_doc = False
@@ -113,46 +131,130 @@ def _blocks(
         yield new_doc, sent
 
 
-class ConllFormat:
+def _chunks(
+    path: Path, sent: _Sentence, scheme: Scheme, labels: set[str], problems: Problems
+) -> tuple[list[Chunk], bool]:
+    """The entity chunks of a sentence whose label is known, and whether the sentence had no
+    problem (a bad tag sequence, an unknown label)."""
+    chunks, issues = decode(sent.tags, scheme)
+    for i, message in issues:
+        problems.add(path, sent.lines[i], message)
+    known = [c for c in chunks if not labels or c.label in labels]
+    for c in chunks:
+        if c not in known:
+            problems.add(
+                path,
+                sent.lines[c.start],
+                f"unknown label {c.label!r} (labels: {sorted(labels)}); "
+                "declare label_scheme/labels in the goldset options",
+            )
+    return known, not issues and len(known) == len(chunks)
+
+
+@dataclass
+class _Pending:
+    """The sentences of the document being read, one per line of its text."""
+
+    texts: list[str] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    offset: int = 0
+    bad: bool = False
+
+    def add(self, sent: _Sentence, chunks: list[Chunk], mode: Detok, fine: bool) -> None:
+        text, starts = join_tokens(sent.tokens, mode)
+        if self.texts:
+            self.offset += 1  # the newline between sentences
+        for c in chunks:
+            s = starts[c.start]
+            e = starts[c.end - 1] + len(sent.tokens[c.end - 1])
+            self.entities.append(Entity(self.offset + s, self.offset + e, c.label, text[s:e]))
+        self.texts.append(text)
+        self.offset += len(text)
+        self.bad = self.bad or not fine
+
+    def finish(self, doc_id: str) -> Iterator[Document]:
+        """The document, unless one of its sentences had a problem."""
+        if not self.bad:
+            yield Document(doc_id, "\n".join(self.texts), tuple(self.entities))
+
+
+class ConllFormat(Format):
     """Reader and writer of CoNLL-2003 style column files."""
 
     name = "conll"
     description = "CoNLL-2003 columns (IOB1/IOB2/BIOES, -DOCSTART- documents), detokenised"
-    version = "1"
+    #: 2: scheme auto no longer reads a file with IOB2 B- tags and a bad I- start as IOB1.
+    version = "2"
     label_scheme = "conll"
     Options = ConllOptions
 
     def detect(self, path: Path, opts: ConllOptions) -> Scheme:
         """The declared scheme, or the one detected from every tag of the files."""
+        return self.detection(path, opts)[0].scheme
+
+    def detection(self, path: Path, opts: ConllOptions) -> tuple[Detection, str]:
+        """The scheme (declared, or detected from every tag of the files) and, when detected,
+        where the deciding tag is (``"FILE, line N"``)."""
         if opts.scheme != "auto":
-            return opts.scheme
-        scratch = ProblemLog(str(path))
-        return detect_scheme(s.tags for f in _files(path) for _, s in _blocks(f, opts, scratch))
+            return Detection(opts.scheme), ""
+        scratch = Problems(str(path))
+        lines: list[tuple[Path, list[int]]] = []
+
+        def sentences() -> Iterator[list[str]]:
+            for f in _files(path, scratch):
+                for _, s in _blocks(f, opts, scratch):
+                    lines.append((f, s.lines))
+                    yield s.tags
+
+        found = detect(sentences())
+        if found.evidence is None:
+            return found, ""
+        n, i = found.evidence
+        f, numbers = lines[n]
+        return found, f"{f}, line {numbers[i]}"
 
     def detect_label_scheme(self, path: Path, options: Any) -> str:
         """The label scheme of files read without a declared one: ``ontonotes`` when every
         entity label is an OntoNotes label and some is not a CoNLL one (an OntoNotes goldset
-        exported to CoNLL, or OntoNotes in columns), else ``conll``."""
+        exported to CoNLL, or OntoNotes in columns), else ``conll``. The scan stops at the first
+        label that is not an OntoNotes one (PER, MISC), so it is quick on CoNLL data."""
         onto, conll = set(ONTONOTES_LABELS), set(CONLL_LABELS)
         found: set[str] = set()
         for label in _labels_in(path, options):
             if label not in onto:
-                return self.label_scheme  # PER, MISC or another label: stop at the first
+                return self.label_scheme
             found.add(label)
         return "ontonotes" if found - conll else self.label_scheme
 
+    def describe(self, path: Path, options: Any) -> GoldsetInfo:
+        info = super().describe(path, options)
+        if options.label_scheme or options.labels:
+            return info
+        scheme = self.detect_label_scheme(path, options)
+        if scheme == info.label_scheme:
+            return info
+        return replace(info, label_scheme=scheme, labels=SCHEMES.get(scheme))
+
     def read(self, path: Path, options: Any) -> Iterator[Document]:
         opts: ConllOptions = options
-        problems = ProblemLog(str(path))
-        scheme = self.detect(path, opts)
+        problems = Problems(str(path))
+        found, where = self.detection(path, opts)
+        scheme = found.scheme
         scheme_name = opts.label_scheme or self.detect_label_scheme(path, opts)
         labels = set(opts.labels or SCHEMES.get(scheme_name, ()))
-        files = _files(path)
-        if not files:
+        files = _files(path, problems)
+        if not files and not problems:
             raise GoldsetError(f"{path}: no CoNLL files ({', '.join(SUFFIXES)})")
         for f in files:
             prefix = opts.id_prefix or f.stem
             yield from self._read_file(f, prefix, opts, scheme, labels, problems)
+        if problems and where:
+            problems.add(
+                path,
+                None,
+                f"scheme auto chose {scheme.upper()} because of {where} ({found.reason}); "
+                "if the file uses another scheme, declare it (scheme: iob1, iob2 or bioes)",
+            )
         problems.raise_if_any()
 
     def _read_file(
@@ -162,57 +264,24 @@ class ConllFormat:
         opts: ConllOptions,
         scheme: Scheme,
         labels: set[str],
-        problems: ProblemLog,
+        problems: Problems,
     ) -> Iterator[Document]:
-        n_docs = 0
-        texts: list[str] = []
-        entities: list[Entity] = []
-        offset = 0
-        bad = False
-
-        def flush() -> Document | None:
-            nonlocal n_docs, texts, entities, offset, bad
-            doc = None
-            if texts and not bad:
-                n_docs += 1
-                doc = Document(f"{prefix}-{n_docs:04d}", "\n".join(texts), tuple(entities))
-            elif texts:
-                n_docs += 1
-            texts, entities, offset, bad = [], [], 0, False
-            return doc
-
+        """The documents of one file: its sentences, grouped as ``opts.documents`` says; a
+        document with a problem is numbered but not yielded."""
+        ids = (f"{prefix}-{n:04d}" for n in itertools.count(1))
+        doc = _Pending()
         for new_doc, sent in _blocks(path, opts, problems):
-            if opts.documents == "sentence" or (new_doc and opts.documents == "docstart"):
-                doc = flush()
-                if doc is not None:
-                    yield doc
-            chunks, issues = decode(sent.tags, scheme)
-            for i, message in issues:
-                problems.add(path, sent.lines[i], message)
-                bad = True
-            text, starts = join_tokens(sent.tokens, opts.detokenize)
-            if texts:
-                offset += 1  # the newline between sentences
-            for c in chunks:
-                if labels and c.label not in labels:
-                    problems.add(
-                        path,
-                        sent.lines[c.start],
-                        f"unknown label {c.label!r} (labels: {sorted(labels)}); "
-                        "declare label_scheme/labels in the goldset options",
-                    )
-                    bad = True
-                    continue
-                s = starts[c.start]
-                e = starts[c.end - 1] + len(sent.tokens[c.end - 1])
-                entities.append(Entity(offset + s, offset + e, c.label, text[s:e]))
-            texts.append(text)
-            offset += len(text)
-        doc = flush()
-        if doc is not None:
-            yield doc
+            if doc.texts and (
+                opts.documents == "sentence" or (new_doc and opts.documents == "docstart")
+            ):
+                yield from doc.finish(next(ids))
+                doc = _Pending()
+            chunks, fine = _chunks(path, sent, scheme, labels, problems)
+            doc.add(sent, chunks, opts.detokenize, fine)
+        if doc.texts:
+            yield from doc.finish(next(ids))
 
-    def write(self, goldset: Goldset, path: Path, options: Any) -> Mapping[str, int]:
+    def write(self, goldset: GoldsetView, path: Path, options: Any) -> Mapping[str, int]:
         """Write every document as ``-DOCSTART-`` + sentences; returns counts of what was lost."""
         opts: ConllOptions = options
         scheme: Scheme = "iob2" if opts.scheme == "auto" else opts.scheme
@@ -234,10 +303,11 @@ class ConllFormat:
 def _labels_in(path: Path, opts: ConllOptions) -> Iterator[str]:
     """The entity types in the tag column of the files, in file order (malformed tags are left
     to the reader)."""
-    for f in _files(path):
+    scratch = Problems(str(path))  # the reader reports what is wrong
+    for f in _files(path, scratch):
         if not f.is_file():
             continue
-        for _, sent in _blocks(f, opts, ProblemLog(str(f))):
+        for _, sent in _blocks(f, opts, scratch):
             for tag in sent.tags:
                 try:
                     label = parse_tag(tag)[1]

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .quotemarks import has_quotation, is_mark, matching_close, scan
+from .quotemarks import Mark, has_quotation, is_mark, matching_close, scan
 
 Interval = tuple[int, int]
 
@@ -121,22 +121,40 @@ def quote_type(text: str, start: int, end: int) -> str:
     first = marks[0]
     if first.pos == start and first.role == "open":
         close = matching_close(marks)
-        if close is None:
-            return "direct"  # a paragraph that opens a quotation and does not close it
-        tail = text[close.pos + close.length : end]
-        if all(ch in TRAILING_PUNCT or ch.isspace() for ch in tail):
-            return "direct"
+        if close is None or _only_punctuation(text, close.pos + close.length, end):
+            return "direct"  # closed at the end, or a paragraph that opens and does not close
+    elif _opened_outside(text, start, marks) and _only_punctuation(text, first.pos + 1, end):
+        return "direct"  # the opening mark just before the span, the closing one ends it
     return "mixed" if has_quotation(marks) else "indirect"
+
+
+def _only_punctuation(text: str, start: int, end: int) -> bool:
+    return all(ch in TRAILING_PUNCT or ch.isspace() for ch in text[start:end])
+
+
+def _opened_outside(text: str, start: int, marks: list[Mark]) -> bool:
+    """Whether the span starts right after an opening double mark that its first mark closes."""
+    first = marks[0]
+    before = scan(text, start - 1, start)
+    return (
+        first.kind == "double"
+        and first.role == "close"
+        and len(before) == 1
+        and before[0].role == "open"
+    )
 
 
 def _trim_marks(text: str, start: int, end: int) -> tuple[int, int]:
     """A direct quote without its outer marks (and punctuation after the closing one)."""
     marks = scan(text, start, end)
-    if not marks or marks[0].pos != start:
+    if marks and _opened_outside(text, start, marks):
+        s, e = start, marks[0].pos
+    elif not marks or marks[0].pos != start:
         return start, end
-    close = matching_close(marks)
-    s = start + marks[0].length
-    e = close.pos if close is not None else end
+    else:
+        close = matching_close(marks)
+        s = start + marks[0].length
+        e = close.pos if close is not None else end
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():

@@ -29,16 +29,13 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from ..errors import GoldsetError
+from ..errors import GoldsetError, Problems
 from ..model import QUOTE_TYPES, Document, Speaker
 from . import conversion
 from .attribution import Links, Region, Roles, assemble
-from .base import CommonOptions, ProblemLog, decode_utf8
-
-if TYPE_CHECKING:
-    from ..goldset import Goldset
+from .base import CommonOptions, Format, GoldsetView, decode_utf8, read_file
 
 
 @dataclass(frozen=True)
@@ -70,6 +67,10 @@ class LabelStudioOptions(CommonOptions):
     conventions: bool = True
     #: A Content without a Source: ``drop`` (not a quote, rule C8) or ``keep`` (no speaker).
     sourceless: Literal["drop", "keep"] = "drop"
+    #: A task with no completed annotation (none, ``null``, or every one cancelled): an
+    #: ``error`` (it is not gold: reading it as an empty document would score every prediction
+    #: on it as wrong), or ``skip`` it, recorded in the conversion report.
+    unannotated: Literal["error", "skip"] = "error"
 
 
 def utf16_to_codepoints(text: str) -> list[int] | None:
@@ -100,7 +101,7 @@ class _Lines:
         return None if m is None else self.raw.count("\n", 0, m.start()) + 1
 
 
-class LabelStudioFormat:
+class LabelStudioFormat(Format):
     name = "labelstudio"
     description = "Label Studio JSON export: labels regions, Content/Source/Cue relations as quotes"
     version = "1"
@@ -109,7 +110,7 @@ class LabelStudioFormat:
 
     def read(self, path: Path, options: Any) -> Iterator[Document]:
         opts: LabelStudioOptions = options
-        problems = ProblemLog(str(path))
+        problems = Problems(str(path))
         files = sorted(path.glob("*.json")) if path.is_dir() else [path]
         if not files:
             raise GoldsetError(f"{path}: no Label Studio .json files")
@@ -118,9 +119,10 @@ class LabelStudioFormat:
         problems.raise_if_any()
 
     def _read_file(
-        self, f: Path, opts: LabelStudioOptions, problems: ProblemLog
+        self, f: Path, opts: LabelStudioOptions, problems: Problems
     ) -> Iterator[Document]:
-        raw = decode_utf8(f.read_bytes(), f, problems)
+        data = read_file(f, problems)
+        raw = None if data is None else decode_utf8(data, f, problems)
         if raw is None:
             return
         try:
@@ -146,7 +148,7 @@ class LabelStudioFormat:
         f: Path,
         lines: _Lines,
         opts: LabelStudioOptions,
-        problems: ProblemLog,
+        problems: Problems,
     ) -> Document | None:
         tid = task.get("id", index) if isinstance(task, Mapping) else index
         line = lines.of(tid)
@@ -174,7 +176,7 @@ class LabelStudioFormat:
             return None
         return Document(doc_id, text, ents, quotes, speakers)
 
-    def write(self, goldset: Goldset, path: Path, options: Any) -> Mapping[str, int]:
+    def write(self, goldset: GoldsetView, path: Path, options: Any) -> Mapping[str, int]:
         opts: LabelStudioOptions = options or LabelStudioOptions()
         stats = {"documents": 0, "entities": 0, "quotes": 0}
         labels: set[str] = set()
@@ -204,13 +206,16 @@ def _chosen_annotation(
     f: Path,
     line: int | None,
     opts: LabelStudioOptions,
-    problems: ProblemLog,
+    problems: Problems,
 ) -> Mapping[str, Any] | None:
+    given = task.get("annotations")
     annotations = [
         a
-        for a in task.get("annotations") or []
+        for a in (given if isinstance(given, list) else [])
         if isinstance(a, Mapping) and not a.get("was_cancelled")
     ]
+    if not annotations:
+        return _unannotated(task, tid, f, line, opts, problems)
     if len(annotations) > 1 and opts.annotation == "only":
         problems.add(
             f,
@@ -219,7 +224,36 @@ def _chosen_annotation(
             "annotation: first or last to choose one",
         )
         return None
-    return annotations[-1 if opts.annotation == "last" else 0] if annotations else {}
+    return annotations[-1 if opts.annotation == "last" else 0]
+
+
+def _unannotated(
+    task: Mapping[str, Any],
+    tid: Any,
+    f: Path,
+    line: int | None,
+    opts: LabelStudioOptions,
+    problems: Problems,
+) -> None:
+    """A task nobody finished annotating is not gold: an error, or skipped and reported."""
+    given = task.get("annotations")
+    why = (
+        "no annotations"
+        if not given
+        else "only cancelled annotations"
+        if isinstance(given, list)
+        else f"annotations is {type(given).__name__}, not a list"
+    )
+    if opts.unannotated == "skip" and isinstance(given, list | None):
+        conversion.note("dropped", "task without a completed annotation", f, line, str(tid), why)
+        return None
+    problems.add(
+        f,
+        line,
+        f"task {tid}: {why}; it is not gold (set the option unannotated: skip to leave such "
+        "tasks out)",
+    )
+    return None
 
 
 def _registry(
@@ -227,7 +261,7 @@ def _registry(
     opts: LabelStudioOptions,
     f: Path,
     line: int | None,
-    problems: ProblemLog,
+    problems: Problems,
 ) -> dict[str, Speaker] | None:
     """The speaker registry the harness stored in ``data``, or ``None`` (a task made elsewhere)."""
     raw = data.get(opts.speakers_key)
@@ -251,7 +285,7 @@ class _Results:
     f: Path
     lines: _Lines
     opts: LabelStudioOptions
-    problems: ProblemLog
+    problems: Problems
     links: Links
 
     def read(self, annotation: Mapping[str, Any]) -> list[Region]:

@@ -55,6 +55,20 @@ def _single_role(text: str, i: int, open_single: bool) -> Role | None:
     return "close" if open_single else None
 
 
+def _curly_role(text: str, i: int) -> Role | None:
+    """The role of a curly double mark (``None`` for a straight one). A mark typed the wrong
+    way round is read by its place: ” between a space (or the start) and a word opens, “ between
+    a word and a space (or the end) closes."""
+    role = DOUBLE.get(text[i])
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if role == "close" and before.isspace() and _is_word(after):
+        return "open"
+    if role == "open" and _is_word(before) and (after.isspace() or after in ".,;:!?"):
+        return "close"
+    return role
+
+
 def scan(text: str, start: int = 0, end: int | None = None) -> list[Mark]:
     """The quotation marks in ``text[start:end]``, left to right, with their roles."""
     end = len(text) if end is None else end
@@ -70,7 +84,7 @@ def scan(text: str, start: int = 0, end: int | None = None) -> list[Mark]:
             i += 2
             continue
         if ch == '"' or ch in DOUBLE:
-            role = DOUBLE.get(ch) or ("close" if open_double else "open")
+            role = _curly_role(text, i) or ("close" if open_double else "open")
             marks.append(Mark(i, 1, "double", role))
             open_double = role == "open"
         elif ch in SINGLE_OPEN or ch in SINGLE_CLOSE or ch == "'":

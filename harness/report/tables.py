@@ -12,19 +12,40 @@ from harness.model import QUOTE_TYPES
 from harness.report.classify import MISSED, SPURIOUS
 from harness.report.load import ExtractorView
 from harness.scoring.entities import SCHEMES
+from harness.scoring.metrics import BUILTIN, Metric, Metrics
 from harness.scoring.summary import QUOTE_METRICS
 
-#: (title, score key, task) of the headline table and chart.
-HEADLINE: tuple[tuple[str, str, str], ...] = (
-    ("entities strict F1", "entities.strict.micro.f1", "entities"),
-    ("entities partial F1", "entities.partial.micro.f1", "entities"),
-    ("entities macro F1", "entities.strict.macro.f1", "entities"),
-    ("quotes exact F1", "quotes.exact.f1", "quotes"),
-    ("quotes overlap@0.3 F1", "quotes.overlap@0.3.f1", "quotes"),
-    ("quotes overlap@0.8 F1", "quotes.overlap@0.8.f1", "quotes"),
-    ("speaker accuracy", "speakers.accuracy", "speakers"),
-    ("attribution F1", "attribution.f1", "speakers"),
-)
+
+def added_metrics(results: Mapping[str, Any], tasks: Sequence[str]) -> list[Metric]:
+    """The metrics of the run's tasks that plugins added (declared in the results file)."""
+    builtin = Metrics(BUILTIN)
+    wanted = set(tasks)
+    return [m for m in Metrics.from_results(results) if m.key not in builtin and m.task in wanted]
+
+
+def added_table(extractors: Sequence[ExtractorView], metrics: Sequence[Metric]) -> str:
+    """Every score plugins added, one column each (empty when there is none)."""
+    if not metrics:
+        return ""
+    head = "".join(f'<th title="{esc(m.description)}">{esc(m.title)}</th>' for m in metrics)
+    rows = [_xrow(x, [_value_cell(x.info, m) for m in metrics]) for x in extractors]
+    return (
+        '<h3>Scores added by plugins</h3><table class="scores added"><tr>'
+        f'<th class="l">extractor</th>{head}</tr>{"".join(rows)}</table>'
+    )
+
+
+def _value_cell(info: Mapping[str, Any], m: Metric) -> str:
+    if m.better is not None:
+        return score_cell(info, m.key)
+    n = (info.get("scores") or {}).get(m.key)  # a count
+    return '<td class="na">n/a</td>' if n is None else f'<td data-key="{esc(m.key)}">{n:g}</td>'
+
+
+def headline_metrics(results: Mapping[str, Any], tasks: Sequence[str]) -> list[Metric]:
+    """The headline metrics of the run's tasks, as the results file declares them (plugins'
+    scores included): the columns of the headline table, chart and Markdown summary."""
+    return Metrics.from_results(results).headline(tasks)
 
 
 def esc(text: object) -> str:
@@ -48,10 +69,9 @@ def _xrow(x: ExtractorView, cells: Sequence[str], first: str | None = None) -> s
     return f'<tr data-extractor="{esc(x.label)}">{head}{"".join(cells)}</tr>'
 
 
-def headline_table(extractors: Sequence[ExtractorView], tasks: Sequence[str]) -> str:
-    cols = [c for c in HEADLINE if c[2] in tasks]
-    head = "".join(f"<th>{esc(t)}</th>" for t, _, _ in cols)
-    rows = [_xrow(x, [score_cell(x.info, k) for _, k, _ in cols]) for x in extractors]
+def headline_table(extractors: Sequence[ExtractorView], headline: Sequence[Metric]) -> str:
+    head = "".join(f'<th title="{esc(m.description)}">{esc(m.title)}</th>' for m in headline)
+    rows = [_xrow(x, [score_cell(x.info, m.key) for m in headline]) for x in extractors]
     return (
         f'<table class="scores headline"><tr><th class="l">extractor</th>{head}</tr>'
         f"{''.join(rows)}</table>"
@@ -231,3 +251,63 @@ def confusion_table(x: ExtractorView, counts: Counter[tuple[str, str]]) -> str:
         f'<table class="confusion"><tr><th class="l">gold \\ predicted</th>{head}</tr>'
         f"{''.join(rows)}</table></div>"
     )
+
+
+def _slice_columns(
+    results: Mapping[str, Any], name: str, xs: Sequence[ExtractorView]
+) -> list[Metric]:
+    """The metrics of a slice's table: the declared ones its scores have, in declared order."""
+    present: set[str] = set()
+    for x in xs:
+        for entry in ((x.info.get("slices") or {}).get(name) or {}).values():
+            present |= set(entry.get("scores") or {})
+    declared = Metrics.from_results(results)
+    return [
+        m
+        for m in declared
+        if m.key in present
+        and (m.headline or name_is_quote(results, name))
+        and m.better is not None
+    ]
+
+
+def name_is_quote(results: Mapping[str, Any], name: str) -> bool:
+    return ((results.get("slices") or {}).get(name) or {}).get("kind") == "quote"
+
+
+def slice_tables(
+    results: Mapping[str, Any], xs: Sequence[ExtractorView], headline: Sequence[Metric]
+) -> str:
+    """One table per slice of the run: a row per (value, extractor), its headline scores with
+    their intervals, and how many documents (or gold quotes) the value has."""
+    declared = results.get("slices") or {}
+    out = []
+    for name, spec in declared.items():
+        cols = _slice_columns(results, name, xs)
+        unit = "gold quotes" if spec.get("kind") == "quote" else "documents"
+        head = "".join(f'<th title="{esc(m.description)}">{esc(m.title)}</th>' for m in cols)
+        rows = []
+        for value in spec.get("values") or []:
+            entries = [(x, ((x.info.get("slices") or {}).get(name) or {}).get(value)) for x in xs]
+            entries = [(x, e) for x, e in entries if e is not None]
+            for i, (x, entry) in enumerate(entries):
+                first = (
+                    f'<td class="l" rowspan="{len(entries)}">{esc(value)}</td>'
+                    f'<td rowspan="{len(entries)}">{entry.get("n", 0):g}</td>'
+                    if i == 0
+                    else ""
+                )
+                cells = "".join(score_cell(entry, m.key) for m in cols)
+                rows.append(
+                    f'<tr data-extractor="{esc(x.label)}">{first}'
+                    f'<td class="l">{esc(x.label)}</td>{cells}</tr>'
+                )
+        note = esc(spec.get("note") or "")
+        out.append(
+            f'<h3 data-slice="{esc(name)}">by {esc(name)}</h3>'
+            + (f'<p class="meta">{note}</p>' if note else "")
+            + f'<table class="scores slice" data-slice="{esc(name)}"><tr><th class="l">'
+            f'{esc(name)}</th><th>{unit}</th><th class="l">extractor</th>{head}</tr>'
+            f"{''.join(rows)}</table>"
+        )
+    return "\n".join(out)

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from harness.scoring.extra import Score
 from harness.scoring.prf import CountMatrix, Counts, FloatArray
 from harness.scoring.prf import count_matrix as _matrix
 from harness.scoring.summary import Scores, scores_from_totals, summarise
@@ -29,17 +30,20 @@ def _weights(rng: np.random.Generator, n: int, n_docs: int) -> Iterator[FloatArr
         yield np.bincount(flat, minlength=rows * n_docs).reshape(rows, n_docs).astype(np.float64)
 
 
-def _scores(keys: list[str], totals: FloatArray, labels: Sequence[str]) -> Scores:
+def _scores(
+    keys: list[str], totals: FloatArray, labels: Sequence[str], extra: Sequence[Score] = ()
+) -> Scores:
     """Scores of replicates from a ``(replicates, keys, 3)`` array of totals."""
     columns = {
         key: (totals[:, i, 0], totals[:, i, 1], totals[:, i, 2]) for i, key in enumerate(keys)
     }
-    return scores_from_totals(columns, labels)
+    return scores_from_totals(columns, labels, extra)
 
 
 def _replicates(
-    per_doc_runs: Sequence[Sequence[Counts]], labels: Sequence[str], n: int, seed: int
-) -> tuple[list[Scores], list[Scores]]:
+    per_doc_runs: Sequence[Sequence[Counts]], labels: Sequence[str], n: int, seed: int,
+    extra: Sequence[Score] = (),
+) -> tuple[list[Scores], list[Scores]]:  # fmt: skip
     """Point scores and ``n`` replicate scores of each run, all runs resampled together."""
     n_docs = len(per_doc_runs[0])
     if n_docs == 0:
@@ -47,21 +51,24 @@ def _replicates(
     if any(len(run) != n_docs for run in per_doc_runs):
         raise ValueError("paired runs must score the same documents in the same order")
     keys, mats = _matrix(per_doc_runs)
-    return _replicates_of(keys, mats, labels, n, seed)
+    return _replicates_of(keys, mats, labels, n, seed, extra)
 
 
 def _replicates_of(
-    keys: list[str], mats: Sequence[FloatArray], labels: Sequence[str], n: int, seed: int
-) -> tuple[list[Scores], list[Scores]]:
+    keys: list[str], mats: Sequence[FloatArray], labels: Sequence[str], n: int, seed: int,
+    extra: Sequence[Score] = (),
+) -> tuple[list[Scores], list[Scores]]:  # fmt: skip
     """:func:`_replicates` from the runs' ``(documents, keys, 3)`` arrays."""
     n_docs = mats[0].shape[0]
     flat = [m.reshape(n_docs, -1) for m in mats]
-    point = [_scores(keys, m.sum(axis=0)[None], labels) for m in mats]
+    point = [_scores(keys, m.sum(axis=0)[None], labels, extra) for m in mats]
     chunks: list[list[FloatArray]] = [[] for _ in mats]
     for w in _weights(np.random.default_rng(seed), n, n_docs):
         for i, m in enumerate(flat):
             chunks[i].append(w @ m)
-    reps = [_scores(keys, np.concatenate(c).reshape(n, len(keys), 3), labels) for c in chunks]
+    reps = [
+        _scores(keys, np.concatenate(c).reshape(n, len(keys), 3), labels, extra) for c in chunks
+    ]
     return point, reps
 
 
@@ -73,7 +80,7 @@ def _check_keys(keys: Sequence[str], scores: Scores) -> None:
 
 def bootstrap(
     per_doc: Sequence[Counts], keys: Sequence[str], labels: Sequence[str],
-    n: int = 1000, seed: int = 0, alpha: float = 0.05,
+    n: int = 1000, seed: int = 0, alpha: float = 0.05, extra: Sequence[Score] = (),
 ) -> dict[str, tuple[float, float]]:  # fmt: skip
     """Percentile ``1 - alpha`` confidence interval of each score in ``keys``.
 
@@ -81,7 +88,7 @@ def bootstrap(
     Replicates in which a score is undefined (no gold and no predicted item) are skipped; a key
     undefined in every replicate is left out. Unknown keys raise :class:`KeyError`.
     """
-    _, (reps,) = _replicates([per_doc], labels, n, seed)
+    _, (reps,) = _replicates([per_doc], labels, n, seed, extra)
     _check_keys(keys, reps)
     return _intervals(reps, keys, alpha)
 
@@ -98,7 +105,7 @@ def _intervals(reps: Scores, keys: Sequence[str], alpha: float) -> dict[str, tup
 
 def summarise_with_intervals(
     per_doc: Sequence[Counts], labels: Sequence[str], keys: Sequence[str],
-    n: int = 1000, seed: int = 0, alpha: float = 0.05,
+    n: int = 1000, seed: int = 0, alpha: float = 0.05, extra: Sequence[Score] = (),
 ) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:  # fmt: skip
     """:func:`~harness.scoring.summarise` and the :func:`bootstrap` intervals of those of ``keys``
     that are defined, from one layout of the counts (the runner's path: half the work).
@@ -107,28 +114,28 @@ def summarise_with_intervals(
     """
     matrix = CountMatrix()
     matrix.add(per_doc)
-    return summarise_matrix(matrix, labels, keys, n, seed, alpha)
+    return summarise_matrix(matrix, labels, keys, n, seed, alpha, extra)
 
 
 def summarise_matrix(
     matrix: CountMatrix, labels: Sequence[str], keys: Sequence[str],
-    n: int = 1000, seed: int = 0, alpha: float = 0.05,
+    n: int = 1000, seed: int = 0, alpha: float = 0.05, extra: Sequence[Score] = (),
 ) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:  # fmt: skip
     """:func:`summarise_with_intervals` of the counts in ``matrix``."""
     if not matrix.n_docs:
-        return summarise([], labels), {}
+        return summarise([], labels, extra), {}
     names, mat = matrix.keys(), matrix.array()
     if not n or not keys:
-        point = _scores(names, mat.sum(axis=0)[None], labels)
+        point = _scores(names, mat.sum(axis=0)[None], labels, extra)
         return {k: float(v[0]) for k, v in point.items() if not np.isnan(v[0])}, {}
-    (point,), (reps,) = _replicates_of(names, [mat], labels, n, seed)
+    (point,), (reps,) = _replicates_of(names, [mat], labels, n, seed, extra)
     scores = {key: float(v[0]) for key, v in point.items() if not np.isnan(v[0])}
     return scores, _intervals(reps, [k for k in keys if k in scores], alpha)
 
 
 def paired_bootstrap(
     per_doc_a: Sequence[Counts], per_doc_b: Sequence[Counts], keys: Sequence[str],
-    labels: Sequence[str], n: int = 1000, seed: int = 0,
+    labels: Sequence[str], n: int = 1000, seed: int = 0, extra: Sequence[Score] = (),
 ) -> dict[str, float]:  # fmt: skip
     """Two-sided p-value of the difference ``b - a`` of each score, by paired bootstrap.
 
@@ -138,7 +145,9 @@ def paired_bootstrap(
     over the ``m`` replicates where the score is defined in both runs. Identical runs give 1.
     Keys undefined on the full data of either run are left out.
     """
-    (point_a, point_b), (reps_a, reps_b) = _replicates([per_doc_a, per_doc_b], labels, n, seed)
+    (point_a, point_b), (reps_a, reps_b) = _replicates(
+        [per_doc_a, per_doc_b], labels, n, seed, extra
+    )
     _check_keys(keys, reps_a)
     out: dict[str, float] = {}
     for key in keys:

@@ -7,20 +7,26 @@ from functools import partial
 
 from harness.model import TASKS, Document, Prediction
 from harness.scoring.entities import count_entities
+from harness.scoring.extra import Score, count_extra
 from harness.scoring.prf import Counts
 from harness.scoring.quotes import count_quotes
 from harness.scoring.speakers import attribution_is_correct, count_speakers
 
 
 def count_document(
-    gold: Document, pred: Prediction, tasks: Collection[str], labels: Sequence[str]
+    gold: Document,
+    pred: Prediction,
+    tasks: Collection[str],
+    labels: Sequence[str],
+    scores: Sequence[Score] = (),
 ) -> Counts:
     """Counts of one document for the requested tasks.
 
     ``tasks`` is a subset of ``("entities", "quotes", "speakers")``; ``labels`` are the goldset's
     entity labels (predicted entities with other labels are ignored and counted). The
     ``speakers`` task also yields the end-to-end ``attribution`` counts; it matches quotes at
-    overlap@0.3 whether or not ``quotes`` is requested.
+    overlap@0.3 whether or not ``quotes`` is requested. ``scores`` are added scores
+    (:class:`~harness.scoring.extra.Score`), counted when their task is requested.
     """
     unknown = set(tasks) - set(TASKS)
     if unknown:
@@ -38,4 +44,6 @@ def count_document(
             counts.update(quote_counts)
         if "speakers" in tasks:
             counts.update(count_speakers(gold, pairs, len(pred.quotes), len(gold.quotes)))
+    if scores:
+        counts.update(count_extra(gold, pred, tuple(tasks), scores))
     return counts

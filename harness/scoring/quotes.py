@@ -37,6 +37,10 @@ def overlap_name(threshold: float) -> str:
     return f"overlap@{threshold:g}"
 
 
+#: The quote metrics: ``exact`` and one ``overlap@t`` per threshold.
+QUOTE_METRICS: tuple[str, ...] = ("exact", *(overlap_name(t) for t in THRESHOLDS))
+
+
 @lru_cache(maxsize=4096)
 def _is_trimmable(ch: str) -> bool:
     return ch.isspace() or ch in EXTRA_QUOTE_MARKS or unicodedata.category(ch).startswith("P")

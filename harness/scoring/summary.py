@@ -28,10 +28,11 @@ import numpy as np
 
 from harness.model import QUOTE_TYPES
 from harness.scoring.entities import SCHEMES
+from harness.scoring.extra import Score
 from harness.scoring.prf import GOLD_SIDE, PRED_SIDE, Counts, FloatArray, prf_arrays, sum_counts
-from harness.scoring.quotes import THRESHOLDS, overlap_name
+from harness.scoring.quotes import QUOTE_METRICS
 
-QUOTE_METRICS: tuple[str, ...] = ("exact", *(overlap_name(t) for t in THRESHOLDS))
+__all__ = ["QUOTE_METRICS", "Scores", "Totals", "scores_from_totals", "summarise"]
 
 Totals = Mapping[str, tuple[FloatArray, FloatArray, FloatArray]]
 Scores = dict[str, FloatArray]
@@ -115,11 +116,13 @@ def _speaker_scores(out: Scores, get: _Reader) -> None:
     _put_prf(out, "attribution", *prf_arrays(score, n_pred, score, n_gold))
 
 
-def scores_from_totals(totals: Totals, labels: Sequence[str]) -> Scores:
+def scores_from_totals(
+    totals: Totals, labels: Sequence[str], extra: Sequence[Score] = ()
+) -> Scores:
     """All flat scores from summed counts ``{key: (score, n_pred, n_gold)}`` of numpy arrays.
 
     Only the tasks present in ``totals`` are scored (``entities.strict``, ``quotes.exact`` and
-    ``speakers`` mark them).
+    ``speakers`` mark them); each of the ``extra`` scores summarises its own count keys.
     """
     get = _Reader(totals)
     out: Scores = {}
@@ -129,14 +132,18 @@ def scores_from_totals(totals: Totals, labels: Sequence[str]) -> Scores:
         _quote_scores(out, get)
     if "speakers" in totals:
         _speaker_scores(out, get)
+    for score in extra:
+        out.update(score.scores(totals))
     return out
 
 
-def summarise(per_doc: Sequence[Counts], labels: Sequence[str]) -> dict[str, float]:
+def summarise(
+    per_doc: Sequence[Counts], labels: Sequence[str], extra: Sequence[Score] = ()
+) -> dict[str, float]:
     """Sum the documents' counts and return the flat scores (undefined scores left out)."""
     totals = {
         key: (np.float64(s), np.float64(n_pred), np.float64(n_gold))
         for key, (s, n_pred, n_gold) in sum_counts(per_doc).items()
     }
-    scores = scores_from_totals(totals, labels)
+    scores = scores_from_totals(totals, labels, extra)
     return {key: float(value) for key, value in scores.items() if not np.isnan(value)}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from harness.extractors import Extractor, map_labels
-from harness.model import ONTONOTES_LABELS, Prediction, TextDoc
+from harness.extractors import Extractor
+from harness.model import ONTONOTES_LABELS, Prediction, Task, TextDoc
 
 from . import __version__
 from .entities import find_entities
@@ -36,7 +37,8 @@ class RegexOptions:
     #: Take two or three capitalised words with no other clue for a person's name.
     guess_persons: bool = True
     #: Native (OntoNotes) label -> goldset label, e.g. ``{PERSON: PER, GPE: LOC, DATE: null}``
-    #: to score on a CoNLL goldset; ``null`` drops a label.
+    #: to score on a CoNLL goldset; ``null`` drops a label. Applied by the runner (the
+    #: extractor's ``label_map``), which counts what it drops.
     label_map: dict[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -60,6 +62,11 @@ class RegexExtractor(Extractor):
     labels = REGEX_LABELS
     Options = RegexOptions
 
+    def __init__(self, options: Any = None, tasks: frozenset[Task] | None = None) -> None:
+        super().__init__(options, tasks)
+        #: The ``label_map`` option, handed to the runner's label maps.
+        self.label_map: Mapping[str, str | None] = dict(self.options.label_map)
+
     def extract(self, docs: Sequence[TextDoc]) -> Iterable[Prediction]:
         opts: RegexOptions = self.options
         settings = QuoteSettings(
@@ -76,7 +83,4 @@ class RegexExtractor(Extractor):
             entities = find_entities(doc.text, guess_persons=opts.guess_persons)
             quotes = find_quotes(doc.text, entities, settings) if want_quotes else []
             kept = tuple(e for e in entities if e.label in wanted) if want_entities else ()
-            pred = Prediction(doc.id, entities=kept, quotes=tuple(quotes))
-            if opts.label_map:
-                pred, _ = map_labels(pred, opts.label_map)
-            yield pred
+            yield Prediction(doc.id, entities=kept, quotes=tuple(quotes))

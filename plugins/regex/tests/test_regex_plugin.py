@@ -14,6 +14,7 @@ from harness.hookspecs import ENTRY_POINT_GROUP
 from harness.model import TextDoc
 from harness.options import parse_options
 from harness.plugins import Plugins, reset_plugins
+from harness.schemes import LabelMaps
 
 
 def _only_regex(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,10 +72,16 @@ def test_predictions_pass_the_contract_checks() -> None:
         assert validate_prediction(pred, doc) == []
 
 
-def test_label_map_option_maps_and_drops_labels() -> None:
+def test_label_map_option_is_handed_to_the_runner_which_maps_and_counts_drops() -> None:
     opts = parse_options(RegexOptions, {"label_map": {"PERSON": "PER", "DATE": None}}, "x")
-    pred = next(iter(RegexExtractor(opts).extract([TextDoc("d", "Mr Quist left on Monday.")])))
-    assert [(e.text, e.label) for e in pred.entities] == [("Quist", "PER")]
+    extractor = RegexExtractor(opts)
+    pred = next(iter(extractor.extract([TextDoc("d", "Mr Quist left on Monday.")])))
+    assert ("Quist", "PERSON") in [(e.text, e.label) for e in pred.entities]  # native labels
+    assert extractor.label_map == {"PERSON": "PER", "DATE": None}
+    maps = LabelMaps(labels=("PER",), prediction=extractor.label_map)
+    mapped, dropped = maps.map_prediction(pred)
+    assert [(e.text, e.label) for e in mapped.entities] == [("Quist", "PER")]
+    assert dropped == ["DATE"]
     with pytest.raises(ConfigError, match="label_map"):
         parse_options(RegexOptions, {"label_map": {"PER": "PER"}}, "x")
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import ConfigError, ExtractorError
-from harness.extractors import Extractor, map_labels
+from harness.extractors import Extractor
 from harness.model import ONTONOTES_LABELS, Prediction, Task, TextDoc
 
 from . import __version__
@@ -37,6 +37,9 @@ class SpacyExtractor(Extractor):
 
     def __init__(self, options: Any = None, tasks: frozenset[Task] | None = None) -> None:
         super().__init__(options, tasks)
+        #: The class's map with the ``label_map`` option's overrides, handed to the runner's
+        #: label maps (which count what they drop).
+        self.label_map = {**type(self).label_map, **self.options.label_map}
         self._nlp: Language | None = None
 
     def setup(self) -> None:
@@ -89,8 +92,4 @@ class SpacyExtractor(Extractor):
                 quotes = tuple(find_quotes(sdoc, doc.text)) if want_quotes else ()
             except Exception as exc:  # report which document broke
                 raise ExtractorError(self.name, doc.id, f"{type(exc).__name__}: {exc}") from exc
-            pred = Prediction(doc.id, ents, quotes)
-            if self.options.label_map:
-                # The configured overrides; the runner then applies the class's (empty) map.
-                pred, _ = map_labels(pred, self.options.label_map)
-            yield pred
+            yield Prediction(doc.id, ents, quotes)

@@ -20,6 +20,7 @@ class SpacyOptions:
     #: Start a sentence at every line break before parsing (headlines stay out of the next line).
     paragraph_breaks: bool = True
     #: Overrides of the native (OntoNotes) label -> goldset label map; ``null`` drops a label.
+    #: Applied by the runner (the extractor's ``label_map``), which counts what it drops.
     label_map: dict[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

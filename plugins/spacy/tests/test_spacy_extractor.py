@@ -7,6 +7,7 @@ from harness_spacy.options import SpacyOptions
 
 from harness.extractors import validate_prediction
 from harness.model import TextDoc
+from harness.schemes import LabelMaps
 
 DOCS = [
     TextDoc("a", "Mrs Helen Brook visited Lisbon on Monday. She said the trip was a success."),
@@ -52,13 +53,18 @@ def test_quotes_only_when_entities_are_not_requested(extractor: SpacyExtractor) 
     assert [len(p.quotes) for p in preds] == [1, 1]
 
 
-def test_label_map_option_renames_and_drops_labels(extractor: SpacyExtractor) -> None:
+def test_label_map_option_goes_to_the_runner_which_renames_and_drops_labels(
+    extractor: SpacyExtractor,
+) -> None:
     ex = SpacyExtractor(SpacyOptions(label_map={"GPE": "LOC", "DATE": None}))
     ex._nlp = extractor.nlp
     (pred,) = ex.extract(DOCS[:1])
-    labels = {e.text: e.label for e in pred.entities}
+    assert {e.text: e.label for e in pred.entities}["Lisbon"] == "GPE"  # native labels
+    assert ex.label_map == {"GPE": "LOC", "DATE": None}
+    mapped, dropped = LabelMaps(labels=(), prediction=ex.label_map).map_prediction(pred)
+    labels = {e.text: e.label for e in mapped.entities}
     assert labels["Lisbon"] == "LOC"
-    assert "DATE" not in labels.values()
+    assert "DATE" not in labels.values() and "DATE" in dropped
 
 
 def test_every_paragraph_starts_a_sentence(extractor: SpacyExtractor) -> None:

@@ -9,14 +9,17 @@ directions are provided:
   cities), MISC->dropped (``None``; MISC mixes NORP, EVENT, WORK_OF_ART, PRODUCT, ... and has no
   single counterpart).
 * ``ONTONOTES_TO_CONLL`` (gold side, the default coarse evaluation, applied by the runner's
-  scheme bridge): gold OntoNotes labels are mapped down to CoNLL and the predictions are scored
-  unmapped. Numeric and temporal types (DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL, CARDINAL)
-  map to ``None``, i.e. the gold span is dropped.
+  scheme bridge; the core's :data:`harness.schemes.ONTONOTES_TO_CONLL`, re-exported): gold
+  OntoNotes labels are mapped down to CoNLL and the predictions are scored unmapped. Numeric
+  and temporal types (DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL, CARDINAL) map to ``None``,
+  i.e. the gold span is dropped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from harness.schemes import ONTONOTES_TO_CONLL as _CORE_ONTONOTES_TO_CONLL
 
 #: Entity types of CoNLL-2003 / CoNLL++.
 ENTITY_TYPES: tuple[str, ...] = ("PER", "ORG", "LOC", "MISC")
@@ -42,27 +45,9 @@ CONLL_TO_ONTONOTES: Mapping[str, str | None] = {
     "MISC": None,
 }
 
-#: Mapping of gold OntoNotes types down to CoNLL types for the coarse scheme (``None`` drops).
-ONTONOTES_TO_CONLL: Mapping[str, str | None] = {
-    "PERSON": "PER",
-    "ORG": "ORG",
-    "GPE": "LOC",
-    "LOC": "LOC",
-    "FAC": "LOC",
-    "NORP": "MISC",
-    "EVENT": "MISC",
-    "WORK_OF_ART": "MISC",
-    "PRODUCT": "MISC",
-    "LAW": "MISC",
-    "LANGUAGE": "MISC",
-    "DATE": None,
-    "TIME": None,
-    "PERCENT": None,
-    "MONEY": None,
-    "QUANTITY": None,
-    "ORDINAL": None,
-    "CARDINAL": None,
-}
+#: The gold side's map (OntoNotes down to CoNLL) is the core's, applied by the runner's scheme
+#: bridge: re-exported here, not copied.
+ONTONOTES_TO_CONLL: Mapping[str, str | None] = _CORE_ONTONOTES_TO_CONLL
 
 
 def map_label(label: str, mapping: Mapping[str, str | None]) -> str | None:

@@ -1,4 +1,5 @@
-"""The goldset validator: one small broken fixture per rule, each with a clear message."""
+"""The native format (formats/native.py): one small broken fixture per rule, each with a clear
+message; the manifest, its metadata and hashes; no options."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from harness.errors import GoldsetError
+from harness.config import parse_config
+from harness.errors import ConfigError, GoldsetError
+from harness.formats.native import NativeFormat, NativeOptions
 from harness.goldset import load_goldset
 
 Doc = dict[str, Any]
@@ -133,6 +136,38 @@ def test_every_problem_is_listed(mini: Path) -> None:
 
 
 def test_missing_text_file(mini: Path) -> None:
-    (mini.parent / "texts" / "doc2.txt").unlink()
+    (mini / "texts" / "doc2.txt").unlink()
     with pytest.raises(GoldsetError, match=r"doc2\.json: text_path 'texts/doc2.txt' not found"):
         load_goldset(mini)
+
+
+def test_describe_reads_the_manifest_and_hashes_without_reading_documents(mini: Path) -> None:
+    info = NativeFormat().describe(mini, NativeOptions())
+    assert (info.name, info.version, info.label_scheme) == ("mini", "1", "ontonotes")
+    assert info.labels is not None and "PERSON" in info.labels
+    assert info.sha256 == load_goldset(mini).sha256
+    (mini / "doc1.json").write_text("not even JSON", encoding="utf-8")  # describe does not parse
+    assert NativeFormat().describe(mini, NativeOptions()).sha256 != info.sha256
+
+
+def test_a_changed_text_changes_the_row_cache_key_not_the_goldset_hash(mini: Path) -> None:
+    before = NativeFormat().describe(mini, NativeOptions())
+    text = mini / "texts" / "doc2.txt"
+    text.write_text(text.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    after = NativeFormat().describe(mini, NativeOptions())
+    assert after.sha256 == before.sha256 and after.documents_hash != before.documents_hash
+    with pytest.raises(GoldsetError, match=r"doc2\.json: text texts/doc2\.txt does not match"):
+        load_goldset(mini)  # the cached rows of the old text are not used
+
+
+def test_not_a_folder(mini: Path) -> None:
+    with pytest.raises(GoldsetError, match=r"doc1\.json: the native format reads a folder"):
+        load_goldset(mini / "doc1.json")
+
+
+def test_the_native_format_takes_no_options(mini: Path, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"\(format harness\) options: unknown option 'scheme'"):
+        load_goldset(mini, options={"scheme": "iob2"})
+    raw = {"goldset": {"path": str(mini), "schema": 1}, "extractors": ["replay"]}
+    with pytest.raises(ConfigError, match=r"goldset \(harness options\): unknown option 'schema'"):
+        parse_config(raw, tmp_path)

@@ -1,6 +1,8 @@
 """Drive a headless Chromium over the DevTools protocol (``--remote-debugging-pipe``), with the
 standard library only: open a page, collect console errors and uncaught exceptions, evaluate
-JavaScript and take screenshots. Used by the report's browser tests and to make screenshots.
+JavaScript and take screenshots. Used by the report's browser tests and to make screenshots
+(``python -m tests.browser REPORT.html OUT.png``); a test helper, not part of the installed
+package.
 """
 
 from __future__ import annotations
@@ -254,7 +256,7 @@ def screenshot_report(
         return b.console_errors()
 
 
-if __name__ == "__main__":  # python -m harness.report.browser REPORT.html OUT.png [SELECTOR]
+if __name__ == "__main__":  # python -m tests.browser REPORT.html OUT.png [SELECTOR]
     import sys
 
     errors = screenshot_report(
