@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -125,9 +124,10 @@ def baseline_update(
     Deliberate: review the change (`git diff scores/`) and commit it with a reason.
     """
     from . import runner
+    from .atomic import write_json
     from .compare import resolve_run
     from .config import load_config
-    from .results import write_run
+    from .results import embedded, write_run
 
     try:
         if from_run is None:
@@ -140,7 +140,7 @@ def baseline_update(
             src = resolve_run(from_run)
         dest = _baseline_path(config, scores)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dest)
+        write_json(dest, embedded(src))  # self-contained: the counts inline, not in files
     except HarnessError as exc:
         raise _fail(exc) from None
     out.print(f"baseline updated: {dest} (from {src}); review with `git diff {dest}` and commit")

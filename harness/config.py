@@ -34,15 +34,23 @@ from typing import Any, TypeVar
 import yaml
 
 from .errors import ConfigError, Problems, did_you_mean
+from .execution import EXTRACTOR_KEYS as EXECUTION_EXTRACTOR_KEYS
+from .execution import RUN_KEYS as EXECUTION_RUN_KEYS
+from .execution import Execution, parse_execution
 from .formats import Format, get_format
 from .goldset import DEFAULT_FORMAT, GoldsetSource
 from .model import TASKS, Task
 from .options import parse_options
 from .plugins import get_plugins
 
-TOP_KEYS = ("goldset", "tasks", "output", "extractors", "bootstrap", "batch_size", "cache", "gate")
+TOP_KEYS = (
+    "goldset", "tasks", "output", "extractors", "bootstrap", "batch_size", "cache", "gate",
+    *EXECUTION_RUN_KEYS,
+)  # fmt: skip
 GOLDSET_KEYS = ("path", "format", "options")
-EXTRACTOR_KEYS = ("name", "label", "options", "gold_label_map", "batch_size")
+EXTRACTOR_KEYS = (
+    "name", "label", "options", "gold_label_map", "batch_size", *EXECUTION_EXTRACTOR_KEYS,
+)  # fmt: skip
 BOOTSTRAP_KEYS = ("samples", "seed")
 
 T = TypeVar("T")
@@ -56,6 +64,8 @@ class ExtractorConfig:
     parsed_options: Any
     gold_label_map: str | dict[str, str | None] | None = None
     batch_size: int | None = None
+    #: Its own ``workers``, ``timeout``, ``gpus`` (harness.execution); ``None``: the run's.
+    execution: Execution | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,8 @@ class RunConfig:
     cache: Path | None = None
     gate: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+    #: ``workers``, ``timeout``, ``executor`` (harness.execution).
+    execution: Execution = field(default_factory=Execution)
 
     @property
     def sha256(self) -> str:
@@ -157,6 +169,7 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
     samples, seed = step(_parse_bootstrap, raw, where) or (1000, 0)
     batch_size = step(_parse_batch_size, raw, where)
     gate = step(_parse_gate, raw, where)
+    execution = step(parse_execution, raw, where, True) or Execution()
     extractors: tuple[ExtractorConfig, ...] = ()
     if "extractors" in raw:
         extractors = _parse_extractors(raw["extractors"], where, problems)
@@ -174,6 +187,7 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
         cache=cache_path,
         gate=gate,
         raw=raw,
+        execution=execution,
     )
 
 
@@ -311,4 +325,5 @@ def _parse_extractor(item: Any, ew: str, labels_seen: set[str]) -> ExtractorConf
     bsz = item.get("batch_size")
     if bsz is not None and not (isinstance(bsz, int) and bsz > 0):
         raise ConfigError(f"{ew}.batch_size: expected a positive integer, got {bsz!r}")
-    return ExtractorConfig(name, label, dict(options), parsed, glm, bsz)
+    execution = parse_execution(item, ew, run_level=False)
+    return ExtractorConfig(name, label, dict(options), parsed, glm, bsz, execution)
