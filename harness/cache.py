@@ -184,9 +184,11 @@ def _describe(exc: BaseException) -> str:
     return str(getattr(exc, "strerror", None) or exc)
 
 
-def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+def _connect(path: Path, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
     if read_only:
-        uri = f"{path.resolve().as_uri()}?mode=ro"
+        # immutable: a database on a read-only medium, where SQLite cannot make its shared-memory
+        # file (nobody can be writing it there)
+        uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_SECONDS, check_same_thread=False)
     else:
         conn = sqlite3.connect(path, timeout=BUSY_SECONDS, check_same_thread=False)
@@ -232,8 +234,8 @@ class PredictionCache:
         except sqlite3.DatabaseError as exc:
             self._open_fallback(path, exc)
 
-    def _attach(self, path: Path, read_only: bool) -> sqlite3.Connection:
-        conn = _connect(path, read_only)
+    def _attach(self, path: Path, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
+        conn = _connect(path, read_only, immutable)
         try:
             if not read_only:
                 with conn:
@@ -253,15 +255,16 @@ class PredictionCache:
         aside and start a new one, else go on without a cache."""
         message = _describe(exc)
         if path.is_file() and ("readonly" in message or "unable to open" in message):
-            try:
-                self._conn = self._attach(path, read_only=True)
+            for immutable in (False, True):
+                try:
+                    self._conn = self._attach(path, read_only=True, immutable=immutable)
+                except sqlite3.DatabaseError:
+                    continue
                 self._warn(
                     f"prediction cache {path}: cannot write ({message}); reading it, "
                     "new predictions are not cached"
                 )
                 return
-            except sqlite3.DatabaseError:
-                pass
         if path.is_file() and "readonly" not in message and "unable to open" not in message:
             self._set_aside(path, message)
             return

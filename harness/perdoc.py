@@ -38,8 +38,10 @@ Both files are ordinary Arrow IPC files: ``pyarrow.ipc.open_file(path).read_all(
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+import time
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain, pairwise
@@ -91,14 +93,52 @@ CHUNK_BYTES = 32 * 2**20
 Counts = dict[str, tuple[float, float, float]]
 
 
+#: The private folders of runs in the making: ``harness-run-<pid>-<random>`` in ``TMPDIR``.
+RUN_FOLDER_PREFIX = "harness-run-"
+#: A run folder left by a process that is gone (killed) is removed after this many seconds.
+STALE_SECONDS = 3600.0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def _last_change(folder: Path) -> float:
+    times = [folder.stat().st_mtime] + [f.stat().st_mtime for f in folder.iterdir()]
+    return max(times)
+
+
+def remove_stale_run_folders(root: Path | None = None) -> None:
+    """Remove the run folders of processes that died without cleaning up (``kill -9``), once
+    nothing was written to them for :data:`STALE_SECONDS`."""
+    root = Path(root or tempfile.gettempdir())
+    for folder in root.glob(RUN_FOLDER_PREFIX + "*"):
+        pid = folder.name[len(RUN_FOLDER_PREFIX) :].split("-")[0]
+        try:
+            stale = time.time() - _last_change(folder) > STALE_SECONDS
+        except OSError:
+            continue
+        if pid.isdigit() and stale and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 class RunFiles:
     """A private folder for a run's per-document files while the run is made; the results
     writer moves them beside ``results.json``. The folder (in the system's temporary folder,
     ``TMPDIR``) is removed by :meth:`cleanup`, or when this object is garbage-collected, or at
-    exit."""
+    exit; one left by a killed process is removed by a later run
+    (:func:`remove_stale_run_folders`)."""
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="harness-run-"))
+        remove_stale_run_folders()
+        prefix = f"{RUN_FOLDER_PREFIX}{os.getpid()}-"
+        self.folder = Path(tempfile.mkdtemp(prefix=prefix))
         self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.folder), True)
         self._ids: dict[str, int] = {}
 
@@ -276,11 +316,13 @@ def predictions_of(batch: pa.RecordBatch) -> list[Prediction]:
 
 class PredictionsFile(Sequence[Prediction]):
     """A predictions file read back (memory-mapped): ``len``, iteration in goldset order,
-    :meth:`batches` of predictions, :meth:`table`, the failures and the diagnostics."""
+    :meth:`batches` of predictions, :meth:`table`, the failures and the diagnostics.
+    ``owner``: an object kept alive as long as this one (the :class:`RunFiles` of a run)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, owner: Any = None) -> None:
         self.path = Path(path)
         self._reader: ipc.RecordBatchFileReader | None = None
+        self._owner = owner
 
     @property
     def reader(self) -> ipc.RecordBatchFileReader:
@@ -289,7 +331,7 @@ class PredictionsFile(Sequence[Prediction]):
         return self._reader
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"path": self.path, "_reader": None}
+        return {"path": self.path, "_reader": None, "_owner": None}
 
     def __len__(self) -> int:
         r = self.reader
@@ -400,13 +442,15 @@ class CountsWriter(_Writer):
 
 class CountsFile(Sequence[Counts]):
     """A counts file read back: a :class:`harness.scoring.CountSource` (dense chunks for the
-    bootstrap) and a sequence of per-document ``{key: (matched, n_pred, n_gold)}``."""
+    bootstrap) and a sequence of per-document ``{key: (matched, n_pred, n_gold)}``.
+    ``owner``: an object kept alive as long as this one (the :class:`RunFiles` of a run)."""
 
-    def __init__(self, path: Path, memory_map: bool = True) -> None:
+    def __init__(self, path: Path, memory_map: bool = True, owner: Any = None) -> None:
         self.path = Path(path)
         self.memory_map = memory_map
         self._reader: ipc.RecordBatchFileReader | None = None
         self._n: int | None = None
+        self._owner = owner
 
     @property
     def reader(self) -> ipc.RecordBatchFileReader:
@@ -415,7 +459,8 @@ class CountsFile(Sequence[Counts]):
         return self._reader
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"path": self.path, "memory_map": self.memory_map, "_reader": None, "_n": self._n}
+        state = {"path": self.path, "memory_map": self.memory_map, "_reader": None}
+        return {**state, "_n": self._n, "_owner": None}
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         r = self.reader

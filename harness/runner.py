@@ -486,8 +486,10 @@ def run_extractor(
         writer.close()
     run.seconds_setup = executor.seconds_setup
     run.cache_rejected = cache.rejected
-    run.predictions = PredictionsFile(run.files["predictions"])
-    run.per_doc, run.scores, run.intervals = scored.per_doc, scored.scores, scored.intervals
+    # the files' readers keep the run's folder alive as long as anyone reads them
+    run.predictions = PredictionsFile(run.files["predictions"], owner=files)
+    run.per_doc = CountsFile(run.files["counts"], owner=files)
+    run.scores, run.intervals = scored.scores, scored.intervals
     run.unmapped_gold_labels.update(scored.unmapped_gold_labels)
     run.seconds_total = time.perf_counter() - t_start
     return run
