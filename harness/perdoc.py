@@ -516,14 +516,16 @@ class CountsFile(Sequence[Counts]):
         pending: list[np.ndarray] = []
         size = 0
         for batch in self._batches():
-            dense = self._dense(batch, lookup, len(keys))
-            pending.append(dense)
-            size += len(dense)
+            pending.append(self._dense(batch, lookup, len(keys)))
+            size += batch.num_rows
             if size >= limit:
-                yield from _split(np.concatenate(pending), limit)
-                pending, size = [], 0
-        if pending:
-            yield from _split(np.concatenate(pending), limit)
+                dense = np.concatenate(pending)
+                full = len(dense) - len(dense) % limit
+                yield from _split(dense[:full], limit)
+                pending = [dense[full:]] if full < len(dense) else []
+                size = len(dense) - full
+        if size:
+            yield np.concatenate(pending)
 
     def __iter__(self) -> Iterator[Counts]:
         for batch in self._batches():

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from harness import background
+from harness import background, runner
 from harness.background import Worker, worker_mode, worth_a_worker
 from harness.goldset import Goldset, load_goldset
 from harness.model import Document, Entity, Prediction, Quote
@@ -259,3 +261,28 @@ def test_the_worker_never_runs_the_callers_script_again(tmp_path: Path) -> None:
     )
     subprocess.run([sys.executable, str(script)], check=True, cwd=tmp_path, timeout=300)
     assert log.read_text(encoding="utf-8") == "ran\n"
+
+
+def test_a_stopped_worker_does_not_hang_the_run(
+    goldset: Goldset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker stopped with SIGSTOP (or stuck) answers nothing: after ``CALL_TIMEOUT`` it is
+    killed and the batches are counted in line, with the same result."""
+    monkeypatch.setattr(runner, "CALL_TIMEOUT", 1.0)
+    plan = _plan(goldset)
+    expected = _count(plan, goldset, background=False)
+    counting = _Counting(plan, goldset.documents, _counts_path(), "always")
+    assert counting.in_worker
+    batches = _batches(goldset, plan)
+    processes = list(counting._worker._pool._processes.values())  # type: ignore[union-attr]
+    for p in processes:
+        os.kill(p.pid, signal.SIGSTOP)
+    t0 = time.monotonic()
+    try:
+        for start, preds in batches:
+            counting.add(start, preds)
+        assert _same(counting.finish(lambda: iter(batches)), expected)
+    finally:
+        counting.close()
+    assert time.monotonic() - t0 < 30
+    assert not any(p.is_alive() for p in processes)
