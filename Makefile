@@ -1,11 +1,11 @@
 # Quick start:  make eval   (set up .venv and evaluate the built-in extractors on the seed goldset)
-#               make test   (run the test suite)
+#               make test   (run the test suite; make test-slow: the tests marked slow)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PLUGINS := plugins/regex plugins/spacy plugins/transformers plugins/llm
 
-.PHONY: setup eval test lint bench clean
+.PHONY: setup eval test test-slow lint bench clean
 
 setup: $(VENV)/.installed
 
@@ -22,6 +22,10 @@ eval: setup
 
 test: setup
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
+
+# models, the CoNLL++ train split, thousands of fuzz cases: a few minutes
+test-slow: setup
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -m slow
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

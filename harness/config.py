@@ -24,14 +24,13 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-
-import yaml
 
 from .errors import ConfigError, Problems, did_you_mean
 from .execution import EXTRACTOR_KEYS as EXECUTION_EXTRACTOR_KEYS
@@ -42,16 +41,30 @@ from .goldset import DEFAULT_FORMAT, GoldsetSource
 from .model import TASKS, Task
 from .options import parse_options
 from .plugins import get_plugins
+from .yamlload import load_yaml, non_finite
 
 TOP_KEYS = (
     "goldset", "tasks", "output", "extractors", "bootstrap", "batch_size", "cache", "gate",
     *EXECUTION_RUN_KEYS,
 )  # fmt: skip
-GOLDSET_KEYS = ("path", "format", "options")
+GOLDSET_KEYS = ("path", "format", "options", "max_file_bytes")
 EXTRACTOR_KEYS = (
     "name", "label", "options", "gold_label_map", "batch_size", *EXECUTION_EXTRACTOR_KEYS,
 )  # fmt: skip
 BOOTSTRAP_KEYS = ("samples", "seed")
+GATE_KEYS = ("max_drop", "metrics", "significant_only")
+GATE_METRIC_KEYS = ("max_drop", "min")
+
+#: Largest config file read (a config is a few hundred bytes; this only stops a wrong file).
+MAX_CONFIG_BYTES = 1_000_000
+#: Bootstrap resamples at most: 100,000 already fixes the third decimal of an interval, and the
+#: replicates are held in memory (samples x metrics floats).
+MAX_BOOTSTRAP_SAMPLES = 100_000
+#: Largest bootstrap seed (``numpy.random.default_rng`` takes any integer >= 0; this keeps it a
+#: 64-bit number in results files).
+MAX_SEED = 2**63 - 1
+#: Largest batch of documents given to an extractor at once.
+MAX_BATCH_SIZE = 100_000
 
 T = TypeVar("T")
 
@@ -92,25 +105,69 @@ class RunConfig:
         return hashlib.sha256(canon.encode()).hexdigest()
 
 
-_ENV_VAR = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
+_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def expand_path(value: str, key: str, where: str) -> str:
-    """Expand ``${VAR}`` and ``${VAR:-default}`` in a path from the config (data that lives in
-    different places on different machines); an unset variable without a default is an error."""
-
-    def sub(m: re.Match[str]) -> str:
-        name, default = m.group(1), m.group(2)
-        if name in os.environ:
-            return os.environ[name]
-        if default is None:
+    """Expand ``${VAR}``, ``${VAR:-default}`` and ``${VAR-default}`` in a path from the config
+    (data that lives in different places on different machines), as a POSIX shell does:
+    ``:-`` uses the default when the variable is unset or empty, ``-`` only when it is unset;
+    defaults may hold variables too. A variable without a default that is unset or empty, an
+    unclosed ``${`` and a malformed name are errors naming the key."""
+    out: list[str] = []
+    i = 0
+    while (j := value.find("${", i)) >= 0:
+        close = _closing_brace(value, j + 2)
+        if close < 0:
             raise ConfigError(
-                f"{where}: {key}: environment variable {name!r} is not set "
-                f"(set it, or give a default: ${{{name}:-PATH}})"
+                f"{where}: {key}: unclosed ${{ in {value!r}: write ${{NAME}} or ${{NAME:-default}}"
             )
-        return default
+        out.append(value[i:j])
+        out.append(_variable(value[j + 2 : close], value, key, where))
+        i = close + 1
+    out.append(value[i:])
+    return "".join(out)
 
-    return _ENV_VAR.sub(sub, value)
+
+def _closing_brace(value: str, start: int) -> int:
+    """Index of the ``}`` closing the ``${`` opened before ``start`` (nested ones counted)."""
+    depth = 1
+    i = start
+    while i < len(value):
+        if value.startswith("${", i):
+            depth += 1
+            i += 2
+            continue
+        if value[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _variable(inner: str, value: str, key: str, where: str) -> str:
+    """The value of ``NAME``, ``NAME:-default`` or ``NAME-default`` (the inside of ``${...}``)."""
+    m = _VAR_NAME.match(inner)
+    rest = inner[m.end() :] if m else inner
+    if m is None or not (rest == "" or rest.startswith((":-", "-"))):
+        raise ConfigError(
+            f"{where}: {key}: malformed variable ${{{inner}}} in {value!r}: "
+            "write ${NAME} or ${NAME:-default} (NAME: letters, digits, _)"
+        )
+    name = m.group()
+    current = os.environ.get(name)
+    if rest.startswith(":-"):
+        return current if current else expand_path(rest[2:], key, where)
+    if rest.startswith("-"):
+        return current if current is not None else expand_path(rest[1:], key, where)
+    if not current:
+        state = "is empty" if current == "" else "is not set"
+        raise ConfigError(
+            f"{where}: {key}: environment variable {name!r} {state} "
+            f"(set it, or give a default: ${{{name}:-PATH}})"
+        )
+    return current
 
 
 def _unknown_keys(d: Mapping[str, Any], known: tuple[str, ...], where: str) -> None:
@@ -127,16 +184,24 @@ def _unknown_keys(d: Mapping[str, Any], known: tuple[str, ...], where: str) -> N
 
 
 def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> RunConfig:
-    """Read and validate the YAML config at ``path``."""
+    """Read and validate the YAML config at ``path`` (``overrides`` replace top-level keys)."""
     p = Path(path)
     if not p.is_file():
         raise ConfigError(f"config file {str(p)!r} does not exist")
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        with p.open("rb") as f:
+            data = f.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{p}: larger than {MAX_CONFIG_BYTES:,} bytes; is it really a config file?"
+        )
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{p}: not valid UTF-8 (byte {exc.start})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{p}: malformed YAML: {exc}") from exc
+        raise ConfigError(f"{p}: not valid UTF-8 (byte {exc.start})") from None
+    raw = load_yaml(text, str(p), ConfigError)
     if not isinstance(raw, dict):
         raise ConfigError(f"{p}: expected a mapping of keys (goldset, tasks, extractors, ...)")
     raw.update(overrides or {})
@@ -150,6 +215,9 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
     read by its own step, and a step's error is collected before the next step runs."""
     where = str(path) if path else "config"
     problems = Problems(where, ConfigError)
+    for key in non_finite(raw):
+        if not _CHECKED_NUMBERS.match(key):  # those say it themselves
+            problems.add(where, None, f"{key}: not a finite number (.nan and .inf are refused)")
     with problems.collect():
         _unknown_keys(raw, TOP_KEYS, where)
     for key in ("goldset", "extractors"):
@@ -165,10 +233,12 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
     tasks = step(_parse_tasks, raw, where)
     output = step(_parse_path, raw.get("output", "runs/latest"), "output", base, where)
     cache = raw.get("cache", ".harness-cache")
-    cache_path = None if cache in (None, False) else step(_parse_path, cache, "cache", base, where)
-    samples, seed = step(_parse_bootstrap, raw, where) or (1000, 0)
+    cache_path = (
+        None if cache is None or cache is False else step(_parse_path, cache, "cache", base, where)
+    )
+    samples, seed = _parse_bootstrap(raw, where, problems)
     batch_size = step(_parse_batch_size, raw, where)
-    gate = step(_parse_gate, raw, where)
+    gate = _parse_gate(raw, where, problems)
     execution = step(parse_execution, raw, where, True) or Execution()
     extractors: tuple[ExtractorConfig, ...] = ()
     if "extractors" in raw:
@@ -191,6 +261,13 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
     )
 
 
+#: Numbers whose own check refuses .nan and .inf (the other keys are scanned for them).
+_CHECKED_NUMBERS = re.compile(
+    r"(batch_size|bootstrap\.\w+|gate\..*|extractors\[\d+\]\.batch_size|goldset\.max_file_bytes"
+    r"|timeout|workers|extractors\[\d+\]\.(timeout|workers|gpus))$"
+)
+
+
 def _parse_tasks(raw: Mapping[str, Any], where: str) -> tuple[Task, ...]:
     tasks = raw.get("tasks", list(TASKS))
     if not isinstance(tasks, list) or not tasks:
@@ -198,38 +275,102 @@ def _parse_tasks(raw: Mapping[str, Any], where: str) -> tuple[Task, ...]:
     for t in tasks:
         if t not in TASKS:
             raise ConfigError(f"{where}: tasks: unknown task {t!r}.{did_you_mean(str(t), TASKS)}")
+    if len(set(tasks)) < len(tasks):
+        raise ConfigError(f"{where}: tasks: {tasks} names a task twice")
     return tuple(tasks)
 
 
 def _parse_path(value: Any, key: str, base: Path, where: str) -> Path:
-    return (base / expand_path(str(value), key, where)).resolve()
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: {key} should be a path (a string), got {value!r}")
+    if "\0" in value:
+        raise ConfigError(f"{where}: {key}: a path cannot hold a NUL character: {value!r}")
+    return (base / expand_path(value, key, where)).resolve()
 
 
-def _parse_bootstrap(raw: Mapping[str, Any], where: str) -> tuple[int, int]:
+def whole_number(value: Any, lo: int, hi: int, what: str) -> int:
+    """``value`` when it is an integer (not a boolean) in ``lo..hi``; else a ConfigError saying
+    ``what`` should be one."""
+    if type(value) is not int or not lo <= value <= hi:
+        raise ConfigError(f"{what} should be an integer from {lo:,} to {hi:,}, got {value!r}")
+    return value
+
+
+def _parse_bootstrap(raw: Mapping[str, Any], where: str, problems: Problems) -> tuple[int, int]:
+    """``(samples, seed)``; each problem goes to ``problems`` (then the defaults are returned)."""
     bs = raw.get("bootstrap", {}) or {}
+    samples, seed = 1000, 0
     if not isinstance(bs, Mapping):
-        raise ConfigError(
-            f"{where}: bootstrap should be a mapping with keys {list(BOOTSTRAP_KEYS)}"
+        problems.add(where, None, f"bootstrap should be a mapping with keys {list(BOOTSTRAP_KEYS)}")
+        return samples, seed
+    with problems.collect():
+        _unknown_keys(bs, BOOTSTRAP_KEYS, f"{where}: bootstrap")
+    with problems.collect():
+        samples = whole_number(
+            bs.get("samples", 1000), 0, MAX_BOOTSTRAP_SAMPLES, f"{where}: bootstrap.samples"
         )
-    _unknown_keys(bs, BOOTSTRAP_KEYS, f"{where}: bootstrap")
-    samples, seed = bs.get("samples", 1000), bs.get("seed", 0)
-    if not (isinstance(samples, int) and samples >= 0 and isinstance(seed, int)):
-        raise ConfigError(f"{where}: bootstrap.samples and seed should be integers >= 0")
+    with problems.collect():
+        seed = whole_number(bs.get("seed", 0), 0, MAX_SEED, f"{where}: bootstrap.seed")
     return samples, seed
 
 
 def _parse_batch_size(raw: Mapping[str, Any], where: str) -> int:
-    batch_size = raw.get("batch_size", 32)
-    if not (isinstance(batch_size, int) and batch_size > 0):
-        raise ConfigError(f"{where}: batch_size should be a positive integer, got {batch_size!r}")
-    return batch_size
+    return whole_number(raw.get("batch_size", 32), 1, MAX_BATCH_SIZE, f"{where}: batch_size")
 
 
-def _parse_gate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
+def _threshold(value: Any, what: str, negative: bool = False) -> float:
+    """A gate threshold: a finite number (>= 0 unless ``negative``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{what} should be a number, got {value!r}")
+    if not math.isfinite(value) or (value < 0 and not negative):
+        kind = "a finite number" if negative else "a finite number >= 0"
+        raise ConfigError(f"{what} should be {kind}, got {value!r}")
+    return float(value)
+
+
+def _parse_gate(raw: Mapping[str, Any], where: str, problems: Problems) -> dict[str, Any]:
+    """The ``gate:`` thresholds, checked: ``max_drop`` (a number >= 0), ``metrics`` (per metric
+    ``max_drop`` and ``min``), ``significant_only`` (true or false). Numbers become floats;
+    each problem goes to ``problems``."""
     gate = raw.get("gate", {}) or {}
     if not isinstance(gate, Mapping):
-        raise ConfigError(f"{where}: gate should be a mapping")
-    return dict(gate)
+        problems.add(where, None, f"gate should be a mapping with keys {list(GATE_KEYS)}")
+        return {}
+    gw = f"{where}: gate"
+    out: dict[str, Any] = {}
+    with problems.collect():
+        _unknown_keys(gate, GATE_KEYS, gw)
+    with problems.collect():
+        if gate.get("max_drop") is not None:
+            out["max_drop"] = _threshold(gate["max_drop"], f"{gw}.max_drop")
+    only = gate.get("significant_only", False)
+    if isinstance(only, bool):
+        out.update({"significant_only": only} if "significant_only" in gate else {})
+    else:
+        problems.add(where, None, f"gate.significant_only should be true or false, got {only!r}")
+    metrics = gate.get("metrics") or {}
+    if not isinstance(metrics, Mapping):
+        problems.add(where, None, "gate.metrics should be a mapping of metric names to thresholds")
+        return out
+    for m, spec in metrics.items():
+        with problems.collect():
+            out.setdefault("metrics", {})[str(m)] = _gate_metric(m, spec, gw)
+    return out
+
+
+def _gate_metric(metric: Any, spec: Any, gw: str) -> dict[str, float]:
+    mw = f"{gw}.metrics.{metric}"
+    if not isinstance(metric, str) or not metric:
+        raise ConfigError(f"{gw}.metrics: a metric name should be a string, got {metric!r}")
+    if not isinstance(spec, Mapping) or not spec:
+        raise ConfigError(f"{mw}: expected {{max_drop: x, min: y}}, got {spec!r}")
+    _unknown_keys(spec, GATE_METRIC_KEYS, mw)
+    out = {}
+    if "max_drop" in spec:
+        out["max_drop"] = _threshold(spec["max_drop"], f"{mw}.max_drop")
+    if "min" in spec:
+        out["min"] = _threshold(spec["min"], f"{mw}.min", negative=True)
+    return out
 
 
 def _parse_goldset(gs: Any, base: Path, where: str) -> GoldsetSource:
@@ -244,8 +385,23 @@ def _parse_goldset(gs: Any, base: Path, where: str) -> GoldsetSource:
     name = gs.get("format", DEFAULT_FORMAT)
     fmt = _goldset_format(name, where)
     options = _goldset_options(gs, where)
-    parsed = parse_options(fmt.Options, options, f"{where}: goldset ({name} options)")
-    return GoldsetSource(_goldset_path(gs, base, name, where), name, options, parsed)
+    parsed = parse_options(
+        fmt.Options,
+        options,
+        f"{where}: goldset ({name} options)",
+        path=lambda value, key: _parse_path(value, f"goldset.{key}", base, where),
+    )
+    # a path option is recorded resolved: a report reads the goldset again from anywhere
+    options = {
+        k: str(getattr(parsed, k)) if isinstance(getattr(parsed, k, None), Path) else v
+        for k, v in options.items()
+    }
+    limit = gs.get("max_file_bytes")
+    if limit is not None:
+        limit = whole_number(limit, 1, 2**62, f"{where}: goldset.max_file_bytes")
+    return GoldsetSource(
+        _goldset_path(gs, base, name, where), name, options, parsed, max_file_bytes=limit
+    )
 
 
 def _goldset_format(name: Any, where: str) -> Format:
@@ -273,7 +429,7 @@ def _goldset_path(gs: Mapping[str, Any], base: Path, name: str, where: str) -> P
     value = gs["path"]
     if not isinstance(value, str):
         raise ConfigError(f"{where}: goldset should be a path, got {value!r}")
-    path = (base / expand_path(value, "goldset", where)).resolve()
+    path = _parse_path(value, "goldset", base, where)
     if not path.exists():
         raise ConfigError(
             f"{where}: goldset: {str(path)!r} ({name} format) does not exist "
@@ -303,9 +459,11 @@ def _parse_extractor(item: Any, ew: str, labels_seen: set[str]) -> ExtractorConf
         raise ConfigError(f"{ew}: expected a mapping with a 'name' key, got {item!r}")
     _unknown_keys(item, EXTRACTOR_KEYS, ew)
     name = item["name"]
+    if not isinstance(name, str):
+        raise ConfigError(f"{ew}.name should be an extractor name (a string), got {name!r}")
     if name not in plugins.extractors:
         raise ConfigError(
-            f"{ew}: unknown extractor {name!r}.{did_you_mean(str(name), plugins.extractors)}"
+            f"{ew}: unknown extractor {name!r}.{did_you_mean(name, plugins.extractors)}"
             " Install its plugin, or check HARNESS_DISABLE_PLUGINS."
         )
     cls = plugins.extractor(name)
@@ -313,17 +471,39 @@ def _parse_extractor(item: Any, ew: str, labels_seen: set[str]) -> ExtractorConf
     if not isinstance(options, Mapping):
         raise ConfigError(f"{ew}.options: expected a mapping, got {options!r}")
     parsed = parse_options(cls.Options, options, f"{ew}.options ({name})")
-    label = str(item.get("label", name))
+    label = item.get("label", name)
+    if not isinstance(label, str) or not label.strip():
+        raise ConfigError(f"{ew}.label should be a non-empty string, got {label!r}")
     if label in labels_seen:
         raise ConfigError(
             f"{ew}: two extractors are named {label!r} in results; give one a distinct 'label'"
         )
     labels_seen.add(label)
-    glm = item.get("gold_label_map")
-    if glm is not None and not isinstance(glm, (str, Mapping)):
-        raise ConfigError(f"{ew}.gold_label_map: expected a scheme name or a mapping")
+    glm = _gold_label_map(item.get("gold_label_map"), f"{ew}.gold_label_map")
     bsz = item.get("batch_size")
-    if bsz is not None and not (isinstance(bsz, int) and bsz > 0):
-        raise ConfigError(f"{ew}.batch_size: expected a positive integer, got {bsz!r}")
+    if bsz is not None:
+        bsz = whole_number(bsz, 1, MAX_BATCH_SIZE, f"{ew}.batch_size")
     execution = parse_execution(item, ew, run_level=False)
     return ExtractorConfig(name, label, dict(options), parsed, glm, bsz, execution)
+
+
+def _gold_label_map(glm: Any, what: str) -> str | dict[str, str | None] | None:
+    """A scheme name, or a mapping of gold labels to labels (``null``: drop the entity)."""
+    if glm is None or isinstance(glm, str):
+        return glm
+    if not isinstance(glm, Mapping):
+        raise ConfigError(
+            f"{what}: expected a scheme name (e.g. conll) or a mapping of gold labels to "
+            f"labels, got {glm!r}"
+        )
+    bad = [
+        f"{k!r}: {v!r}"
+        for k, v in glm.items()
+        if not isinstance(k, str) or not (v is None or isinstance(v, str))
+    ]
+    if bad:
+        raise ConfigError(
+            f"{what}: each gold label should map to a label (a string) or null; "
+            f"not {', '.join(bad)}"
+        )
+    return dict(glm)

@@ -95,6 +95,11 @@ class ResultsError(HarnessError):
     exit_code: int = ExitCode.RESULTS
 
 
+class HarnessWarning(UserWarning):
+    """Something the harness repaired on its own and the user should know about (a corrupt
+    cache entry discarded and rebuilt...): the run goes on, its results are right."""
+
+
 class Problems:
     """Every problem found in one input (a goldset, a config), so that one error lists them all.
 

@@ -20,6 +20,7 @@ from typing import Any, overload
 
 from .errors import GoldsetError
 from .formats import get_format
+from .formats.base import file_limit
 from .model import Document
 from .options import parse_options
 from .rows import (
@@ -51,6 +52,8 @@ class GoldsetSource(os.PathLike):  # type: ignore[type-arg]
     #: The same options parsed into the format's ``Options`` (by the config), or ``None`` when they
     #: are still to be parsed: they are parsed once, wherever the source comes from.
     parsed: Any = field(default=None, compare=False)
+    #: Largest file the format may read (bytes); ``None``: :data:`DEFAULT_MAX_FILE_BYTES`.
+    max_file_bytes: int | None = field(default=None, compare=False)
 
     def __fspath__(self) -> str:
         return str(self.path)
@@ -142,6 +145,8 @@ def load_goldset(
     path: str | os.PathLike[str] | GoldsetSource,
     format: str | None = None,
     options: Mapping[str, Any] | None = None,
+    *,
+    max_file_bytes: int | None = None,
 ) -> Goldset:
     """Load and validate a goldset in any registered format; raise :class:`GoldsetError` listing
     every problem.
@@ -149,6 +154,8 @@ def load_goldset(
     ``path`` is a file or folder in ``format`` (default: the native folder) read with
     ``options``, or a :class:`GoldsetSource` carrying all three. The rows are written once to a
     memory-mapped Arrow cache keyed by the format's hashes, and documents are read from it lazily.
+    ``max_file_bytes`` (default: the source's, else
+    :data:`harness.formats.base.DEFAULT_MAX_FILE_BYTES`) is the largest file a reader may read.
     """
     source = _source(path, format, options)
     fmt = get_format(source.format)
@@ -158,13 +165,17 @@ def load_goldset(
         opts = parse_options(fmt.Options, source.options, f"{where} options")
     if not source.path.exists():
         raise GoldsetError(f"{where}: {source.path} does not exist")
-    info = fmt.describe(source.path, opts)
-    labels = None if info.labels is None else set(info.labels)
-    dataset = build_dataset(
-        lambda: checked_rows(fmt.read(source.path, opts), labels, where, source.path),
-        cache_key(source.format, fmt.version, info.documents_hash or info.sha256),
-        where,
-    )
+    limit = max_file_bytes if max_file_bytes is not None else source.max_file_bytes
+    if limit is not None and (type(limit) is not int or limit < 1):
+        raise GoldsetError(f"{where}: max_file_bytes should be a positive integer, got {limit!r}")
+    with file_limit(limit):
+        info = fmt.describe(source.path, opts)
+        labels = None if info.labels is None else set(info.labels)
+        dataset = build_dataset(
+            lambda: checked_rows(fmt.read(source.path, opts), labels, where, source.path),
+            cache_key(source.format, fmt.version, info.documents_hash or info.sha256),
+            where,
+        )
     return Goldset(
         root=source.path,
         name=info.name,
@@ -188,7 +199,8 @@ def _source(
     if isinstance(path, GoldsetSource):
         if format is None and options is None:
             return path
+        limit = path.max_file_bytes
         format = format or path.format
         options = path.options if options is None else options
-        path = path.path
+        return GoldsetSource(path.path, format, dict(options or {}), max_file_bytes=limit)
     return GoldsetSource(Path(path), format or DEFAULT_FORMAT, dict(options or {}))

@@ -174,9 +174,83 @@ def spans_fine(spans: Iterable[HasOffsets], text: str) -> bool:
 
 
 def document_problems(doc: Document, labels: set[str] | None) -> list[str]:
-    """What is wrong with a document a format read: spans, labels (when ``labels`` is given),
-    nested entities, quote types, quote speakers missing from the registry."""
+    """What is wrong with a document a format read: the types of its fields, spans, labels
+    (when ``labels`` is given), nested entities, quote types, quote speakers missing from the
+    registry."""
+    wrong = list(_type_problems(doc))
+    if wrong:
+        return wrong
     return [*_entity_problems(doc, labels), *_quote_problems(doc)]
+
+
+def _text_problem(value: object, what: str, empty: bool = True) -> str | None:
+    """What is wrong with ``value`` as a string field (``what``): not a string, empty (unless
+    ``empty``), or holding an unpaired surrogate (no UTF-8 text can)."""
+    if not isinstance(value, str):
+        return f"{what} should be a string, got {type(value).__name__} {_short(value)}"
+    if not empty and not value:
+        return f"{what} is empty"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"{what} holds an unpaired surrogate at character {exc.start} (not Unicode text)"
+    return None
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_problems(doc: Document) -> Iterator[str]:
+    """Fields of the wrong type (a format's bug, or input it did not check): a label given as a
+    list, a speaker given as a number... The other checks need the right types."""
+    yield from _fields(
+        (doc.id, "id", False), (doc.text, "text", True), (doc.text_path, "text_path", True),
+        (doc.text_sha256, "text_sha256", True),
+    )  # fmt: skip
+    for kind, items, cls in (
+        ("entities", doc.entities, Entity),
+        ("quotes", doc.quotes, Quote),
+        ("speakers", doc.speakers, Speaker),
+    ):
+        if not isinstance(items, tuple):
+            yield f"{kind} should be a tuple, got {type(items).__name__}"
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, cls):
+                yield f"{kind}[{i}] should be a {cls.__name__}, got {type(item).__name__}"
+            else:
+                yield from _item_fields(item, f"{kind}[{i}]")
+
+
+def _item_fields(item: Entity | Quote | Speaker, where: str) -> Iterator[str]:
+    if isinstance(item, Entity):
+        yield from _fields((item.label, f"{where}.label", False))
+    elif isinstance(item, Quote):
+        yield from _fields((item.type, f"{where}.type", False))
+        if item.speaker is not None:
+            yield from _fields((item.speaker, f"{where}.speaker", False))
+        for part in ("speaker_span", "cue"):
+            span = getattr(item, part)
+            if span is not None and not isinstance(span, Span):
+                yield f"{where}.{part} should be a Span or None, got {type(span).__name__}"
+    else:
+        yield from _fields(
+            (item.id, f"{where}.id", False), (item.name, f"{where}.name", True),
+            (item.type, f"{where}.type", True),
+        )  # fmt: skip
+        if not isinstance(item.aliases, tuple):
+            yield f"{where}.aliases should be a tuple of strings"
+        else:
+            yield from _fields(*((a, f"{where}.aliases", True) for a in item.aliases))
+
+
+def _fields(*fields: tuple[object, str, bool]) -> Iterator[str]:
+    for value, what, empty in fields:
+        problem = _text_problem(value, what, empty)
+        if problem is not None:
+            yield problem
 
 
 def _entity_problems(doc: Document, labels: set[str] | None) -> Iterator[str]:

@@ -1,14 +1,18 @@
 """Validate a plain ``dict`` of options (from YAML) against an options dataclass.
 
-Errors name the key, say what was expected, and suggest the closest known key.
+Errors name the key, say what was expected, and suggest the closest known key. A ``float``
+option must be finite; a ``Path`` option is given as a string and resolved by the caller's
+``path`` function (the config resolves it against the config's folder and expands ``${VAR}``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import ConfigError, did_you_mean
@@ -53,7 +57,9 @@ def _check_plain(value: Any, tp: Any) -> bool:
     if tp is type(None):
         return value is None
     if tp is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return (
+            isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        )
     if tp is int:
         return isinstance(value, int) and not isinstance(value, bool)
     if isinstance(tp, type):
@@ -65,8 +71,17 @@ def _describe(tp: Any) -> str:
     return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
 
 
-def parse_options(cls: type[T], raw: Mapping[str, Any] | None, where: str) -> T:
-    """Build ``cls`` (a dataclass) from ``raw``; raise :class:`ConfigError` naming ``where``."""
+#: Turns the string given for a ``Path`` option into the path: ``path(value, option name)``.
+PathResolver = Callable[[str, str], Path]
+
+
+def parse_options(
+    cls: type[T], raw: Mapping[str, Any] | None, where: str, path: PathResolver | None = None
+) -> T:
+    """Build ``cls`` (a dataclass) from ``raw``; raise :class:`ConfigError` naming ``where``.
+
+    ``path`` resolves the strings given for ``Path`` options (default: ``Path(value)``, relative
+    to the working folder)."""
     if not dataclasses.is_dataclass(cls):
         raise TypeError(f"{cls!r} is not a dataclass")
     hints = typing.get_type_hints(cls)
@@ -74,16 +89,32 @@ def parse_options(cls: type[T], raw: Mapping[str, Any] | None, where: str) -> T:
     raw = dict(raw or {})
     for key in raw:
         if key not in fields:
-            raise ConfigError(f"{where}: unknown option {key!r}.{did_you_mean(key, fields)}")
+            raise ConfigError(f"{where}: unknown option {key!r}.{did_you_mean(str(key), fields)}")
     for name, f in fields.items():
         if name in raw:
-            raw[name] = _value(raw[name], hints[name], f"{where}: option {name!r}")
+            value = _path_value(raw[name], hints[name], name, path, where)
+            raw[name] = _value(value, hints[name], f"{where}: option {name!r}")
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             raise ConfigError(f"{where}: missing required option {name!r}")
     try:
         return cls(**raw)
     except (TypeError, ValueError) as exc:  # __post_init__ checks of the dataclass
         raise ConfigError(f"{where}: {exc}") from exc
+
+
+def _takes_path(tp: Any) -> bool:
+    return tp is Path or (
+        typing.get_origin(tp) in (typing.Union, types.UnionType) and Path in typing.get_args(tp)
+    )
+
+
+def _path_value(value: Any, tp: Any, name: str, path: PathResolver | None, where: str) -> Any:
+    """A string given for a ``Path`` option, resolved; anything else unchanged."""
+    if not (isinstance(value, str) and _takes_path(tp)):
+        return value
+    if not value or "\0" in value:
+        raise ConfigError(f"{where}: option {name!r} should be a path, got {value!r}")
+    return path(value, name) if path is not None else Path(value)
 
 
 def _value(value: Any, tp: Any, where: str) -> Any:

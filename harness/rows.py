@@ -15,18 +15,22 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from .codec import entity_from_dict, entity_to_dict, quote_from_dict, quote_to_dict
-from .errors import GoldsetError, HarnessError, Problems
+from .errors import GoldsetError, HarnessError, HarnessWarning, Problems
 from .model import Document, Entity, Quote, Span, Speaker, document_problems
 
 #: Rows converted to documents at a time while iterating.
 ITER_BATCH = 256
 #: Version of the row layout (part of every cache key): bump when dataset_features changes.
-ROWS_VERSION = 1
+#: 2: caches are sealed (their checksum recorded); unsealed entries of 1 are not looked at.
+ROWS_VERSION = 2
 
 
 def dataset_features() -> Any:
@@ -205,15 +209,21 @@ def checked_rows(
     format); raise listing every problem after the last document."""
     problems = Problems(source)
     seen: set[str] = set()
-    for doc in docs:
+    for n, doc in enumerate(docs, 1):
+        if not isinstance(doc, Document):
+            problems.add(
+                where, None, f"document {n}: the format gave a {type(doc).__name__}, not a Document"
+            )
+            continue
+        found = document_problems(doc, labels)
+        name = f"document {doc.id!r}" if isinstance(doc.id, str) else f"document {n}"
+        if found:
+            problems.extend(f"{where}: {name}: {p}" for p in found)
+            continue
         if doc.id in seen:
             problems.add(where, None, f"document id {doc.id!r} occurs twice")
             continue
         seen.add(doc.id)
-        found = document_problems(doc, labels)
-        if found:
-            problems.extend(f"{where}: document {doc.id!r}: {p}" for p in found)
-            continue
         yield document_to_row(doc.with_texts())
     if not seen and not problems:
         problems.add(where, None, "no documents")
@@ -247,29 +257,129 @@ def build_dataset(rows: Callable[[], Iterable[Mapping[str, Any]]], key: str, whe
     goldset whose files did not change is then read from the cache without parsing anything.
     Set ``HARNESS_GOLDSET_CACHE`` to choose the cache folder (default: the ``datasets`` cache).
     A reader's error reaches the caller unchanged, and no cache entry is left behind.
+
+    The cache is checked, not trusted: the sha256 of its files is recorded when they are written
+    (:data:`SEAL`) and compared on every later load; cached rows that changed since (a flipped
+    byte, a truncated file, an entry of an older version) are discarded and rebuilt from the
+    goldset's files, with a :class:`harness.errors.HarnessWarning`.
     """
     import datasets
     from datasets.utils.logging import set_verbosity_error
 
     datasets.disable_progress_bars()
     set_verbosity_error()
+    for attempt in (1, 2):
+        dataset, folder, problem = _build_or_load(rows, key, where, last=attempt == 2)
+        if problem is None:
+            return dataset
+        _discard(folder, problem, where)
+    raise GoldsetError(f"{where}: the goldset cache at {folder} could not be rebuilt")
+
+
+def _build_or_load(
+    rows: Callable[[], Iterable[Mapping[str, Any]]], key: str, where: str, last: bool
+) -> tuple[Any, Path, str | None]:
+    """``(dataset, its cache folder, None)``, or ``(..., folder, problem)`` when the cached
+    entry is not the one that was written (then the caller discards it and tries once more)."""
+    from datasets.io.generator import GeneratorDatasetInputStream
+
+    built: list[bool] = []
 
     def gen() -> Iterator[Mapping[str, Any]]:
+        built.append(True)
         yield from rows()
 
+    stream = GeneratorDatasetInputStream(
+        gen,
+        features=dataset_features(),
+        cache_dir=os.environ.get("HARNESS_GOLDSET_CACHE"),
+        fingerprint=key,
+    )
+    folder = Path(stream.builder.cache_dir)
     try:
-        return datasets.Dataset.from_generator(
-            gen,
-            features=dataset_features(),
-            cache_dir=os.environ.get("HARNESS_GOLDSET_CACHE"),
-            fingerprint=key,
-        )
+        dataset = stream.read()
     except Exception as exc:
         found = _harness_error(exc)
         if found is not None:
             raise found from None
-        cause = exc.__cause__ or exc
-        raise GoldsetError(f"{where}: reading failed: {type(cause).__name__}: {cause}") from exc
+        if built or last:
+            cause = exc.__cause__ or exc
+            raise GoldsetError(f"{where}: reading failed: {type(cause).__name__}: {cause}") from exc
+        return None, folder, f"cannot be read ({type(exc).__name__})"
+    if built:
+        _seal(folder, where)
+        return dataset, folder, None
+    return dataset, folder, _seal_problem(folder)
+
+
+#: The file, beside a cached dataset's files, that holds their sha256 (one line per file).
+SEAL = "harness-seal.sha256"
+
+
+def _cache_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.name != SEAL)
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _seal_text(folder: Path) -> str:
+    return "".join(f"{_file_sha256(p)}  {p.name}\n" for p in _cache_files(folder))
+
+
+def _seal(folder: Path, where: str) -> None:
+    """Record the sha256 of the files just written (a cache that cannot be sealed is still
+    used this time, and rebuilt on the next load)."""
+    from .atomic import write_text
+
+    try:
+        write_text(folder / SEAL, _seal_text(folder))
+    except OSError as exc:
+        warnings.warn(
+            f"{where}: could not record the checksum of the goldset cache in {folder} "
+            f"({exc.strerror or exc}); it will be rebuilt next time",
+            HarnessWarning,
+            stacklevel=3,
+        )
+
+
+def _seal_problem(folder: Path) -> str | None:
+    """What is wrong with the cached files of ``folder``, or ``None`` when they are the ones
+    that were written."""
+    try:
+        recorded = (folder / SEAL).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return "has no recorded checksum"
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"has an unreadable checksum ({exc})"
+    try:
+        actual = _seal_text(folder)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    return None if actual == recorded else "changed since it was written"
+
+
+def _discard(folder: Path, problem: str, where: str) -> None:
+    warnings.warn(
+        f"{where}: the cached rows in {folder} {problem}; rebuilding them from the goldset",
+        HarnessWarning,
+        stacklevel=3,
+    )
+    try:
+        shutil.rmtree(folder)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise GoldsetError(
+            f"{where}: the cached rows in {folder} {problem} and cannot be removed "
+            f"({exc.strerror or exc}); delete the folder, or set HARNESS_GOLDSET_CACHE to a "
+            "writable folder"
+        ) from None
 
 
 def dataset_labels(dataset: Any) -> tuple[str, ...]:

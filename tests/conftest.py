@@ -28,7 +28,8 @@ def install_example(name: str, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
-    """A writable copy of the two-document goldset; returns the goldset folder."""
+    """A writable copy of the two-document goldset (its texts in ``gold/texts``); returns the
+    goldset folder."""
     shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
     return tmp_path / "mini" / "gold"
 

@@ -124,11 +124,9 @@ def test_non_comparable_runs_are_refused(runs: dict[str, Path], tmp_path: Path) 
     shutil.copytree(SEEDS, other)
     manifest = other / "goldset.yaml"
     manifest.write_text(manifest.read_text().replace('version: "1.0.0"', 'version: "2.0.0"'))
-    # texts are found by walking up from the goldset folder: point them at the repository
-    for f in other.glob("*.json"):
-        rec = json.loads(f.read_text())
-        rec["text_path"] = str(SEEDS.parents[1] / rec["text_path"])
-        f.write_text(json.dumps(rec, ensure_ascii=False))
+    # the texts' paths (seeds/...) are relative to the repository root: outside the repository
+    # a goldset reads only its own folder, so the texts go with the copy
+    shutil.copytree(SEEDS.parents[1] / "seeds", other / "seeds")
     v2 = evaluate(tmp_path, "v2", replay_file(tmp_path / "p.jsonl"), goldset=other)
     res = cli.invoke(app, ["compare", str(runs["base"]), str(v2)])
     assert res.exit_code == 6

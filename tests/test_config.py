@@ -116,6 +116,6 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert lines[1].startswith(
         "  - unknown keys 'taskz' (did you mean 'tasks'?), 'outputt' (did you mean 'output'?)."
     )
-    assert "batch_size should be a positive integer, got 0" in lines[2]
+    assert "batch_size should be an integer from 1 to 100,000, got 0" in lines[2]
     assert "extractors[0]: unknown extractor 'repaly'. Did you mean 'replay'?" in lines[3]
     assert "extractors[1].options (replay): unknown option 'pth'" in lines[4]

@@ -74,7 +74,7 @@ def _expected(gold: Path) -> dict[str, dict[str, float]]:
     out = {}
     for f in sorted(gold.glob("*.json")):
         rec = json.loads(f.read_text())
-        words = len((gold / ".." / rec["text_path"]).read_text(encoding="utf-8").split())
+        words = len((gold / rec["text_path"]).read_text(encoding="utf-8").split())
         out[rec["id"]] = {"generated": words, "unaligned": words % 3, "tokens": 10 * words}
     return out
 

@@ -86,6 +86,39 @@ def test_detected_iob1_is_not_an_error_but_bioes_breaks_are(tmp_path: Path) -> N
         load_goldset(p, "conll")
 
 
+def test_an_invalid_iob2_sequence_is_not_read_as_iob1(tmp_path: Path) -> None:
+    """The issue's probe: B- tags and one I- start were read as IOB1 under scheme: auto, and
+    'New York' silently became an entity. Now the B- tags decide IOB2 and the I- start is an
+    error naming its line, and the tag that decided is named."""
+    p = write(tmp_path, "-DOCSTART- O\n\nJohn B-PER\nSmith I-PER\nin O\nNew I-LOC\nYork I-LOC\n")
+    with pytest.raises(GoldsetError) as exc:
+        load_goldset(p, "conll")
+    msg = str(exc.value)
+    assert f"{p}, line 6: I-LOC follows 'O': in IOB2 an entity starts with B-LOC" in msg
+    assert f"scheme auto chose IOB2 because of {p}, line 3 (B-PER begins an entity" in msg
+    assert "declare it (scheme: iob1, iob2 or bioes)" in msg
+    # declared IOB1, the same file reads (B- after O starts an entity in IOB1's lenient reading)
+    g = load_goldset(p, "conll", {"scheme": "iob1"})
+    assert [e.text for e in g.documents[0].entities] == ["John Smith", "New York"]
+
+
+CONLLPP = {split: CONLLPP_DEV.with_name(f"conllpp_{split}.txt") for split in ("dev", "train")}
+
+
+@pytest.mark.parametrize(
+    "split", ["dev", pytest.param("train", marks=pytest.mark.slow)], ids=["dev", "train"]
+)
+def test_conllpp_reads_the_same_under_auto_and_iob2(split: str) -> None:
+    path = CONLLPP[split]
+    if not path.is_file():
+        pytest.skip(f"CoNLL++ {split} split not available")
+    assert ConllFormat().detect(path, ConllOptions()) == "iob2"
+    auto = load_goldset(path, "conll", {"scheme": "auto"})
+    declared = load_goldset(path, "conll", {"scheme": "iob2"})
+    assert annotations(auto) == annotations(declared)
+    assert len(declared) == {"dev": 216, "train": 946}[split]
+
+
 def test_malformed_lines_and_encodings(tmp_path: Path) -> None:
     p = tmp_path / "latin.conll"
     p.write_bytes("Jos\xe9 B-PER\nsaw O\n".encode("latin-1") + b"Ana B-PER\nBerg\n")

@@ -136,7 +136,7 @@ def test_every_problem_is_listed(mini: Path) -> None:
 
 
 def test_missing_text_file(mini: Path) -> None:
-    (mini.parent / "texts" / "doc2.txt").unlink()
+    (mini / "texts" / "doc2.txt").unlink()
     with pytest.raises(GoldsetError, match=r"doc2\.json: text_path 'texts/doc2.txt' not found"):
         load_goldset(mini)
 
@@ -152,11 +152,11 @@ def test_describe_reads_the_manifest_and_hashes_without_reading_documents(mini: 
 
 def test_a_changed_text_changes_the_row_cache_key_not_the_goldset_hash(mini: Path) -> None:
     before = NativeFormat().describe(mini, NativeOptions())
-    text = mini.parent / "texts" / "doc2.txt"
+    text = mini / "texts" / "doc2.txt"
     text.write_text(text.read_text(encoding="utf-8") + " ", encoding="utf-8")
     after = NativeFormat().describe(mini, NativeOptions())
     assert after.sha256 == before.sha256 and after.documents_hash != before.documents_hash
-    with pytest.raises(GoldsetError, match=r"doc2\.json: text texts/doc2\.txt has sha256"):
+    with pytest.raises(GoldsetError, match=r"doc2\.json: text texts/doc2\.txt does not match"):
         load_goldset(mini)  # the cached rows of the old text are not used
 
 

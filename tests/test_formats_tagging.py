@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.formats.detok import join_tokens, tokenize
-from harness.formats.tagging import SCHEMES, Chunk, decode, detect_scheme, encode
+from harness.formats.tagging import SCHEMES, Chunk, decode, detect, detect_scheme, encode
 
 LABELS = ("PER", "ORG", "LOC", "MISC")
 
@@ -111,3 +112,25 @@ def test_natural_detokenisation_reads_like_text() -> None:
     text, _ = join_tokens(tokens)
     assert text == 'He said "Yes", (Smith\'s) costs $5.'
     assert join_tokens(tokens, "spaces")[0] == " ".join(tokens)
+
+
+@pytest.mark.parametrize(
+    ("sentences", "scheme", "evidence"),
+    [
+        # an IOB2 B- (after O) decides IOB2: the I- start is then an IOB2 error, not IOB1
+        ([["B-PER", "I-PER", "O", "I-LOC"]], "iob2", (0, 0)),
+        ([["O", "I-LOC"], ["O", "B-PER"]], "iob2", (1, 1)),
+        ([["I-PER", "B-ORG"]], "iob2", (0, 1)),  # B- after another type: never IOB1
+        # IOB1: B- only between two adjacent entities of one type
+        ([["I-LOC", "B-LOC", "O", "I-PER"]], "iob1", (0, 0)),
+        ([["O", "S-PER"], ["B-LOC"]], "bioes", (0, 1)),
+        ([["O", "O"]], "iob2", None),
+        ([["B-PER", "I-PER"]], "iob2", (0, 0)),
+    ],
+)
+def test_the_detection_rule(
+    sentences: list[list[str]], scheme: str, evidence: tuple[int, int] | None
+) -> None:
+    found = detect(sentences)
+    assert (found.scheme, found.evidence) == (scheme, evidence)
+    assert detect_scheme(sentences) == scheme

@@ -8,6 +8,7 @@ losing its finished entries or leaving temporary files behind.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -80,12 +81,10 @@ def test_a_rerun_reads_every_entry_and_extracts_nothing(mini: Path, tmp_path: Pa
 
 def _copy_goldset(mini: Path, dest: Path, suffix: str) -> Path:
     """A copy of the mini goldset whose texts differ (another goldset for the cache)."""
-    shutil.copytree(mini.parent, dest)
-    import hashlib
-
+    shutil.copytree(mini, dest / "gold")
     for f in (dest / "gold").glob("doc*.json"):
         rec = json.loads(f.read_text(encoding="utf-8"))
-        text_file = dest / rec["text_path"]
+        text_file = dest / "gold" / rec["text_path"]
         body = text_file.read_bytes() + suffix.encode()
         text_file.write_bytes(body)
         rec["text_sha256"] = hashlib.sha256(body).hexdigest()

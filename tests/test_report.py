@@ -80,8 +80,9 @@ def quote(
 
 
 def write_goldset(root: Path, docs: Sequence[dict[str, Any]], name: str = "tiny") -> Path:
-    """A goldset folder ``root/gold`` with texts in ``root/texts``; returns the gold folder."""
-    gold, texts = root / "gold", root / "texts"
+    """A goldset folder ``root/gold`` with its texts in ``root/gold/texts``; returns the gold
+    folder."""
+    gold, texts = root / "gold", root / "gold" / "texts"
     gold.mkdir(parents=True)
     texts.mkdir(parents=True)
     labels = sorted({e["label"] for d in docs for e in d.get("entities", [])} | {"PERSON"})

@@ -32,8 +32,6 @@ from . import conversion
 from .conventions import pieces, quote_type, shape
 from .mentions import Mention, registry
 
-OPEN_QUOTES = frozenset("\"“”„«»‘’'‹›")
-
 
 @dataclass(frozen=True)
 class Roles:
@@ -123,11 +121,6 @@ class _Candidate:
     #: Whether this quote carries the attribution's speaker span and cue (R-Q3).
     spans: bool
     order: int
-
-
-def guess_quote_type(text: str, start: int, end: int) -> QuoteType:
-    """``direct``, ``mixed`` or ``indirect`` from the quotation marks (conversion rule C4)."""
-    return cast(QuoteType, quote_type(text, start, end))
 
 
 def assemble(

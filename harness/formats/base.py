@@ -16,23 +16,32 @@ returns, what it may raise. A format overrides ``read`` (and ``write`` to export
 defaults of the rest. The smallest format is a class with a ``name``, a ``description`` and a
 ``read``; see ``docs/architecture.md`` ("Add a goldset format") for a whole example.
 
-The helpers at the end (:func:`decode_utf8`, :func:`speakers_from_mentions`...) are for readers.
+The helpers at the end (:func:`decode_utf8`, :func:`slug`...) are for readers. A reader opens the
+goldset's files with :func:`read_file` (or checks them with :func:`check_file` before streaming
+them), so that every format refuses the same things the same way: a file larger than the user's
+limit (:func:`max_file_bytes`), a symbolic link that is dangling or loops, a file that is not a
+regular file, and (with :func:`outside`) a link leading out of the goldset folder.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import re
+import stat
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from ..errors import PluginError, Problems
-from ..model import Document, Speaker
+from ..model import Document
 from ..schemes import SCHEMES
 
 
@@ -250,15 +259,23 @@ def decode_utf8(raw: bytes, file: str | Path, problems: Problems) -> str | None:
         return None
 
 
+def _hash_file(h: Any, p: Path) -> None:
+    with p.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+
+
 def hash_paths(paths: Iterable[Path], root: Path) -> str:
-    """sha256 over the names (relative to ``root``) and bytes of ``paths``, in the given order."""
+    """sha256 over the names (relative to ``root``) and bytes of ``paths``, in the given order.
+    A symbolic link under a folder ``root`` is hashed by where it points, not followed."""
     h = hashlib.sha256()
     for p in paths:
         h.update(str(p.relative_to(root) if p != root else p.name).encode())
         h.update(b"\0")
-        with p.open("rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
+        if p != root and p.is_symlink():
+            h.update(b"-> " + os.fsencode(os.readlink(p)))
+        else:
+            _hash_file(h, p)
         h.update(b"\0")
     return h.hexdigest()
 
@@ -267,8 +284,176 @@ def files_hash(path: Path) -> str:
     """Hash of a file, or of every file under a folder (names and bytes, in name order)."""
     if path.is_file():
         return hash_paths([path], path)
-    files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+    files = sorted(
+        p for p in path.rglob("*") if not p.name.startswith(".") and (p.is_symlink() or p.is_file())
+    )
     return hash_paths(files, path)
+
+
+# ---- reading the user's files: limits, links, the goldset folder --------------------------------
+
+#: Largest goldset file read (bytes) unless the user raises it: ``goldset: {max_file_bytes: N}``
+#: in a config, ``load_goldset(..., max_file_bytes=N)`` in code. A news article is kilobytes; the
+#: limit stops a wrong path (a disk image, /dev/zero) before it takes the machine's memory.
+DEFAULT_MAX_FILE_BYTES = 100_000_000
+
+_MAX_FILE_BYTES: ContextVar[int] = ContextVar(
+    "harness_max_file_bytes", default=DEFAULT_MAX_FILE_BYTES
+)
+
+
+def max_file_bytes() -> int:
+    """The largest goldset file readers may read now (bytes)."""
+    return _MAX_FILE_BYTES.get()
+
+
+@contextmanager
+def file_limit(limit: int | None) -> Iterator[None]:
+    """Let readers read files of up to ``limit`` bytes in the block (``None``: the default).
+    :func:`harness.goldset.load_goldset` wraps ``describe`` and ``read`` in it."""
+    token = _MAX_FILE_BYTES.set(DEFAULT_MAX_FILE_BYTES if limit is None else limit)
+    try:
+        yield
+    finally:
+        _MAX_FILE_BYTES.reset(token)
+
+
+def too_large(size: int) -> str | None:
+    """The problem with a file of ``size`` bytes, if it is over the limit."""
+    limit = max_file_bytes()
+    if size <= limit:
+        return None
+    return (
+        f"{size:,} bytes, more than the limit of {limit:,} bytes per goldset file; if the file "
+        "is right, raise the limit (config: goldset: {max_file_bytes: N}; "
+        "code: load_goldset(..., max_file_bytes=N))"
+    )
+
+
+def _link_problem(path: str | os.PathLike[str], exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "is a symbolic link that loops (it leads back to itself)"
+    if os.path.islink(path) and exc.errno == errno.ENOENT:
+        return f"is a symbolic link to {os.readlink(path)!r}, which does not exist"
+    if exc.errno == errno.ENOENT:
+        return "does not exist"
+    return f"cannot be read: {exc.strerror or exc}"
+
+
+def _open_regular(path: str | os.PathLike[str]) -> tuple[int, int] | str:
+    """``(descriptor, size)`` of a regular file within the size limit, else the problem.
+    Opened without blocking, so a named pipe is refused instead of waited on."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return _link_problem(path, exc)
+    try:
+        st = os.fstat(fd)
+        problem = None if stat.S_ISREG(st.st_mode) else "is not a regular file"
+        problem = problem or too_large(st.st_size)
+    except OSError as exc:
+        problem = _link_problem(path, exc)
+    if problem is not None:
+        os.close(fd)
+        return problem
+    return fd, st.st_size
+
+
+def check_file(path: str | os.PathLike[str]) -> str | None:
+    """What stops a reader from reading ``path`` (a dangling or looping link, not a regular
+    file, over the size limit), or ``None``: for readers that stream a file themselves."""
+    opened = _open_regular(path)
+    if isinstance(opened, str):
+        return opened
+    os.close(opened[0])
+    return None
+
+
+def read_checked(path: str | os.PathLike[str]) -> tuple[bytes | None, str | None]:
+    """``(bytes, None)`` for the goldset file ``path``, or ``(None, problem)``: a dangling or
+    looping link, not a regular file, over :func:`max_file_bytes`."""
+    opened = _open_regular(path)
+    if isinstance(opened, str):
+        return None, opened
+    fd, size = opened
+    limit = max_file_bytes()
+    with os.fdopen(fd, "rb") as f:
+        # the size said by fstat, and one byte more: a file that grew since (or a file of
+        # /proc, whose size says 0) is read on, up to the limit
+        data = f.read(min(size, limit) + 1)
+        if size < len(data) <= limit:
+            data += f.read(limit + 1 - len(data))
+    if len(data) > limit:
+        return None, too_large(len(data)) or "too large"
+    return data, None
+
+
+def read_file(
+    path: str | os.PathLike[str], problems: Problems, line: int | None = None
+) -> bytes | None:
+    """The bytes of the goldset file ``path``, or ``None`` with the problem recorded (naming the
+    file): a dangling or looping link, not a regular file, over :func:`max_file_bytes`."""
+    data, problem = read_checked(path)
+    if problem is not None:
+        problems.add(path, line, problem)
+    return data
+
+
+class Area:
+    """Folders a goldset's files may lie in, links followed (a folder itself reached through a
+    link is fine). :meth:`where` is the check; it resolves a path only when it has to: a path
+    below a folder with no ``..`` and no link among its parts below it is inside, at one
+    ``lstat`` per part below the folder instead of resolving every part from ``/``."""
+
+    def __init__(self, roots: Iterable[str | os.PathLike[str]]) -> None:
+        roots = [os.fspath(r) for r in roots]
+        self.lexical = tuple(os.path.abspath(r).rstrip(os.sep) + os.sep for r in roots)
+        self.real = tuple(os.path.realpath(r) for r in roots)
+
+    def where(self, path: str | os.PathLike[str]) -> str:
+        """``"inside"``, ``"outside"`` (links followed) or ``"missing"`` (nothing, not even a
+        dangling link, at ``path``)."""
+        raw = os.fspath(path)
+        if ".." not in raw.split(os.sep):
+            absolute = os.path.abspath(raw)
+            for top in self.lexical:
+                if absolute.startswith(top):
+                    found = _plain_parts(top, absolute[len(top) :])
+                    if found is not None:
+                        return found
+                    break
+        if not os.path.lexists(raw):
+            return "missing"
+        real = os.path.realpath(raw)
+        inside = any(
+            real == top or real.startswith(top.rstrip(os.sep) + os.sep) for top in self.real
+        )
+        return "inside" if inside else "outside"
+
+    def outside(self, path: str | os.PathLike[str]) -> bool:
+        """Whether ``path`` (which exists), its links followed, lies outside every folder."""
+        return self.where(path) == "outside"
+
+
+def _plain_parts(top: str, rest: str) -> str | None:
+    """``"inside"`` or ``"missing"`` when no part of ``rest`` below ``top`` is a link; ``None``
+    when one is (the caller resolves the path)."""
+    current = top
+    for part in rest.split(os.sep):
+        current = os.path.join(current, part)
+        try:
+            mode = os.lstat(current).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return "missing"
+        if stat.S_ISLNK(mode):
+            return None
+    return "inside"
+
+
+def outside(path: str | os.PathLike[str], roots: Sequence[str | os.PathLike[str]]) -> bool:
+    """Whether ``path``, its links followed, lies outside every folder of ``roots`` (whose own
+    links are followed too: a goldset folder reached through a link is fine)."""
+    return Area(roots).outside(path)
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -278,20 +463,6 @@ def slug(text: str) -> str:
     """Lower-case ASCII slug of a name: ``"Jane O'Neil"`` -> ``"jane-o-neil"``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _SLUG.sub("-", ascii_text.lower()).strip("-") or "speaker"
-
-
-def speakers_from_mentions(mentions: Iterable[tuple[str, str]]) -> dict[str, Speaker]:
-    """Build a speaker registry from ``(mention text, type)`` pairs, one speaker per slug."""
-    out: dict[str, Speaker] = {}
-    for text, type_ in mentions:
-        sid = slug(text)
-        if sid in out:
-            s = out[sid]
-            if text not in s.aliases:
-                out[sid] = Speaker(sid, s.name, s.type, (*s.aliases, text))
-        else:
-            out[sid] = Speaker(sid, text, type_, (text,))
-    return out
 
 
 def safe_doc_id(doc_id: str) -> bool:

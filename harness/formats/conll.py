@@ -1,7 +1,12 @@
 """CoNLL-2003 style column files: one token per line, the NER tag in the last column.
 
 Sentences are separated by blank lines and documents by ``-DOCSTART-`` lines. The tagging scheme
-(IOB1, IOB2 or BIOES) is detected from the whole file or declared (``scheme: iob2``). Each document
+(IOB1, IOB2 or BIOES) is declared (``scheme: iob2``) or detected from every tag of the files
+(``scheme: auto``, :func:`harness.formats.tagging.detect`): BIOES if any ``E-``/``S-``; else IOB2
+if any ``B-X`` begins an entity after something other than an ``X`` entity (IOB1 never writes
+that), and then an ``I-`` starting an entity is an error naming its line, not a hint of IOB1;
+else IOB1 if an entity starts with ``I-``. The tag that decided is named when the file has
+errors under the detected scheme. Each document
 is detokenised into a text, one sentence per line, with exact entity offsets (see
 :mod:`harness.formats.detok`). Files are read line by line: a large file is never held in memory.
 
@@ -27,9 +32,9 @@ from typing import Any, Literal
 from ..errors import GoldsetError, Problems
 from ..model import CONLL_LABELS, ONTONOTES_LABELS, Document, Entity
 from ..schemes import SCHEMES
-from .base import CommonOptions, Format, GoldsetInfo, GoldsetView
+from .base import CommonOptions, Format, GoldsetInfo, GoldsetView, check_file, outside
 from .detok import Detok, join_tokens, tokenize
-from .tagging import Chunk, Scheme, decode, detect_scheme, encode, parse_tag
+from .tagging import Chunk, Detection, Scheme, decode, detect, encode, parse_tag
 
 DOCSTART = "-DOCSTART-"
 SUFFIXES = (".conll", ".txt", ".iob", ".bio", ".tsv")
@@ -54,14 +59,31 @@ class _Sentence:
     lines: list[int] = field(default_factory=list)
 
 
-def _files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
-    return [path]
+def _files(path: Path, problems: Problems) -> list[Path]:
+    """The CoNLL files of a folder (by suffix, in name order), or the file ``path``. A file of
+    the folder that is a link leading out of it, or a dangling or looping link, is a problem."""
+    if not path.is_dir():
+        return [path]
+    files = []
+    for p in sorted(path.iterdir()):
+        if p.suffix not in SUFFIXES:
+            continue
+        if outside(p, [path]):
+            problems.add(p, None, "is a symbolic link leading outside the goldset folder")
+        elif p.is_symlink() and not p.exists():
+            problems.add(p, None, check_file(p) or "is a dangling symbolic link")
+        elif p.is_file():
+            files.append(p)
+    return files
 
 
 def _lines(path: Path, problems: Problems) -> Iterator[tuple[int, str]]:
-    """``(line number, decoded line)``; undecodable lines are logged and skipped."""
+    """``(line number, decoded line)``; undecodable lines are logged and skipped. A file that
+    cannot be read (over the size limit, not a regular file) is logged and gives no line."""
+    problem = check_file(path)
+    if problem is not None:
+        problems.add(path, None, problem)
+        return
     with path.open("rb") as f:
         for n, raw in enumerate(f, 1):
             try:
@@ -161,16 +183,35 @@ class ConllFormat(Format):
 
     name = "conll"
     description = "CoNLL-2003 columns (IOB1/IOB2/BIOES, -DOCSTART- documents), detokenised"
-    version = "1"
+    #: 2: scheme auto no longer reads a file with IOB2 B- tags and a bad I- start as IOB1.
+    version = "2"
     label_scheme = "conll"
     Options = ConllOptions
 
     def detect(self, path: Path, opts: ConllOptions) -> Scheme:
         """The declared scheme, or the one detected from every tag of the files."""
+        return self.detection(path, opts)[0].scheme
+
+    def detection(self, path: Path, opts: ConllOptions) -> tuple[Detection, str]:
+        """The scheme (declared, or detected from every tag of the files) and, when detected,
+        where the deciding tag is (``"FILE, line N"``)."""
         if opts.scheme != "auto":
-            return opts.scheme
+            return Detection(opts.scheme), ""
         scratch = Problems(str(path))
-        return detect_scheme(s.tags for f in _files(path) for _, s in _blocks(f, opts, scratch))
+        lines: list[tuple[Path, list[int]]] = []
+
+        def sentences() -> Iterator[list[str]]:
+            for f in _files(path, scratch):
+                for _, s in _blocks(f, opts, scratch):
+                    lines.append((f, s.lines))
+                    yield s.tags
+
+        found = detect(sentences())
+        if found.evidence is None:
+            return found, ""
+        n, i = found.evidence
+        f, numbers = lines[n]
+        return found, f"{f}, line {numbers[i]}"
 
     def detect_label_scheme(self, path: Path, options: Any) -> str:
         """The label scheme of files read without a declared one: ``ontonotes`` when every
@@ -197,15 +238,23 @@ class ConllFormat(Format):
     def read(self, path: Path, options: Any) -> Iterator[Document]:
         opts: ConllOptions = options
         problems = Problems(str(path))
-        scheme = self.detect(path, opts)
+        found, where = self.detection(path, opts)
+        scheme = found.scheme
         scheme_name = opts.label_scheme or self.detect_label_scheme(path, opts)
         labels = set(opts.labels or SCHEMES.get(scheme_name, ()))
-        files = _files(path)
-        if not files:
+        files = _files(path, problems)
+        if not files and not problems:
             raise GoldsetError(f"{path}: no CoNLL files ({', '.join(SUFFIXES)})")
         for f in files:
             prefix = opts.id_prefix or f.stem
             yield from self._read_file(f, prefix, opts, scheme, labels, problems)
+        if problems and where:
+            problems.add(
+                path,
+                None,
+                f"scheme auto chose {scheme.upper()} because of {where} ({found.reason}); "
+                "if the file uses another scheme, declare it (scheme: iob1, iob2 or bioes)",
+            )
         problems.raise_if_any()
 
     def _read_file(
@@ -254,10 +303,11 @@ class ConllFormat(Format):
 def _labels_in(path: Path, opts: ConllOptions) -> Iterator[str]:
     """The entity types in the tag column of the files, in file order (malformed tags are left
     to the reader)."""
-    for f in _files(path):
+    scratch = Problems(str(path))  # the reader reports what is wrong
+    for f in _files(path, scratch):
         if not f.is_file():
             continue
-        for _, sent in _blocks(f, opts, Problems(str(f))):
+        for _, sent in _blocks(f, opts, scratch):
             for tag in sent.tags:
                 try:
                     label = parse_tag(tag)[1]

@@ -90,11 +90,6 @@ def collect() -> Iterator[ConversionReport]:
         _current.reset(token)
 
 
-def collecting() -> bool:
-    """Whether a :func:`collect` block is active (readers may skip building details if not)."""
-    return _current.get() is not None
-
-
 def note(
     action: Action,
     reason: str,

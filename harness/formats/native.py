@@ -30,7 +30,18 @@ from ..codec import entity_to_dict, quote_to_dict
 from ..errors import GoldsetError, Problems
 from ..model import ONTONOTES_LABELS, QUOTE_TYPES, Document, span_problem
 from ..rows import row_to_document
-from .base import Format, GoldsetInfo, GoldsetView, safe_doc_id
+from ..yamlload import load_yaml
+from .base import (
+    Area,
+    Format,
+    GoldsetInfo,
+    GoldsetView,
+    outside,
+    read_checked,
+    read_file,
+    safe_doc_id,
+)
+from .texts import TextLocator
 
 MANIFEST = "goldset.yaml"
 MANIFEST_REQUIRED = ("name", "version", "description", "label_scheme", "labels")
@@ -43,13 +54,21 @@ SPAN_REQUIRED = ("start", "end", "text")
 
 @dataclass(frozen=True)
 class NativeOptions:
-    """The native format takes no options: everything is in ``goldset.yaml``."""
+    """The native format's one option; everything else is in ``goldset.yaml``."""
+
+    #: The folder the documents' ``text_path`` values are relative to, when you say so (config:
+    #: ``goldset: {path: ..., text_root: PATH}``, relative to the config; command line:
+    #: ``-o text_root=PATH``). Without it, texts are read from the goldset folder or its
+    #: repository only (:mod:`harness.formats.texts`).
+    text_root: Path | None = None
 
 
 class NativeFormat(Format):
     name = "harness"
     description = "native folder: goldset.yaml + one JSON per document (+ texts)"
-    version = "1"
+    #: 2: stricter checks (field types, where texts may be read from): rows cached by 1 may
+    #: hold what 2 refuses.
+    version = "2"
     label_scheme = "ontonotes"
     Options = NativeOptions
 
@@ -57,7 +76,8 @@ class NativeFormat(Format):
         """The manifest's metadata; ``sha256`` hashes the manifest and the document files, and
         ``documents_hash`` the texts too (a text may lie outside the folder)."""
         manifest = read_manifest(path)
-        sha256, documents_hash = _hashes(path, manifest)
+        locator = TextLocator.of(path, options.text_root, manifest.get("text_root"))
+        sha256, documents_hash = _hashes(path, locator)
         return GoldsetInfo(
             name=str(manifest["name"]),
             version=str(manifest["version"]),
@@ -73,11 +93,12 @@ class NativeFormat(Format):
         """Validate every document file and yield the valid documents; raise at the end if any
         file has a problem."""
         manifest = read_manifest(path)
+        locator = TextLocator.of(path, options.text_root, manifest.get("text_root"))
         problems = Problems(path)
-        files = sorted(path.glob("*.json"))
-        if not files:
+        files = document_files(path, problems)
+        if not files and not problems:
             problems.add(path, None, "no document files (*.json)")
-        check = _DocumentCheck(path, manifest, problems)
+        check = _DocumentCheck(locator, manifest, problems)
         for f in files:
             doc = check.document(f)
             if doc is not None:
@@ -123,31 +144,52 @@ def read_manifest(root: Path) -> dict[str, Any]:
 
 
 def _load_manifest(path: Path, problems: Problems) -> dict[str, Any] | None:
-    if not path.is_file():
+    if not os.path.lexists(path):
         problems.add(path, None, "missing: a goldset folder needs a goldset.yaml manifest")
         return None
+    if outside(path, [path.parent]):
+        problems.add(path, None, "is a symbolic link leading outside the goldset folder")
+        return None
+    raw = read_file(path, problems)
+    if raw is None:
+        return None
     try:
-        manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
+        manifest = load_yaml(raw.decode("utf-8"), str(path), GoldsetError)
     except UnicodeDecodeError as exc:
         problems.add(path, None, f"not valid UTF-8 (byte {exc.start})")
         return None
-    except yaml.YAMLError as exc:
-        problems.add(path, None, f"malformed YAML: {exc}")
+    except GoldsetError as exc:
+        problems.extend([str(exc)])
         return None
     if not isinstance(manifest, dict):
         problems.add(path, None, "expected a mapping at top level")
         return None
     if not _has_fields(manifest, MANIFEST_REQUIRED, str(path), problems):
         return None
+    return manifest if _manifest_fields_fine(manifest, path, problems) else None
+
+
+def _manifest_fields_fine(manifest: Mapping[str, Any], path: Path, problems: Problems) -> bool:
+    """The types of the manifest's fields (a number as ``version`` is refused: ``1.10`` would
+    read as ``1.1``), and OntoNotes labels under ``label_scheme: ontonotes``."""
+    n_before = len(problems)
+    for key in ("name", "description", "label_scheme"):
+        if not isinstance(manifest[key], str) or not manifest[key].strip():
+            problems.add(path, None, f"{key} should be a non-empty string, got {manifest[key]!r}")
+    version = manifest["version"]
+    if not (isinstance(version, str) and version.strip()) and type(version) is not int:
+        problems.add(path, None, f'version should be a string (quote it: "1.10"), got {version!r}')
+    for key in ("guidelines", "text_root"):
+        if manifest.get(key) is not None and not isinstance(manifest[key], str):
+            problems.add(path, None, f"{key} should be a string, got {manifest[key]!r}")
     labels = manifest["labels"]
-    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+    if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
         problems.add(path, None, "labels must be a list of strings")
-        return None
-    if manifest["label_scheme"] == "ontonotes":
+    elif manifest["label_scheme"] == "ontonotes":
         unknown = sorted(set(labels) - set(ONTONOTES_LABELS))
         if unknown:
             problems.add(path, None, f"labels {unknown} are not OntoNotes labels")
-    return manifest
+    return len(problems) == n_before
 
 
 def _manifest_of(goldset: GoldsetView) -> dict[str, Any]:
@@ -192,11 +234,35 @@ def _check_span(
     return problem is None
 
 
+def document_files(root: Path, problems: Problems) -> list[Path]:
+    """The document files (``*.json``) of the goldset folder, in name order; a file that is a
+    link leading out of the folder, or a folder, is a problem (a dangling or looping link is
+    one when it is read)."""
+    area = Area([root])
+    files = []
+    entries = sorted((e for e in os.scandir(root) if e.name.endswith(".json")), key=_name)
+    for entry in entries:
+        f = root / entry.name
+        if entry.is_symlink() and area.outside(f):
+            problems.add(f, None, "is a symbolic link leading outside the goldset folder")
+        elif not entry.is_symlink() and entry.is_dir():
+            problems.add(f, None, "is a folder, not a document file")
+        else:
+            files.append(f)
+    return files
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
 class _DocumentCheck:
     """Reads and validates the document files of one goldset folder, one at a time."""
 
-    def __init__(self, root: Path, manifest: Mapping[str, Any], problems: Problems) -> None:
-        self.bases = _text_bases(root, manifest.get("text_root"))
+    def __init__(
+        self, locator: TextLocator, manifest: Mapping[str, Any], problems: Problems
+    ) -> None:
+        self.locator = locator
         self.labels = set(manifest["labels"])
         self.problems = problems
 
@@ -211,10 +277,14 @@ class _DocumentCheck:
             return None
         if not _has_fields(rec, DOC_REQUIRED, where, self.problems):
             return None
+        if not isinstance(rec["id"], str):
+            self.problems.add(where, None, f"id should be a string, got {_short(rec['id'])}")
+            return None
         if rec["id"] != path.stem:
             self.problems.add(
                 where, None, f"id {rec['id']!r} does not match the file name {path.stem!r}"
             )
+            return None
         text = self.text(rec, where)
         if text is None:
             return None
@@ -227,19 +297,29 @@ class _DocumentCheck:
         return row_to_document({**rec, "text": text})
 
     def text(self, rec: Mapping[str, Any], where: str) -> str | None:
-        """The text the record points to, when it exists, has the recorded hash and is UTF-8."""
-        text_file = _resolve_text(str(rec["text_path"]), self.bases)
-        if text_file is None:
-            self.problems.add(where, None, f"text_path {rec['text_path']!r} not found")
+        """The text the record points to, when it can be read (:class:`TextLocator`), has the
+        recorded hash and is UTF-8. A hash mismatch shows the expected hash only: the hash of
+        a file the goldset should not have named is nobody's business."""
+        expected = rec["text_sha256"]
+        if not (isinstance(expected, str) and _SHA256.fullmatch(expected)):
+            self.problems.add(
+                where, None, f"text_sha256 should be 64 hex digits, got {_short(expected)}"
+            )
             return None
-        raw = _read_bytes(text_file)
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != rec["text_sha256"]:
+        text_file, problem = self.locator.find(rec["text_path"])
+        raw = None
+        if text_file is not None:
+            raw, problem = read_checked(text_file)
+            problem = problem and f"text_path {rec['text_path']!r}: {text_file}: {problem}"
+        if raw is None:
+            self.problems.add(where, None, problem or "text not found")
+            return None
+        if hashlib.sha256(raw).hexdigest() != expected.lower():
             self.problems.add(
                 where,
                 None,
-                f"text {rec['text_path']} has sha256 {digest[:12]}..., the goldset expects "
-                f"{str(rec['text_sha256'])[:12]}...: the text changed; re-check the annotations",
+                f"text {rec['text_path']} does not match text_sha256 (expected {expected}): "
+                "the text changed, or text_path names another file; re-check the annotations",
             )
             return None
         try:
@@ -262,7 +342,9 @@ class _DocumentCheck:
             if not _check_span(e, ENTITY_REQUIRED, text, ew, self.problems):
                 continue
             key = (e["start"], e["end"], e["label"])
-            if e["label"] not in self.labels:
+            if not isinstance(e["label"], str):
+                self.problems.add(ew, None, f"label should be a string, got {_short(e['label'])}")
+            elif e["label"] not in self.labels:
                 self.problems.add(
                     ew,
                     None,
@@ -296,11 +378,16 @@ class _DocumentCheck:
             sw = f"{where}: speakers[{sid!r}]"
             if not isinstance(s, Mapping):
                 self.problems.add(sw, None, "expected an object")
-            elif _has_fields(s, SPEAKER_REQUIRED, sw, self.problems) and not (
-                isinstance(s["aliases"], list) and all(isinstance(a, str) for a in s["aliases"])
-            ):
-                self.problems.add(sw, None, "aliases must be a list of strings")
+            elif _has_fields(s, SPEAKER_REQUIRED, sw, self.problems):
+                self.speaker(s, sw)
         return speakers
+
+    def speaker(self, s: Mapping[str, Any], sw: str) -> None:
+        for key in ("name", "type"):
+            if not isinstance(s[key], str):
+                self.problems.add(sw, None, f"{key} should be a string, got {_short(s[key])}")
+        if not (isinstance(s["aliases"], list) and all(isinstance(a, str) for a in s["aliases"])):
+            self.problems.add(sw, None, "aliases must be a list of strings")
 
     def quotes(self, quotes: Any, text: str, speakers: Mapping[str, Any], where: str) -> None:
         """Spans, types, speakers, cues and duplicates of each quote."""
@@ -325,7 +412,11 @@ class _DocumentCheck:
             self.problems.add(
                 qw, None, f"unknown quote type {q['type']!r} (allowed: {list(QUOTE_TYPES)})"
             )
-        if q["speaker"] is not None and q["speaker"] not in speakers:
+        if q["speaker"] is not None and not isinstance(q["speaker"], str):
+            self.problems.add(
+                qw, None, f"speaker should be a speaker id or null, got {_short(q['speaker'])}"
+            )
+        elif q["speaker"] is not None and q["speaker"] not in speakers:
             self.problems.add(
                 qw,
                 None,
@@ -337,43 +428,78 @@ class _DocumentCheck:
                 _check_span(q[part], SPAN_REQUIRED, text, f"{qw}.{part}", self.problems)
 
 
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (``json`` keeps the last one silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"key {key!r} is given twice in one object; keep one")
+        out[key] = value
+    return out
+
+
 def _read_json(path: Path, problems: Problems) -> Any:
+    """The JSON value of a document file, or ``None`` with its problem recorded."""
+    data = read_file(path, problems)
+    if data is None:
+        return None
     try:
-        raw = path.read_bytes().decode("utf-8")
+        raw = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         problems.add(path, None, f"not valid UTF-8 (byte {exc.start}: {exc.reason})")
         return None
     try:
-        return json.loads(raw)
+        value = json.loads(raw, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         problems.add(
             path, None, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         )
         return None
+    except ValueError as exc:  # a duplicate key
+        problems.add(path, None, str(exc))
+        return None
+    except RecursionError:
+        problems.add(path, None, "JSON nested too deeply")
+        return None
+    bad = _unpaired_surrogate(value)
+    if bad is not None:
+        problems.add(path, None, f"{bad}: holds an unpaired surrogate escape (not Unicode text)")
+        return None
+    return value
 
 
-def _read_bytes(path: str) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()
+def _unpaired_surrogate(value: Any, where: str = "") -> str | None:
+    """Where a string of the JSON value holds a lone ``\\udXXX`` escape (which no UTF-8 text
+    can hold), or ``None``. One quick C-speed check first; the walk only to say where."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        pass
+    if isinstance(value, str):
+        return where or "(top level)"
+    children: list[tuple[str, Any]] = []
+    if isinstance(value, dict):
+        children = [(f"{where}.{k}" if where else str(k), v) for k, v in value.items()]
+        children += [(f"key {k!r}", k) for k in value]
+    elif isinstance(value, list):
+        children = [(f"{where}[{i}]", v) for i, v in enumerate(value)]
+    for w, v in children:
+        found = _unpaired_surrogate(v, w)
+        if found is not None:
+            return found
+    return None
 
 
 # ---- texts and hashes ------------------------------------------------------------------------
-
-
-def _text_bases(root: Path, text_root: str | None) -> tuple[str, ...]:
-    """The folders a document's ``text_path`` is looked up in, in order: the manifest's
-    ``text_root`` if it has one, else the goldset folder and then each of its parents."""
-    if text_root is not None:
-        return (os.path.join(root, text_root),)
-    return (os.fspath(root), *map(os.fspath, root.resolve().parents))
-
-
-def _resolve_text(text_path: str, bases: Sequence[str]) -> str | None:
-    for base in bases:
-        candidate = os.path.join(base, text_path)
-        if os.path.isfile(candidate):
-            return candidate
-    return None
 
 
 #: ``"text_path": "..."`` in a document file, read without parsing the whole JSON (a miss, e.g.
@@ -388,31 +514,39 @@ def _text_path(raw: bytes) -> str:
     return str(json.loads(raw)["text_path"])
 
 
-def _hashes(root: Path, manifest: Mapping[str, Any]) -> tuple[str, str]:
+def _hashes(root: Path, locator: TextLocator) -> tuple[str, str]:
     """``(sha256, documents_hash)`` in one pass over the files: the sha256 of the manifest and
     every document file (names and bytes, in name order), and a hash of that and of the bytes of
-    every text (the documents depend on the texts, not on where they lie)."""
+    every text (the documents depend on the texts, not on where they lie). A file that cannot
+    be read is hashed as a marker: :meth:`NativeFormat.read` then says what is wrong with it."""
     # plain strings and os calls: pathlib's overhead was a third of the cost for small files
     folder = os.fspath(root)
-    names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".json"))
+    scratch = Problems(root)
     h = hashlib.sha256()
     texts = hashlib.sha256()
-    h.update(MANIFEST.encode() + b"\0" + _read_bytes(os.path.join(folder, MANIFEST)) + b"\0")
-    bases = _text_bases(root, manifest.get("text_root"))
-    for name in names:
-        raw = _read_bytes(os.path.join(folder, name))
-        h.update(name.encode() + b"\0" + raw + b"\0")
-        try:
-            text_file = _resolve_text(_text_path(raw), bases)
-        except (ValueError, KeyError, TypeError):
-            text_file = None
-        texts.update(name.encode() + b"\0")
-        if text_file is not None:
-            texts.update(hashlib.sha256(_read_bytes(text_file)).digest())
-        else:
-            texts.update(b"missing\0")
+    manifest = read_file(os.path.join(folder, MANIFEST), scratch) or b"unreadable"
+    h.update(MANIFEST.encode() + b"\0" + manifest + b"\0")
+    for f in document_files(root, scratch):
+        raw = read_file(f, scratch)
+        h.update(f.name.encode() + b"\0" + (raw or b"unreadable") + b"\0")
+        texts.update(f.name.encode() + b"\0")
+        text = _text_bytes(raw, locator, scratch)
+        texts.update(hashlib.sha256(text).digest() if text is not None else b"missing\0")
+    for problem in scratch.items:  # a goldset with a problem is never served from the cache
+        h.update(problem.encode("utf-8", "replace") + b"\0")
     sha256 = h.hexdigest()
     return sha256, hashlib.sha256(sha256.encode() + texts.digest()).hexdigest()
+
+
+def _text_bytes(raw: bytes | None, locator: TextLocator, scratch: Problems) -> bytes | None:
+    """The bytes of the text a document file (``raw``) names, or ``None``."""
+    if raw is None:
+        return None
+    try:
+        text_file, _ = locator.find(_text_path(raw))
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+    return None if text_file is None else read_checked(text_file)[0]
 
 
 def _write_document(doc: Document, root: Path) -> None:

@@ -5,6 +5,8 @@
   (a ``B-`` elsewhere is read as an entity start).
 - BIOES: ``S-`` single-token entity; ``B-`` ... ``I-`` ... ``E-`` for longer ones.
 
+:func:`detect` chooses the scheme of a file by a documented rule (an ``I-`` starting an entity
+in a file that also has ``B-`` tags IOB1 never writes is an IOB2 error, not a sign of IOB1).
 Decoding reports every bad sequence (an ``I-`` that starts an entity in IOB2, an unfinished BIOES
 entity, an ``E-`` in an IOB file, a tag without a type) with the index of the token.
 """
@@ -41,23 +43,57 @@ def parse_tag(tag: str) -> tuple[str, str]:
     return prefix, label
 
 
-def detect_scheme(sentences: Iterable[Sequence[str]]) -> Scheme:
-    """Guess the scheme of tag sequences: BIOES if any E-/S-; IOB1 if an entity starts with I-."""
-    iob1 = False
-    for tags in sentences:
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """The scheme :func:`detect` chose, and the tag that decided it (``(sentence, token)``
+    indices, ``None`` when nothing did: no entity, or IOB1 and IOB2 read the same)."""
+
+    scheme: Scheme
+    evidence: tuple[int, int] | None = None
+    #: The deciding tag, and why it decides (for messages).
+    reason: str = ""
+
+
+def detect(sentences: Iterable[Sequence[str]]) -> Detection:
+    """The scheme of tag sequences, by this rule (documented in the CoNLL format's docstring):
+
+    1. **BIOES** if any tag is ``E-`` or ``S-``;
+    2. else **IOB2** if any ``B-X`` begins an entity that does not directly follow an entity of
+       type X: IOB1 writes ``B-`` only between two adjacent entities of one type, so such a tag
+       is never IOB1. An ``I-`` that starts an entity is then an error, not a hint of IOB1;
+    3. else **IOB1** if some entity starts with ``I-``;
+    4. else IOB2 (the file reads the same in both).
+    """
+    iob1: tuple[int, int] | None = None
+    iob2: Detection | None = None
+    for n, tags in enumerate(sentences):
         prev_label = ""
-        for tag in tags:
+        for i, tag in enumerate(tags):
             try:
                 prefix, label = parse_tag(tag)
             except ValueError:
                 prev_label = ""
                 continue
             if prefix in ("E", "S"):
-                return "bioes"
-            if prefix == "I" and prev_label != label:
-                iob1 = True
+                return Detection("bioes", (n, i), f"{tag} is a BIOES tag")
+            if prefix == "B" and prev_label != label and iob2 is None:
+                after = f"{prev_label} entity" if prev_label else "no entity"
+                iob2 = Detection(
+                    "iob2", (n, i), f"{tag} begins an entity after {after}, which IOB1 never writes"
+                )
+            if prefix == "I" and prev_label != label and iob1 is None:
+                iob1 = (n, i)
             prev_label = label
-    return "iob1" if iob1 else "iob2"
+    if iob2 is not None:
+        return iob2
+    if iob1 is not None:
+        return Detection("iob1", iob1, "an entity starts with I-")
+    return Detection("iob2")
+
+
+def detect_scheme(sentences: Iterable[Sequence[str]]) -> Scheme:
+    """The scheme :func:`detect` chooses."""
+    return detect(sentences).scheme
 
 
 def decode(tags: Sequence[str], scheme: Scheme) -> tuple[list[Chunk], list[tuple[int, str]]]:

@@ -3,7 +3,7 @@
 A *segment* is the text between a pair of quotation marks within one paragraph (“ ” « » „ and
 straight double quotes; ‘ ’ and straight single quotes when they are not apostrophes, as in
 "don’t", "Smith’s" or "the ‘90s"). A segment that opens a clause is *standalone* (a direct
-quote); one that starts inside a clause ("an act of ‘betrayal’") is a *fragment*. A paragraph
+quote); one that starts inside a clause ("an act of ‘folly’") is a *fragment*. A paragraph
 whose last quote is not closed runs to its end and forms a *block* with the next paragraph when
 that one opens with a quote mark.
 """
@@ -11,22 +11,102 @@ that one opens with a quote mark.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .speakers import CUE
+from .rules import Quotes, RuleTable, Said
+from .speakers import G
+
+SEGMENTS: RuleTable[Callable[..., object]] = RuleTable(
+    "segments", "Quotation marks and sentence ends (patterns).", live=False
+)
 
 _PARAGRAPH = re.compile(r"[^\r\n]+")
 _DOUBLE_MARK = re.compile(r"[“”«»„\"]")
-_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–\-:;,“\"]))[‘'](?=[^\W\d_]|\d(?!0s\b))")
-_SINGLE_CLOSE = re.compile(r"(?<=[^\s‘'])[’'](?![^\W_])")
-_WORD = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
-_SENTENCE_END = re.compile(r"[.!?]+[”’\"»)\]]*(?=[ \t]+[“‘\"«(\[]?[A-Z0-9\x00]|[ \t]*$)")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Prof|Rev|Jr|Sr|Inc|Corp|Ltd|Co|"
-    r"No|vs|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|U\.S|U\.K|U\.N|E\.U)|\b[A-Z])$"
+_SINGLE_OPEN = re.compile(
+    SEGMENTS.pattern(
+        "single_opening_mark",
+        r"(?:(?<=^)|(?<=[\s(\[—–\-:;,“\"]))[‘'](?=[^\W\d_]|\d(?!0s\b))",
+        "A single mark opens a quote only at the start of a word after a space, a bracket, a "
+        "dash or a colon, and not before a decade ('the ‘90s').",
+        Quotes(
+            "‘The river is rising fast,’ Oskar Lind warned.",
+            Said("The river is rising fast,", "direct", "Oskar Lind", "Oskar Lind", "warned"),
+        ),
+        Quotes("Floods were worse in the ‘90s, said the minister of water."),
+        grammar=G,
+    ).pattern
 )
-_OPEN_CONTEXT = re.compile(r"(?:^|[:,.!?;—–\-(]|(?<![\w’'-])(?P<cue>" + CUE + r"))[ \t]*$")
+_SINGLE_CLOSE = re.compile(
+    SEGMENTS.pattern(
+        "single_closing_mark",
+        r"(?<=[^\s‘'])[’'](?![^\W_])",
+        "A single mark closes a quote only at the end of a word and not before a letter, so "
+        "that apostrophes ('don’t', 'Smith’s', 'officials’') are no quotation marks.",
+        Quotes(
+            "Chile’s farmers don’t expect rain before the ‘90s style floods, officials’ notes say."
+        ),
+        grammar=G,
+    ).pattern
+)
+_WORD = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
+_SENTENCE_END = re.compile(
+    SEGMENTS.pattern(
+        "sentence_end",
+        r"[.!?]+[”’\"»)\]]*(?=[ \t]+[“‘\"«(\[]?[A-Z0-9\x00]|[ \t]*$)",
+        "A sentence ends with '.', '!' or '?' (and closing marks) before a capital, a digit, "
+        "a quote or the end of the paragraph.",
+        Quotes(
+            "The farm was sold. Oskar Lind said the price was fair.",
+            Said("the price was fair", "indirect", "Oskar Lind"),
+        ),
+        Quotes(
+            "Lena Varga said: “The bridge is safe.” She added that two lanes would stay shut.",
+            Said("The bridge is safe.", "direct", "Lena Varga"),
+            Said("two lanes would stay shut", "indirect", "Lena Varga"),
+        ),
+        Quotes(
+            "“The bridge is safe,” Lena Varga said.",
+            Said("The bridge is safe,", "direct", "Lena Varga", "Lena Varga", "said"),
+        ),
+        grammar=G,
+    ).pattern
+)
+#: A word before a full stop that does not end a sentence: an abbreviation or an initial.
+_ABBREVIATION = re.compile(
+    SEGMENTS.pattern(
+        "abbreviation",
+        r"(?:\b(?:{W.ABBREVIATED_TITLES}|{W.ABBREVIATIONS}|{W.MONTH_ABBREVIATIONS})|\b[A-Z])$",
+        "A full stop after an abbreviation ('Mr.', 'Inc.', 'U.S.'), a month ('Nov.', 'Mar.') or "
+        "an initial ends no sentence.",
+        Quotes(
+            "Oskar Lind said the talks with Acme Inc. would resume on Monday.",
+            Said("the talks with Acme Inc. would resume on Monday", "indirect", "Oskar Lind"),
+        ),
+        Quotes(
+            "Oskar Lind said the vote on Mar. 15 would decide the matter.",
+            Said("the vote on Mar. 15 would decide the matter", "indirect", "Oskar Lind"),
+        ),
+        grammar=G,
+    ).pattern
+)
+_OPEN_CONTEXT = re.compile(
+    SEGMENTS.pattern(
+        "quote_opens_a_clause",
+        r"(?:^|[:,.!?;—–\-(]|(?<![\w’'-])(?P<cue>{CUE}))[ \t]*$",
+        "A quote that opens its paragraph or follows punctuation or a cue is a direct quote; "
+        "one inside a clause ('an act of “folly”') is a fragment of a mixed quote.",
+        Quotes(
+            "Lena Varga said the delay was “a small price to pay” for safety.",
+            Said("the delay was “a small price to pay” for safety", "mixed", "Lena Varga"),
+        ),
+        Quotes(
+            "Lena Varga said “a new bridge” would be built by the river.",
+            Said("“a new bridge” would be built by the river", "mixed", "Lena Varga"),
+        ),
+        grammar=G,
+    ).pattern
+)
 _CLAUSE_GOES_ON = re.compile(r"[ \t]+[a-z]")
 _NEXT_SENTENCE = re.compile(r"[ \t]+[(\[]?[A-Z0-9]")
 

@@ -11,12 +11,14 @@ The statistical NER already uses OntoNotes labels. With ``fix`` on, generic repa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from harness.model import Entity
 
 from .marks import QUOTE_CHARS
 from .names import prefix_length
+from .rules import RuleTable, Trimmed
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -31,35 +33,75 @@ _POSSESSIVES = ("’s", "'s")
 _RELABEL_FROM = frozenset({"ORG", "GPE", "FAC", "NORP", "PRODUCT", "LOC", "WORK_OF_ART"})
 
 
-def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:  # noqa: C901
-    """``start..end`` with the span repairs applied."""
-    span = text[start:end]
-    if "\n" in span:
-        end = start + span.index("\n")
+#: A repair takes (text, start, end, label) and gives the repaired (start, end).
+Repair = Callable[[str, int, int, str], "tuple[int, int]"]
+
+SPAN_REPAIRS: RuleTable[Repair] = RuleTable(
+    "span_repairs", "Repairs of an entity span of the NER, in this order."
+)
+
+
+@SPAN_REPAIRS.step(Trimmed("Harbour News\n\nThe", "ORG", "Harbour News"))
+def _cut_at_a_line_break(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    """An entity ends at a line break (a headline and the next line are not one name)."""
+    nl = text.find("\n", start, end)
+    return (start, nl) if nl >= 0 else (start, end)
+
+
+@SPAN_REPAIRS.step(Trimmed("Blue Party (Greens", "ORG", "Blue Party"))
+def _cut_at_an_unbalanced_bracket(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    """An entity ends before a '(' that it does not close ('Blue Party (Greens')."""
     span = text[start:end]
     if "(" in span and ")" not in span[span.index("(") :]:
-        end = start + span.index("(")
+        return start, start + span.index("(")
+    return start, end
+
+
+@SPAN_REPAIRS.step(
+    Trimmed("the Red Cross", "ORG", "Red Cross"),
+    Trimmed("a Western Alliance", "ORG", "Western Alliance"),
+    Trimmed("the first week", "DATE", "the first week"),
+    Trimmed("‘The Daily Lantern’", "ORG", "The Daily Lantern"),
+    Trimmed("Acme’s", "ORG", "Acme"),
+    Trimmed("“the Acme’s”", "ORG", "Acme"),
+)
+def _edges(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    """Repeatedly, until nothing changes: a leading lower-case article leaves a name (not a
+    date or a number: 'the first week'); then a quote mark or a space at either edge, or else
+    a possessive "’s", leaves any entity."""
     changed = True
     while changed and end > start:
-        changed = False
         span = text[start:end]
-        if label not in _ARTICLE_LABELS:
-            for article in _ARTICLES:
-                if span.startswith(article) and len(span) > len(article):
-                    start += len(article)
-                    changed = True
-                    break
-        if text[start] in QUOTE_CHARS or text[start].isspace():
-            start += 1
+        start, end, changed = _edge_pass(text, start, end, label, span)
+    return start, end
+
+
+def _edge_pass(text: str, start: int, end: int, label: str, span: str) -> tuple[int, int, bool]:
+    changed = False
+    if label not in _ARTICLE_LABELS:
+        article = next((a for a in _ARTICLES if span.startswith(a) and len(span) > len(a)), None)
+        if article:
+            start += len(article)
             changed = True
-        elif text[end - 1] in QUOTE_CHARS or text[end - 1].isspace():
-            end -= 1
-            changed = True
-        elif span.endswith(_POSSESSIVES) and len(span) > 2:
-            end -= 2
-            changed = True
-    if label == "PERSON":
-        start += prefix_length(text[start:end])
+    if text[start] in QUOTE_CHARS or text[start].isspace():
+        return start + 1, end, True
+    if text[end - 1] in QUOTE_CHARS or text[end - 1].isspace():
+        return start, end - 1, True
+    if span.endswith(_POSSESSIVES) and len(span) > 2:
+        return start, end - 2, True
+    return start, end, changed
+
+
+@SPAN_REPAIRS.step(Trimmed("Mrs Jane Doe", "PERSON", "Jane Doe"))
+def _honorific(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    """An honorific before a PERSON is no part of the name ('Mrs [Jane Doe]')."""
+    return (start + prefix_length(text[start:end]), end) if label == "PERSON" else (start, end)
+
+
+def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    """``start..end`` with the repairs of :data:`SPAN_REPAIRS` applied."""
+    for repair in SPAN_REPAIRS.steps:
+        start, end = repair(text, start, end, label)
     return start, end
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .lexicon import (
@@ -16,6 +17,7 @@ from .lexicon import (
     SPEECH_VERBS,
 )
 from .marks import QUOTE_CHARS
+from .rules import Quotes, RuleTable, Said
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -79,66 +81,152 @@ def _extent(tokens: list[Token], lo: int = 0, hi: int | None = None) -> tuple[in
     return first, last if hi is None else min(hi, last)
 
 
-def complements(verb: Token) -> Iterator[tuple[int, int]]:  # noqa: C901
-    """Token ranges (first, last; inclusive) of what ``verb`` reports, one per clause.
+@dataclass(frozen=True)
+class Cue:
+    """A cue verb and what the complement rules look at: its lemma, children and objects."""
 
-    In order of preference: "object + predicate" ("described X as Y"), clausal complements
-    (``ccomp``; clauses on the same side of the verb are one content), a that-clause of an
-    adjunct's noun ("said in a statement that ..."), infinitive complements
-    ("warned X not to Y": the addressee is left out), prepositional objects of cues that take
-    them ("warned of Y", "called for Y"), and nominal objects of announcing verbs.
-    """
-    lem = lemma(verb)
-    children = list(verb.children)
-    objs = [c for c in children if c.dep_ == "dobj"]
-    if lem in OBJECT_PREDICATE_VERBS:
-        # The predicate hangs off the verb or, misattached, off the object ("X as Y").
-        preds = [
-            c
-            for c in children + [g for o in objs for g in o.rights]
-            if (c.dep_ in _PREDICATE_DEPS and c.head.i == verb.i)
-            or (c.dep_ == "prep" and c.lower_ in _PREDICATE_PREPS and c.i > verb.i)
-        ]
-        if objs and preds:
-            yield _extent(objs + preds, lo=verb.i + 1)
-            return
-    clauses = [c for c in children if c.dep_ in CLAUSE_DEPS]
-    if clauses:
-        before = [c for c in clauses if c.i < verb.i]
-        after = [c for c in clauses if c.i > verb.i]
-        if before:
-            yield _extent(before, hi=verb.i - 1)
-        if after:
-            # "what she said were lies": the wh-word before the verb is not reported.
-            yield _extent(after, lo=verb.i + 1)
-        return
-    # "said in a statement that X": the clause hangs off the noun of an adjunct.
-    for c in children:
-        if c.dep_ == "prep" and c.i > verb.i:
-            for noun in c.children:
+    verb: Token
+    lemma: str
+    children: list[Token]
+    objects: list[Token]
+
+    @classmethod
+    def of(cls, verb: Token) -> Cue:
+        children = list(verb.children)
+        return cls(verb, lemma(verb), children, [c for c in children if c.dep_ == "dobj"])
+
+
+#: A complement rule gives the token ranges the cue reports (maybe none: the cue has no
+#: content), or None when its construction is not there.
+ComplementRule = Callable[[Cue], "list[tuple[int, int]] | None"]
+
+COMPLEMENTS: RuleTable[ComplementRule] = RuleTable(
+    "complements",
+    "What a cue verb reports, one token range per clause: the first family whose construction "
+    "is there decides.",
+    cascade=True,
+)
+
+
+@COMPLEMENTS.step(
+    Quotes("Professor Linda Hart described the proposal as a ‘recipe for chaos’.",
+           Said("mixed", "the proposal as a ‘recipe for chaos’", "Linda Hart")),
+    Quotes("Mr Ivo Brandt described his rival’s claims as “absurd”.",
+           Said("mixed", "his rival’s claims as “absurd”", "Ivo Brandt")),
+)  # fmt: skip
+def _object_and_predicate(c: Cue) -> list[tuple[int, int]] | None:
+    """'described X as Y', 'called X Y', 'accused X of Y': the object and its predicate; the
+    predicate hangs off the verb or, misattached, off the object ('X as Y')."""
+    if c.lemma not in OBJECT_PREDICATE_VERBS or not c.objects:
+        return None
+    verb = c.verb
+    preds = [
+        t
+        for t in c.children + [g for o in c.objects for g in o.rights]
+        if (t.dep_ in _PREDICATE_DEPS and t.head.i == verb.i)
+        or (t.dep_ == "prep" and t.lower_ in _PREDICATE_PREPS and t.i > verb.i)
+    ]
+    return [_extent(c.objects + preds, lo=verb.i + 1)] if preds else None
+
+
+@COMPLEMENTS.step(
+    Quotes("Maria Lopez said the bridge would reopen in May.",
+           Said("indirect", "the bridge would reopen in May", "Maria Lopez")),
+    Quotes("Prices will rise next year, the central bank warned.",
+           Said("indirect", "Prices will rise next year", "the central bank")),
+    Quotes("The crew filmed what the pilot said were warning lights.",
+           Said("indirect", "were warning lights", "the pilot")),
+)  # fmt: skip
+def _clausal_complement(c: Cue) -> list[tuple[int, int]] | None:
+    """'said (that) X', 'X, she said': the clausal complements (``ccomp``); those on the same
+    side of the verb are one content, and a wh-word before the verb is not reported ('what
+    she said were lies')."""
+    clauses = [t for t in c.children if t.dep_ in CLAUSE_DEPS]
+    if not clauses:
+        return None
+    i = c.verb.i
+    before = [t for t in clauses if t.i < i]
+    after = [t for t in clauses if t.i > i]
+    return ([_extent(before, hi=i - 1)] if before else []) + (
+        [_extent(after, lo=i + 1)] if after else []
+    )
+
+
+@COMPLEMENTS.step(
+    Quotes("The port authority said in a statement that it “welcomes any investment”.",
+           Said("mixed", "it “welcomes any investment”", "The port authority")),
+)  # fmt: skip
+def _that_clause_of_an_adjunct(c: Cue) -> list[tuple[int, int]] | None:
+    """'said in a statement that X': the that-clause hangs off the noun of an adjunct."""
+    for prep in c.children:
+        if prep.dep_ == "prep" and prep.i > c.verb.i:
+            for noun in prep.children:
                 for clause in noun.rights:
                     if clause.dep_ in ("acl", "ccomp") and any(
                         m.dep_ == "mark" and m.lower_ == "that" for m in clause.children
                     ):
-                        yield _extent([clause], lo=verb.i + 1)
-                        return
-    xcomps = [c for c in children if c.dep_ == "xcomp" and c.i > verb.i]
-    if xcomps:
-        if lem in ADDRESSEE_VERBS:
-            yield _extent(xcomps, lo=verb.i + 1)
-        elif objs or lem in _INFINITIVE_CUES:
-            yield _extent(objs + xcomps, lo=verb.i + 1)
-        return
-    preps = PREPOSITION_CUES.get(lem, frozenset())
-    # The preposition hangs off the verb or, misattached, off its object.
-    for c in children + [g for o in objs for g in o.rights]:
-        if c.dep_ == "prep" and c.lower_ in preps and c.i > verb.i:
-            objects = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                        return [_extent([clause], lo=c.verb.i + 1)]
+    return None
+
+
+@COMPLEMENTS.step(
+    Quotes("The coach warned his players not to “celebrate too early”.",
+           Said("mixed", "not to “celebrate too early”", "The coach")),
+    Quotes("The union vowed to fight the closure of the plant.",
+           Said("indirect", "to fight the closure of the plant", "The union")),
+)  # fmt: skip
+def _infinitive(c: Cue) -> list[tuple[int, int]] | None:
+    """'warned X not to Y' (the addressee left out), 'vowed to Y', 'urged X to Y': the
+    infinitive complement (``xcomp``); another verb with an infinitive reports nothing."""
+    xcomps = [t for t in c.children if t.dep_ == "xcomp" and t.i > c.verb.i]
+    if not xcomps:
+        return None
+    lo = c.verb.i + 1
+    if c.lemma in ADDRESSEE_VERBS:
+        return [_extent(xcomps, lo=lo)]
+    if c.objects or c.lemma in _INFINITIVE_CUES:
+        return [_extent(c.objects + xcomps, lo=lo)]
+    return []
+
+
+@COMPLEMENTS.step(
+    Quotes("Mayor Lisa Hunt warned of long delays on the ring road.",
+           Said("indirect", "long delays on the ring road", "Lisa Hunt")),
+    Quotes("The minister called for calm after the floods.",
+           Said("indirect", "calm", "The minister")),
+)  # fmt: skip
+def _prepositional_object(c: Cue) -> list[tuple[int, int]] | None:
+    """'warned of Y', 'called for Y': the object of the cue's preposition; the preposition
+    hangs off the verb or, misattached, off its object."""
+    preps = PREPOSITION_CUES.get(c.lemma, frozenset())
+    for t in c.children + [g for o in c.objects for g in o.rights]:
+        if t.dep_ == "prep" and t.lower_ in preps and t.i > c.verb.i:
+            objects = [g for g in t.children if g.dep_ in ("pobj", "pcomp")]
             if objects:
-                yield _extent(objects)
-                return
-    if lem in NOUN_OBJECT_VERBS and objs:
-        yield _extent(objs, lo=verb.i + 1)
+                return [_extent(objects)]
+    return None
+
+
+@COMPLEMENTS.step(
+    Quotes("The council announced the closure of two bridges.",
+           Said("indirect", "the closure of two bridges", "The council")),
+)  # fmt: skip
+def _noun_object(c: Cue) -> list[tuple[int, int]] | None:
+    """'announced the closure of the plant': announcing verbs report a noun phrase."""
+    if c.lemma in NOUN_OBJECT_VERBS and c.objects:
+        return [_extent(c.objects, lo=c.verb.i + 1)]
+    return None
+
+
+def complements(verb: Token) -> Iterator[tuple[int, int]]:
+    """Token ranges (first, last; inclusive) of what ``verb`` reports, one per clause: the
+    first rule of :data:`COMPLEMENTS` whose construction is there decides."""
+    cue = Cue.of(verb)
+    for step in COMPLEMENTS.steps:
+        ranges = step(cue)
+        if ranges is not None:
+            yield from ranges
+            return
 
 
 def trim_tokens(verb: Token, first: int, last: int) -> tuple[int, int] | None:

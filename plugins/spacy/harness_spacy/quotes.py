@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ from .parse import (
     subject,
     trim_tokens,
 )
+from .rules import Quotes, RuleTable, Said
 from .speakers import Mention, SpeakerResolver, mention_for
 
 if TYPE_CHECKING:
@@ -249,9 +251,16 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def _from_neighbours(ctx: _Context, found: list[_Found]) -> None:  # noqa: C901
-    """Continuation paragraphs and quote paragraphs following an attributed quote (step 3)."""
-    # Chains of paragraphs joined by an unclosed quote.
+#: A neighbour rule takes the context and the quotes found so far and adds quotes.
+NeighbourRule = Callable[[_Context, "list[_Found]"], None]
+
+NEIGHBOURS: RuleTable[NeighbourRule] = RuleTable(
+    "neighbours", "Marked stretches no cue claimed, read next to the quotes around them (step 3)."
+)
+
+
+def _chains(ctx: _Context) -> list[list[int]]:
+    """Indices of the marks, grouped into chains of paragraphs joined by an unclosed quote."""
     chains: list[list[int]] = []
     for i, m in enumerate(ctx.marks):
         prev = ctx.marks[i - 1] if i > 0 else None
@@ -265,7 +274,20 @@ def _from_neighbours(ctx: _Context, found: list[_Found]) -> None:  # noqa: C901
             chains[-1].append(i)
         else:
             chains.append([i])
-    for chain in chains:
+    return chains
+
+
+@NEIGHBOURS.step(
+    Quotes("“The first paragraph of a long statement runs here and is not closed.\n\n"
+           "“The second paragraph finishes it,” said Rosa Diaz.",
+           Said("direct", "The first paragraph of a long statement runs here and is not closed.",
+                "Rosa Diaz"),
+           Said("direct", "The second paragraph finishes it,", "Rosa Diaz")),
+)  # fmt: skip
+def _continued_paragraphs(ctx: _Context, found: list[_Found]) -> None:
+    """A quote that runs over several paragraphs (unclosed, the next paragraph opening with a
+    mark) is one quote per paragraph, all with the speaker found for any of them."""
+    for chain in _chains(ctx):
         sources = [ctx.claimed[i] for i in chain if i in ctx.claimed]
         if not sources:
             continue
@@ -275,19 +297,82 @@ def _from_neighbours(ctx: _Context, found: list[_Found]) -> None:  # noqa: C901
                 q = _Found(m.start, m.end, "direct", inherit=sources[-1])
                 ctx.claimed[i] = q
                 found.append(q)
+
+
+#: An opening-quote rule takes the context, an unclaimed mark that starts a sentence, its
+#: number of words and the quotes found so far; it gives a quote or None (not its case).
+OpeningRule = Callable[[_Context, Marked, int, "list[_Found]"], "_Found | None"]
+
+OPENING_QUOTES: RuleTable[OpeningRule] = RuleTable(
+    "opening_quotes",
+    "An unclaimed quote that starts a sentence: the first rule that gives a quote wins; "
+    "else it is no quote (a title, a scare quote).",
+    cascade=True,
+)
+
+
+@OPENING_QUOTES.step(
+    Quotes("“We did our best,” said coach Ian Moore.\n\n"
+           "“Next season will be different, and the players know it.”",
+           Said("direct", "We did our best,", "Ian Moore"),
+           Said("direct", "Next season will be different, and the players know it.",
+                "Ian Moore")),
+    Quotes("“It was a long night,” said Nora Quist. “Now we rest and then we rebuild.”",
+           Said("direct", "It was a long night,", "Nora Quist"),
+           Said("direct", "Now we rest and then we rebuild.", "Nora Quist")),
+)  # fmt: skip
+def _after_an_attributed_quote(
+    ctx: _Context, m: Marked, words: int, found: list[_Found]
+) -> _Found | None:
+    """A quote of three words or more after a direct or mixed quote of the same or the
+    previous paragraph has the same speaker."""
+    previous = _previous_quote(ctx, m, found)
+    if previous is not None and words >= _MIN_INHERIT_WORDS:
+        return _Found(m.start, m.end, "direct", inherit=previous)
+    return None
+
+
+@OPENING_QUOTES.step(
+    Quotes("“Nobody here has seen a flood like this one in forty years.”\n\n"
+           "The river rose overnight.",
+           Said("direct", "Nobody here has seen a flood like this one in forty years.", None)),
+)  # fmt: skip
+def _long_paragraph_quote(
+    ctx: _Context, m: Marked, words: int, found: list[_Found]
+) -> _Found | None:
+    """A quote of eight words or more that opens its paragraph is a quote, even with no
+    speaker."""
+    if m.opens_paragraph and words >= _MIN_UNATTRIBUTED_WORDS:
+        return _Found(m.start, m.end, "direct")
+    return None
+
+
+@NEIGHBOURS.step(
+    Quotes("“We did our best,” said coach Ian Moore.\n\n"
+           "“Next season will be different, and the players know it.”",
+           Said("direct", "We did our best,", "Ian Moore"),
+           Said("direct", "Next season will be different, and the players know it.",
+                "Ian Moore")),
+)  # fmt: skip
+def _sentence_opening_quotes(ctx: _Context, found: list[_Found]) -> None:
+    """Unclaimed quotes that start a sentence, in text order, go through
+    :data:`OPENING_QUOTES`."""
     for i, m in enumerate(ctx.marks):
         if i in ctx.claimed or not _starts_sentence(ctx, m):
             continue
         words = _words(ctx.text[m.start : m.end])
-        previous = _previous_quote(ctx, m, found)
-        if previous is not None and words >= _MIN_INHERIT_WORDS:
-            q = _Found(m.start, m.end, "direct", inherit=previous)
-        elif m.opens_paragraph and words >= _MIN_UNATTRIBUTED_WORDS:
-            q = _Found(m.start, m.end, "direct")
-        else:
-            continue
-        ctx.claimed[i] = q
-        found.append(q)
+        for step in OPENING_QUOTES.steps:
+            q = step(ctx, m, words, found)
+            if q is not None:
+                ctx.claimed[i] = q
+                found.append(q)
+                break
+
+
+def _from_neighbours(ctx: _Context, found: list[_Found]) -> None:
+    """Continuation paragraphs and quote paragraphs following an attributed quote (step 3)."""
+    for step in NEIGHBOURS.steps:
+        step(ctx, found)
 
 
 def _starts_sentence(ctx: _Context, m: Marked) -> bool:

@@ -1,31 +1,12 @@
-"""Entity span repairs (invented sentences; the NER's decisions are checked where stable)."""
+"""Entities of the spaCy extractor end to end (the span repairs are examples of the rule table
+span_repairs, tested in test_spacy_rules.py)."""
 
 from __future__ import annotations
 
-import pytest
-from harness_spacy.entities import _trim
 from harness_spacy.extractor import SpacyExtractor
 from harness_spacy.options import SpacyOptions
 
 from harness.model import TextDoc
-
-
-@pytest.mark.parametrize(
-    ("text", "label", "expected"),
-    [
-        ("the Red Cross", "ORG", "Red Cross"),
-        ("a Western Alliance", "ORG", "Western Alliance"),
-        ("the first week", "DATE", "the first week"),
-        ("‘The Daily Lantern’", "ORG", "The Daily Lantern"),
-        ("Acme’s", "ORG", "Acme"),
-        ("Mrs Jane Doe", "PERSON", "Jane Doe"),
-        ("Blue Party (Greens", "ORG", "Blue Party"),
-        ("Harbour News\n\nThe", "ORG", "Harbour News"),
-    ],
-)
-def test_span_repairs(text: str, label: str, expected: str) -> None:
-    start, end = _trim(text, 0, len(text), label)
-    assert text[start:end] == expected
 
 
 def test_surname_of_a_person_is_a_person_everywhere(extractor: SpacyExtractor) -> None:

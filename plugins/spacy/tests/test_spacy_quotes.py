@@ -35,15 +35,6 @@ def test_straight_marks_and_colon_cue(quotes_of: Finder) -> None:
     assert summary(quotes) == [("direct", "We have only just begun.", "Rosa Diaz")]
 
 
-def test_indirect_quote_without_that(quotes_of: Finder) -> None:
-    (q,) = quotes_of("Maria Lopez said the bridge would reopen in May.")
-    assert (q.type, q.text, q.speaker) == (
-        "indirect",
-        "the bridge would reopen in May",
-        "Maria Lopez",
-    )
-
-
 def test_indirect_quote_drops_leading_that_and_conjoined_verb_shares_subject(
     quotes_of: Finder,
 ) -> None:
@@ -55,12 +46,6 @@ def test_indirect_quote_drops_leading_that_and_conjoined_verb_shares_subject(
         ("indirect", "cuts were coming", "Daniel Reyes"),
     ]
     assert quotes[1].speaker_span is not None and quotes[1].speaker_span.text == "He"
-
-
-def test_content_before_the_cue(quotes_of: Finder) -> None:
-    (q,) = quotes_of("Prices will rise next year, the central bank warned.")
-    assert (q.type, q.text) == ("indirect", "Prices will rise next year")
-    assert q.cue is not None and q.cue.text == "warned"
 
 
 def test_according_to(quotes_of: Finder) -> None:
@@ -78,12 +63,6 @@ def test_mixed_quote_with_fragment(quotes_of: Finder) -> None:
     assert q.type == "mixed"
     assert q.text == "the deal was “dead on arrival” and the talks were over"
     assert q.speaker == "Paul Grant"
-
-
-def test_described_as_fragment_is_mixed(quotes_of: Finder) -> None:
-    (q,) = quotes_of("Professor Linda Hart described the proposal as a ‘recipe for chaos’.")
-    assert (q.type, q.speaker) == ("mixed", "Linda Hart")
-    assert q.text == "the proposal as a ‘recipe for chaos’"
 
 
 def test_pronoun_resolves_to_earlier_named_speaker(quotes_of: Finder) -> None:
@@ -121,31 +100,6 @@ def test_speaker_is_the_fullest_name_in_the_document(quotes_of: Finder) -> None:
     assert quotes[0].speaker_span is not None and quotes[0].speaker_span.text == "Kovacs"
 
 
-def test_multi_paragraph_quote_one_per_paragraph_same_speaker(quotes_of: Finder) -> None:
-    text = (
-        "“The first paragraph of a long statement runs here and is not closed.\n\n"
-        "“The second paragraph finishes it,” said Rosa Diaz."
-    )
-    quotes = quotes_of(text)
-    assert summary(quotes) == [
-        (
-            "direct",
-            "The first paragraph of a long statement runs here and is not closed.",
-            "Rosa Diaz",
-        ),
-        ("direct", "The second paragraph finishes it,", "Rosa Diaz"),
-    ]
-    assert quotes[0].cue is None and quotes[0].speaker_span is None
-
-
-def test_following_quote_paragraph_keeps_the_speaker(quotes_of: Finder) -> None:
-    quotes = quotes_of(
-        "“We did our best,” said coach Ian Moore.\n\n"
-        "“Next season will be different, and the players know it.”"
-    )
-    assert [q.speaker for q in quotes] == ["Ian Moore", "Ian Moore"]
-
-
 def test_headline_with_colon(quotes_of: Finder) -> None:
     (q,) = quotes_of("Paul Grant: We will not sign this deal\n\nThe talks collapsed on Friday.")
     assert (q.type, q.text, q.speaker) == ("direct", "We will not sign this deal", "Paul Grant")
@@ -176,19 +130,6 @@ def test_verbs_inside_quotes_are_not_cues(quotes_of: Finder) -> None:
     assert summary(quotes) == [("direct", "I think we should wait,", "Lena Vogt")]
 
 
-def test_wh_clause_content_starts_after_the_verb(quotes_of: Finder) -> None:
-    quotes = quotes_of("The crew filmed what the pilot said were warning lights.")
-    assert summary(quotes) == [("indirect", "were warning lights", "the pilot")]
-
-
-def test_quote_after_a_sentence_keeps_the_speaker(quotes_of: Finder) -> None:
-    quotes = quotes_of("“It was a long night,” said Nora Quist. “Now we rest and then we rebuild.”")
-    assert summary(quotes) == [
-        ("direct", "It was a long night,", "Nora Quist"),
-        ("direct", "Now we rest and then we rebuild.", "Nora Quist"),
-    ]
-
-
 def test_possessive_role_is_not_resolved_to_the_possessor(quotes_of: Finder) -> None:
     quotes = quotes_of(
         "Mr Victor Lang said the merger was off. Lang’s spokesman said the talks had failed."
@@ -209,12 +150,6 @@ def test_according_to_does_not_hide_the_reported_speech_it_sources(quotes_of: Fi
     assert [(q.type, q.speaker) for q in quotes] == [("mixed", "Ella Park")]
 
 
-def test_described_as_with_misattached_preposition(quotes_of: Finder) -> None:
-    quotes = quotes_of("Mr Ivo Brandt described his rival’s claims as “absurd”.")
-    assert [(q.type, q.speaker) for q in quotes] == [("mixed", "Ivo Brandt")]
-    assert quotes[0].text.startswith("his rival’s claims as")
-
-
 def test_prepositional_and_nominal_contents(quotes_of: Finder) -> None:
     quotes = quotes_of(
         "Mayor Lisa Hunt warned of long delays on the ring road. "
@@ -225,11 +160,6 @@ def test_prepositional_and_nominal_contents(quotes_of: Finder) -> None:
         ("indirect", "calm", "Lisa Hunt"),
         ("indirect", "the closure of two bridges", "Lisa Hunt"),
     ]
-
-
-def test_addressee_is_not_part_of_the_content(quotes_of: Finder) -> None:
-    (q,) = quotes_of("The coach warned his players not to “celebrate too early”.")
-    assert (q.type, q.text) == ("mixed", "not to “celebrate too early”")
 
 
 def test_leading_adverb_is_left_out(quotes_of: Finder) -> None:
@@ -266,11 +196,6 @@ def test_quote_followed_by_a_conjoined_cue_of_an_earlier_subject_is_mixed(
 def test_group_pronoun_resolves_to_an_earlier_organisation(quotes_of: Finder) -> None:
     (q,) = quotes_of("Acme Corp published figures on Monday. It said profits had doubled.")
     assert (q.speaker, q.text) == ("Acme Corp", "profits had doubled")
-
-
-def test_that_clause_after_an_adjunct(quotes_of: Finder) -> None:
-    (q,) = quotes_of("The port authority said in a statement that it “welcomes any investment”.")
-    assert (q.type, q.text) == ("mixed", "it “welcomes any investment”")
 
 
 def test_headline_with_colon_after_proper_nouns_the_ner_missed(quotes_of: Finder) -> None:
