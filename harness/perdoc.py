@@ -38,12 +38,13 @@ Both files are ordinary Arrow IPC files: ``pyarrow.ipc.open_file(path).read_all(
 
 from __future__ import annotations
 
+import mmap
 import os
 import shutil
 import tempfile
 import time
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any, overload
@@ -264,13 +265,43 @@ class PredictionsWriter(_Writer):
         self._write(batch)
 
 
+class MappedFile:
+    """A file memory-mapped read-only (:mod:`mmap`), whose resident pages can be given back:
+    after a pass over a large file they stay in the system's page cache, not in the process's
+    resident memory."""
+
+    def __init__(self, path: Path) -> None:
+        with open(path, "rb") as f:
+            self.map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        self.buffer = pa.py_buffer(self.map)
+
+    def release(self) -> None:
+        if hasattr(mmap, "MADV_DONTNEED") and len(self.map):
+            self.map.madvise(mmap.MADV_DONTNEED)
+
+
 def _open(path: Path, schema: str, memory_map: bool = True) -> ipc.RecordBatchFileReader:
-    source = pa.memory_map(str(path)) if memory_map else pa.OSFile(str(path))
-    reader = ipc.open_file(source)
+    if memory_map:
+        mapped = MappedFile(path)
+        reader = ipc.open_file(pa.BufferReader(mapped.buffer))
+        reader.mapped = mapped  # type: ignore[attr-defined]
+    else:
+        reader = ipc.open_file(pa.OSFile(str(path)))
     found = (reader.schema.metadata or {}).get(b"schema", b"").decode()
     if found != schema:
         raise ValueError(f"{path}: schema {found!r}, expected {schema!r}")
     return reader
+
+
+def _numbers(array: pa.Array) -> np.ndarray:
+    """The values of a primitive Arrow array without nulls, as a numpy view (no copy; unlike
+    ``to_numpy``, which makes pyarrow import pandas)."""
+    if array.null_count:
+        raise ValueError(f"unexpected nulls in a {array.type} column")
+    dtype = np.dtype(array.type.to_pandas_dtype())
+    return np.frombuffer(
+        array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * dtype.itemsize
+    )
 
 
 def _spans(struct: pa.StructArray) -> list[Span | None]:
@@ -283,7 +314,7 @@ def _spans(struct: pa.StructArray) -> list[Span | None]:
 
 
 def _flat(lists: pa.ListArray) -> tuple[list[int], pa.StructArray]:
-    offsets = np.asarray(lists.offsets)
+    offsets = _numbers(lists.offsets)
     return (offsets - offsets[0]).tolist(), lists.flatten()
 
 
@@ -345,6 +376,9 @@ class PredictionsFile(Sequence[Prediction]):
         r = self.reader
         for i in range(r.num_record_batches):
             yield r.get_batch(i)
+            if i % 16 == 15:
+                _release(r)
+        _release(r)
 
     def batches(self) -> Iterator[list[Prediction]]:
         """The predictions, a record batch (as written: one run batch) at a time."""
@@ -466,6 +500,9 @@ class CountsFile(Sequence[Counts]):
         r = self.reader
         for i in range(r.num_record_batches):
             yield r.get_batch(i)
+            if i % 16 == 15:
+                _release(r)
+        _release(r)
 
     @property
     def n_docs(self) -> int:
@@ -492,14 +529,14 @@ class CountsFile(Sequence[Counts]):
 
     def _dense(self, batch: pa.RecordBatch, lookup: np.ndarray, width: int) -> np.ndarray:
         lists = batch.column("counts")
-        offsets = np.asarray(lists.offsets)
+        offsets = _numbers(lists.offsets)
         values = lists.flatten()
         n = batch.num_rows
         docs = np.repeat(np.arange(n), np.diff(offsets))
-        cols = lookup[np.asarray(values.field("key").indices)]
+        cols = lookup[_numbers(values.field("key").indices)]
         out = np.zeros((n, width, 3))
         for j, name in enumerate(("matched", "n_pred", "n_gold")):
-            out[docs, cols, j] = values.field(name).to_numpy(zero_copy_only=False)
+            out[docs, cols, j] = _numbers(values.field(name))
         return out
 
     def chunks(self, keys: Sequence[str], max_docs: int | None = None) -> Iterator[np.ndarray]:
@@ -526,6 +563,31 @@ class CountsFile(Sequence[Counts]):
                 size = len(dense) - full
         if size:
             yield np.concatenate(pending)
+
+    def spilled(self, keys: Sequence[str]) -> Callable[[], Iterator[np.ndarray]]:
+        """A reader of :meth:`chunks` for a caller that reads them many times (the bootstrap,
+        once per chunk of replicates): the dense counts are written once to a temporary file
+        (``TMPDIR``, removed when the reader is dropped) and read back memory-mapped, a chunk at
+        a time, each chunk's pages given back after use. Memory stays bounded by a chunk; each
+        pass costs a read of the file instead of rebuilding the dense counts."""
+        width = len(keys)
+        limit = max(1, CHUNK_BYTES // (24 * max(width, 1)))
+        spill = tempfile.TemporaryFile(prefix="harness-counts-", suffix=".f64")
+        for chunk in self.chunks(keys, limit):
+            spill.write(np.ascontiguousarray(chunk, dtype=np.float64).tobytes())
+        spill.flush()
+        n = self.n_docs
+        dense = np.memmap(spill, dtype=np.float64, mode="r", shape=(n, width, 3)) if n else None
+
+        def read() -> Iterator[np.ndarray]:
+            if dense is None:
+                return
+            for a in range(0, n, limit):
+                yield dense[a : a + limit]
+                _give_back(dense)
+
+        read.spill = spill  # type: ignore[attr-defined]  # closed (removed) with the reader
+        return read
 
     def __iter__(self) -> Iterator[Counts]:
         for batch in self._batches():
@@ -556,6 +618,19 @@ class CountsFile(Sequence[Counts]):
         for batch in self._batches():
             out.update(zip(batch.column("doc_id").to_pylist(), _counts_of(batch), strict=True))
         return out
+
+
+def _give_back(dense: np.memmap) -> None:
+    """Give back the resident pages of a memory-mapped array (they stay in the page cache)."""
+    mapped = getattr(dense, "_mmap", None)
+    if mapped is not None and hasattr(mmap, "MADV_DONTNEED"):
+        mapped.madvise(mmap.MADV_DONTNEED)
+
+
+def _release(reader: ipc.RecordBatchFileReader) -> None:
+    mapped = getattr(reader, "mapped", None)
+    if mapped is not None:
+        mapped.release()
 
 
 def _split(dense: np.ndarray, limit: int) -> Iterator[np.ndarray]:

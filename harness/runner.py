@@ -47,6 +47,8 @@ from .spool import pack_record, unpack_record
 __all__ = ["DocError", "ExtractorRun", "RunResult", "run", "run_extractor", "scoring_plan"]
 
 Progress = Callable[[str, int, int], None]
+#: Batches between two releases of the goldset's memory pages (:meth:`Goldset.release`).
+RELEASE_EVERY = 16
 
 
 @dataclass
@@ -202,9 +204,15 @@ class _GoldTally:
         self.writer = CountsWriter(path)
         self.tally = Tally(plan, sink=self.writer)
         self.gold = gold
+        self._batches = 0
 
     def add(self, start: int, preds: Sequence[Prediction]) -> None:
         self.tally.add(self.gold[start : start + len(preds)], preds)
+        self._batches += 1
+        if self._batches % RELEASE_EVERY == 0:
+            release = getattr(self.gold, "release", None)
+            if release is not None:
+                release()
 
     def add_record(self, start: int, record: bytes) -> None:
         """:meth:`add` of predictions packed by :func:`harness.spool.pack_record`."""
@@ -409,6 +417,8 @@ def _predict_and_count(
             [None if p is None else p.diagnostics for p in preds],
         )
         done += len(docs)
+        if (done // batch_size) % RELEASE_EVERY == 0:
+            goldset.release()
         setup = predictor.executor.seconds_setup * (done == len(docs))
         made = time.perf_counter() - t0 - setup
         counting.add(done - len(docs), finals, made=made, remaining=len(goldset) - done)
