@@ -31,13 +31,12 @@ import math
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, is_dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .codec import prediction_to_dict
 from .extractors import validate_prediction
 from .model import Entity, Prediction, Quote, Span, TextDoc
 
@@ -55,7 +54,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS predictions (
     extractor TEXT NOT NULL,   -- extractor_key(): name, version, options, code
     doc TEXT NOT NULL,         -- doc_key(): sha256 of the document's id and text
-    value BLOB NOT NULL,       -- the prediction as compact JSON (codec.prediction_to_dict)
+    value BLOB NOT NULL,       -- the prediction as compact JSON (encode_entry)
     PRIMARY KEY (extractor, doc)
 ) WITHOUT ROWID;
 """
@@ -93,88 +92,124 @@ def doc_key(doc: TextDoc) -> str:
     return hashlib.sha256(f"{doc.id}\0{doc.text}".encode()).hexdigest()
 
 
-# ---- decoding an entry: every type checked --------------------------------------------------
+# ---- an entry: compact JSON, every type checked when read ----------------------------------
+#
+# [doc_id, [[start, end, label, text], ...],
+#  [[start, end, type, speaker | null, [start, end, text] | null, [start, end, text] | null,
+#    text], ...], {diagnostic: number} | null]
+
+_ENTITY_FIELDS = ("start", "end", "label", "text")
+_QUOTE_FIELDS = ("start", "end", "type", "speaker", "speaker_span", "cue", "text")
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "start": (int,), "end": (int,), "label": (str,), "text": (str,), "type": (str,),
+    "speaker": (str, type(None)), "speaker_span": (list, type(None)), "cue": (list, type(None)),
+}  # fmt: skip
 
 
-def _int(v: Any, what: str) -> int:
-    if type(v) is not int:
-        raise ValueError(f"{what} is {v!r}, not an integer")
-    return v
-
-
-def _str(v: Any, what: str, none: bool = False) -> Any:
-    if v is None and none:
-        return None
-    if not isinstance(v, str):
-        raise ValueError(f"{what} is {v!r}, not a string")
-    return v
-
-
-def _mapping(v: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(v, Mapping):
-        raise ValueError(f"{what} is {type(v).__name__}, not an object")
-    return v
-
-
-def _list(v: Any, what: str) -> list[Any]:
-    if not isinstance(v, list):
-        raise ValueError(f"{what} is {type(v).__name__}, not a list")
-    return v
+def _wrong(value: Any, fields: tuple[str, ...], what: str) -> ValueError:
+    """What is wrong with a stored item (``value``) of ``fields``."""
+    if type(value) is not list or len(value) != len(fields):
+        return ValueError(f"{what} is {value!r}, not a list [{', '.join(fields)}]")
+    for name, v in zip(fields, value, strict=True):
+        if type(v) not in _FIELD_TYPES.get(name, (int,)):
+            kind = "an integer" if _FIELD_TYPES.get(name, (int,))[0] is int else "a string"
+            return ValueError(f"{what}.{name} is {v!r}, not {kind}")
+    return ValueError(f"{what} is {value!r}")
 
 
 def _span(v: Any, what: str) -> Span | None:
     if v is None:
         return None
-    d = _mapping(v, what)
-    return Span(_int(d.get("start"), f"{what}.start"), _int(d.get("end"), f"{what}.end"),
-                _str(d.get("text", ""), f"{what}.text"))  # fmt: skip
+    if type(v) is list and len(v) == 3 and type(v[0]) is int and type(v[1]) is int:
+        if type(v[2]) is str:
+            return Span(v[0], v[1], v[2])
+    raise _wrong(v, ("start", "end", "text"), what)
 
 
-def _entity(v: Any, what: str) -> Entity:
-    d = _mapping(v, what)
-    return Entity(
-        _int(d.get("start"), f"{what}.start"), _int(d.get("end"), f"{what}.end"),
-        _str(d.get("label"), f"{what}.label"), _str(d.get("text", ""), f"{what}.text"),
-    )  # fmt: skip
+def _entities(items: Any) -> tuple[Entity, ...]:
+    if type(items) is not list:
+        raise ValueError(f"entities is {type(items).__name__}, not a list")
+    out = []
+    for i, e in enumerate(items):
+        ok = type(e) is list and len(e) == 4 and type(e[0]) is int and type(e[1]) is int
+        if not (ok and type(e[2]) is str and type(e[3]) is str):
+            raise _wrong(e, _ENTITY_FIELDS, f"entities[{i}]")
+        out.append(Entity(e[0], e[1], e[2], e[3]))
+    return tuple(out)
 
 
-def _quote(v: Any, what: str) -> Quote:
-    d = _mapping(v, what)
-    return Quote(
-        _int(d.get("start"), f"{what}.start"), _int(d.get("end"), f"{what}.end"),
-        _str(d.get("type"), f"{what}.type"), _str(d.get("speaker"), f"{what}.speaker", True),
-        _span(d.get("speaker_span"), f"{what}.speaker_span"), _span(d.get("cue"), f"{what}.cue"),
-        _str(d.get("text", ""), f"{what}.text"),
-    )  # fmt: skip
+def _quotes(items: Any) -> tuple[Quote, ...]:
+    if type(items) is not list:
+        raise ValueError(f"quotes is {type(items).__name__}, not a list")
+    out = []
+    for i, q in enumerate(items):
+        ok = type(q) is list and len(q) == 7 and type(q[0]) is int and type(q[1]) is int
+        ok = ok and type(q[2]) is str and type(q[6]) is str and (q[3] is None or type(q[3]) is str)
+        if not ok:
+            raise _wrong(q, _QUOTE_FIELDS, f"quotes[{i}]")
+        out.append(
+            Quote(
+                q[0],
+                q[1],
+                q[2],
+                q[3],
+                _span(q[4], f"quotes[{i}].speaker_span"),
+                _span(q[5], f"quotes[{i}].cue"),
+                q[6],
+            )
+        )
+    return tuple(out)
 
 
 def _diagnostics(v: Any) -> dict[str, float]:
-    d = _mapping(v, "diagnostics")
-    for k, x in d.items():
+    if v is None:
+        return {}
+    if not isinstance(v, dict):
+        raise ValueError(f"diagnostics is {type(v).__name__}, not an object")
+    for k, x in v.items():
         ok = isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
         if not ok:
             raise ValueError(f"diagnostics[{k!r}] is {x!r}, not a finite number")
-    return dict(d)
+    return dict(v)
 
 
 def decode_entry(value: bytes) -> Prediction:
     """The prediction stored in ``value``; :class:`ValueError` naming what is wrong."""
     try:
-        d = _mapping(json.loads(value), "the entry")
+        d = json.loads(value)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"not valid JSON ({exc})") from None
-    entities = _list(d.get("entities", []), "entities")
-    quotes = _list(d.get("quotes", []), "quotes")
-    return Prediction(
-        _str(d.get("doc_id"), "doc_id"),
-        tuple(_entity(e, f"entities[{i}]") for i, e in enumerate(entities)),
-        tuple(_quote(q, f"quotes[{i}]") for i, q in enumerate(quotes)),
-        _diagnostics(d.get("diagnostics", {})),
-    )
+    if type(d) is not list or len(d) != 4:
+        raise ValueError("not an entry [doc_id, entities, quotes, diagnostics]")
+    doc_id, entities, quotes, diagnostics = d
+    if type(doc_id) is not str:
+        raise ValueError(f"doc_id is {doc_id!r}, not a string")
+    return Prediction(doc_id, _entities(entities), _quotes(quotes), _diagnostics(diagnostics))
+
+
+def _span_list(s: Span | None) -> list[Any] | None:
+    return None if s is None else [s.start, s.end, s.text]
 
 
 def encode_entry(pred: Prediction) -> bytes:
-    return json.dumps(prediction_to_dict(pred), ensure_ascii=False, separators=(",", ":")).encode()
+    entry = [
+        pred.doc_id,
+        [[e.start, e.end, e.label, e.text] for e in pred.entities],
+        [
+            [
+                q.start,
+                q.end,
+                q.type,
+                q.speaker,
+                _span_list(q.speaker_span),
+                _span_list(q.cue),
+                q.text,
+            ]
+            for q in pred.quotes
+        ],
+        dict(pred.diagnostics) or None,
+    ]
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 # ---- the store --------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from . import rowfiles
 from .codec import entity_from_dict, entity_to_dict, quote_from_dict, quote_to_dict
 from .errors import GoldsetError, HarnessError, HarnessWarning, Problems
 from .model import Document, Entity, Quote, Span, Speaker, document_problems
@@ -268,6 +267,8 @@ def build_dataset(rows: Callable[[], Iterable[Mapping[str, Any]]], key: str, whe
     alone, a fraction of the import time); what is returned is then a
     :class:`harness.rowfiles.ArrowRows`, which behaves as the ``datasets.Dataset``.
     """
+    from . import rowfiles
+
     fast = _recalled(key)
     if fast is not None:
         return fast
@@ -287,6 +288,8 @@ def build_dataset(rows: Callable[[], Iterable[Mapping[str, Any]]], key: str, whe
 
 def _recalled(key: str) -> Any:
     """The rows of a sealed cache entry read straight from its files, or ``None``."""
+    from . import rowfiles
+
     files = rowfiles.recall(key)
     if files is None or _seal_problem(files[0].parent) is not None:
         return None
@@ -299,6 +302,8 @@ def _recalled(key: str) -> Any:
 
 def _remembered(key: str, dataset: Any) -> Any:
     """Record where ``dataset``'s files are; return the rows read from them (or ``dataset``)."""
+    from . import rowfiles
+
     files = [Path(f["filename"]) for f in dataset.cache_files]
     if not files:
         return dataset

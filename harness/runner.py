@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .background import CALL_TIMEOUT, Worker, WorkerMode, worker_mode, worth_a_worker
-from .cache import PredictionCache, code_fingerprint
+from .cache import PredictionCache, code_fingerprint, extractor_key
 from .config import ExtractorConfig, RunConfig
 from .diagnostics import DiagnosticsTally
 from .errors import ExtractorError
@@ -40,6 +40,7 @@ from .goldset import Goldset, load_goldset
 from .model import Document, Prediction, Task, TextDoc
 from .perdoc import CountsFile, CountsWriter, PredictionsFile, PredictionsWriter, RunFiles
 from .plugins import Plugins, get_plugins
+from .runcache import RunCache, run_key
 from .schemes import resolve_label_maps
 from .scoring import Counts, Metrics, Scored, ScoringPlan, Tally
 from .spool import pack_record, unpack_record
@@ -436,16 +437,6 @@ def _predict_and_count(
     return counting.finish(replay)
 
 
-def _executor(
-    ec: ExtractorConfig, cls: type[Extractor], extractor: Extractor, tasks: tuple[Task, ...],
-    config: RunConfig, fail_fast: bool,
-) -> tuple[Executor, Execution]:  # fmt: skip
-    """Where the extractor runs (the extractor's settings, else the run's)."""
-    execution = (ec.execution or config.execution).resolved(config.execution)
-    spec = ExtractorSpec(cls, ec.parsed_options, frozenset(tasks))
-    return make_executor(spec, extractor, execution, fail_fast), execution
-
-
 def run_extractor(
     ec: ExtractorConfig,
     goldset: Goldset,
@@ -457,7 +448,8 @@ def run_extractor(
     files: RunFiles | None = None,
 ) -> ExtractorRun:
     """Predict with one extractor of the config on the goldset and score it; the per-document
-    files go to ``files`` (a new :class:`~harness.perdoc.RunFiles` when not given)."""
+    files go to ``files`` (a new :class:`~harness.perdoc.RunFiles` when not given). With the
+    cache, a run whose inputs did not change is reused whole (:mod:`harness.runcache`)."""
     t_start = time.perf_counter()
     plugins = get_plugins()
     cls = plugins.extractor(ec.name)
@@ -473,10 +465,40 @@ def run_extractor(
     run.files = {k: files.path(ec.label, k) for k in ("predictions", "counts")}
     folder = config.cache if use_cache else None
     code = code_fingerprint(cls.__module__) if folder else ""
-    cache = PredictionCache(
-        folder, cls.name, cls.version, ec.parsed_options, code, warn=run.warnings.append
-    )
-    executor, execution = _executor(ec, cls, extractor, tasks, config, fail_fast)
+    key = extractor_key(cls.name, cls.version, ec.parsed_options, code)
+    runs = RunCache(folder, key, run_key(goldset, key, plan), run.warnings.append)
+    execution = (ec.execution or config.execution).resolved(config.execution)
+    stored = runs.load(run.files) if folder else None
+    if stored is not None:
+        _reused(run, stored, execution)
+        if progress:
+            progress(run.label, 0, len(goldset))
+            progress(run.label, len(goldset), len(goldset))
+    else:
+        cache = PredictionCache(
+            folder, cls.name, cls.version, ec.parsed_options, code, warn=run.warnings.append
+        )
+        scored = _extract_and_score(ec, cls, extractor, run, plan, goldset, config, cache,
+                                    execution, fail_fast, progress)  # fmt: skip
+        run.scores, run.intervals = scored.scores, scored.intervals
+        run.unmapped_gold_labels.update(scored.unmapped_gold_labels)
+        if folder and not run.errors:
+            runs.store(run.files, _stored(run, len(goldset)))
+    # the files' readers keep the run's folder alive as long as anyone reads them
+    run.predictions = PredictionsFile(run.files["predictions"], owner=files)
+    run.per_doc = CountsFile(run.files["counts"], owner=files)
+    run.seconds_total = time.perf_counter() - t_start
+    return run
+
+
+def _extract_and_score(
+    ec: ExtractorConfig, cls: type[Extractor], extractor: Extractor, run: ExtractorRun,
+    plan: ScoringPlan, goldset: Goldset, config: RunConfig, cache: PredictionCache,
+    execution: Execution, fail_fast: bool, progress: Progress | None,
+) -> Scored:  # fmt: skip
+    """The pass over the goldset: predictions (cache or executor), counts, the summary."""
+    spec = ExtractorSpec(cls, ec.parsed_options, frozenset(run.tasks))
+    executor = make_executor(spec, extractor, execution, fail_fast)
     run.execution = execution.describe()
     batch_size = ec.batch_size or config.batch_size
     mode = worker_mode(len(goldset), batch_size) if isinstance(executor, InProcess) else "never"
@@ -486,7 +508,7 @@ def run_extractor(
     # the cache writes each batch when it is made.
     try:
         predictor = _Predictor(cls.name, cache, executor, run, fail_fast)
-        scored = _predict_and_count(
+        return _predict_and_count(
             run, predictor, writer, counting, plan, goldset, batch_size, progress
         )
     finally:
@@ -494,15 +516,37 @@ def run_extractor(
         executor.close()
         cache.close()
         writer.close()
-    run.seconds_setup = executor.seconds_setup
-    run.cache_rejected = cache.rejected
-    # the files' readers keep the run's folder alive as long as anyone reads them
-    run.predictions = PredictionsFile(run.files["predictions"], owner=files)
-    run.per_doc = CountsFile(run.files["counts"], owner=files)
-    run.scores, run.intervals = scored.scores, scored.intervals
-    run.unmapped_gold_labels.update(scored.unmapped_gold_labels)
-    run.seconds_total = time.perf_counter() - t_start
-    return run
+        run.seconds_setup = executor.seconds_setup
+        run.cache_rejected = cache.rejected
+
+
+def _stored(run: ExtractorRun, n_docs: int) -> dict[str, Any]:
+    """What the run cache keeps of a run besides its files."""
+    return {
+        "documents": n_docs,
+        "scores": run.scores,
+        "intervals": {k: list(v) for k, v in run.intervals.items()},
+        "unmapped_pred_labels": dict(run.unmapped_pred_labels),
+        "ignored_pred_labels": dict(run.ignored_pred_labels),
+        "unmapped_gold_labels": dict(run.unmapped_gold_labels),
+        "diagnostics": {
+            "per_document": run.diagnostics.per_document,
+            "total": dict(run.diagnostics.total),
+        },
+    }
+
+
+def _reused(run: ExtractorRun, stored: dict[str, Any], execution: Execution) -> None:
+    """Fill ``run`` from a run cache entry (nothing extracted, nothing counted)."""
+    run.scores = dict(stored["scores"])
+    run.intervals = {k: (v[0], v[1]) for k, v in stored["intervals"].items()}
+    run.unmapped_pred_labels.update(stored["unmapped_pred_labels"])
+    run.ignored_pred_labels.update(stored["ignored_pred_labels"])
+    run.unmapped_gold_labels.update(stored["unmapped_gold_labels"])
+    run.diagnostics.per_document.update(stored["diagnostics"]["per_document"])
+    run.diagnostics.total.update(stored["diagnostics"]["total"])
+    run.cached_docs = int(stored["documents"])
+    run.execution = {**execution.describe(), "reused": True}
 
 
 def run(

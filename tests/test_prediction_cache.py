@@ -29,6 +29,7 @@ from harness.config import load_config
 from harness.model import Entity, Prediction, TextDoc
 from harness.plugins import reset_plugins
 from harness.results import read_results, write_run
+from harness.runcache import RUNS_DIR
 
 from . import plugin_fixtures
 
@@ -63,7 +64,7 @@ def _set_entry(cache: Path, doc_id: str, value: bytes) -> None:
     """Replace the stored entry of ``doc_id`` (found by its prediction's doc_id) by ``value``."""
     with sqlite3.connect(cache / CACHE_FILE) as conn:
         for ext, doc, stored in conn.execute("SELECT * FROM predictions").fetchall():
-            if json.loads(stored)["doc_id"] == doc_id:
+            if json.loads(stored)[0] == doc_id:
                 conn.execute(
                     "UPDATE predictions SET value = ? WHERE extractor = ? AND doc = ?",
                     (value, ext, doc),
@@ -74,6 +75,7 @@ def test_a_rerun_reads_every_entry_and_extracts_nothing(mini: Path, tmp_path: Pa
     cfg = load_config(_config(tmp_path, mini, tmp_path / "cache"))
     first = runner.run(cfg).extractors[0]
     assert plugin_fixtures.CALLS == ["doc1", "doc2"] and len(_rows(tmp_path / "cache")) == 2
+    shutil.rmtree(tmp_path / "cache" / RUNS_DIR)  # read the entries, not the whole run
     again = runner.run(cfg).extractors[0]
     assert plugin_fixtures.CALLS == ["doc1", "doc2"]
     assert again.cached_docs == 2 and again.scores == first.scores and not again.warnings
@@ -107,27 +109,21 @@ def test_two_goldsets_sharing_a_cache_keep_each_others_entries(mini: Path, tmp_p
 
 
 def _entity(entity: str) -> bytes:
-    return ('{"doc_id": "doc1", "entities": [' + entity + "]}").encode()
+    return ('["doc1", [' + entity + "], [], null]").encode()
 
 
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
         (b"\xff\xfe not json", "not valid JSON"),
-        (
-            b'{"doc_id": "doc1", "entities": [{"start": "0", "end": 4, "label": "PERSON"}]}',
-            "entities[0].start is '0', not an integer",
-        ),
-        (
-            b'{"doc_id": "doc1", "entities": [{"start": 0, "end": 4, "label": ["PERSON"]}]}',
-            "entities[0].label is ['PERSON'], not a string",
-        ),
-        (
-            b'{"doc_id": "doc1", "entities": [{"start": 0, "end": 9999, "label": "PERSON"}]}',
-            "outside the text",
-        ),
-        (b'{"doc_id": "doc2", "entities": []}', "prediction is for document 'doc2'"),
-        (b"[1, 2]", "not an object"),
+        (_entity('["0", 4, "PERSON", ""]'), "entities[0].start is '0', not an integer"),
+        (_entity('[0, 4, ["PER"], ""]'), "entities[0].label is ['PER'], not a string"),
+        (_entity("[0, 4]"), "entities[0] is [0, 4], not a list [start, end, label, text]"),
+        (_entity('[0, 9999, "PERSON", ""]'), "outside the text"),
+        (b'["doc2", [], [], null]', "prediction is for document 'doc2'"),
+        (b'{"doc_id": "doc1"}', "not an entry"),
+        (b'["doc1", [], [[0, 4, "direct", 7, null, null, ""]], null]', "quotes[0]"),
+        (b'["doc1", [], [], {"tokens": "many"}]', "diagnostics['tokens'] is 'many'"),
     ],
 )
 def test_a_bad_entry_is_reported_skipped_and_recomputed(
@@ -137,6 +133,7 @@ def test_a_bad_entry_is_reported_skipped_and_recomputed(
     cfg = load_config(_config(tmp_path, mini, cache))
     fresh = runner.run(cfg).extractors[0]
     _set_entry(cache, "doc1", value)
+    shutil.rmtree(cache / RUNS_DIR)  # the whole run is not reused: the entries are read
     plugin_fixtures.CALLS.clear()
     again = runner.run(cfg).extractors[0]
     assert plugin_fixtures.CALLS == ["doc1"]  # recomputed, the other entry still used
@@ -145,6 +142,7 @@ def test_a_bad_entry_is_reported_skipped_and_recomputed(
     assert "'doc1'" in again.warnings[0] and "extracting it again" in again.warnings[0]
     assert again.scores == fresh.scores
     plugin_fixtures.CALLS.clear()
+    shutil.rmtree(cache / RUNS_DIR)
     assert runner.run(cfg).extractors[0].cached_docs == 2  # the bad entry was replaced
     assert plugin_fixtures.CALLS == []
 
@@ -208,7 +206,7 @@ def test_a_full_cache_folder_warns_and_the_results_are_written(
     result = runner.run(load_config(_config(tmp_path, other, cache, "full")))
     run = result.extractors[0]
     assert not run.errors and run.scores["entities.n_pred"] == 2
-    assert run.warnings and all("prediction cache" in w for w in run.warnings)
+    assert run.warnings and all("cache" in w for w in run.warnings)
     assert any("full" in w for w in run.warnings)
     assert read_results(write_run(result, tmp_path / "out"))["complete"] is True
     # a cache that cannot even be created
