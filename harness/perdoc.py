@@ -38,6 +38,7 @@ Both files are ordinary Arrow IPC files: ``pyarrow.ipc.open_file(path).read_all(
 
 from __future__ import annotations
 
+import json
 import mmap
 import os
 import shutil
@@ -144,9 +145,10 @@ class RunFiles:
         self._ids: dict[str, int] = {}
 
     def path(self, label: str, kind: str) -> Path:
-        """The file of ``kind`` (``predictions``, ``counts``) of the extractor ``label``."""
+        """The file of ``kind`` (``predictions``, ``counts``: Arrow; ``jsonl``: the extractor's
+        lines of ``predictions.jsonl``, :func:`write_jsonl_lines`) of the extractor ``label``."""
         n = self._ids.setdefault(label, len(self._ids))
-        return self.folder / f"{n}.{kind}.arrow"
+        return self.folder / f"{n}.{kind}.{'jsonl' if kind == 'jsonl' else 'arrow'}"
 
     def cleanup(self) -> None:
         self._finalizer()
@@ -430,6 +432,28 @@ class PredictionsFile(Sequence[Prediction]):
                 if items:
                     out[d] = dict(items)
         return out
+
+
+def write_jsonl_lines(predictions: PredictionsFile, path: Path) -> None:
+    """The extractor's lines of ``predictions.jsonl`` without their ``extractor`` key (it is
+    added when the lines are copied into the run's file: :func:`jsonl_with_label`), read from
+    its predictions file a record batch at a time (straight from Arrow)."""
+    with path.open("w", encoding="utf-8") as f:
+        for batch in predictions.record_batches():
+            for row in batch.to_pylist():
+                record = {
+                    "doc_id": row["doc_id"], "entities": row["entities"],
+                    "quotes": row["quotes"], "error": row["message"],
+                }  # fmt: skip
+                f.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def jsonl_with_label(path: Path, label: str) -> Iterator[str]:
+    """The lines of :func:`write_jsonl_lines` with ``"extractor": label`` first."""
+    prefix = '{"extractor": ' + json.dumps(label, ensure_ascii=False) + ", "
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            yield prefix + line[1:]
 
 
 # ---- counts -----------------------------------------------------------------------------------

@@ -72,10 +72,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .atomic import write_json, write_jsonl
+from .atomic import write_chunks, write_json
 from .codec import prediction_to_dict
 from .errors import ResultsError
-from .perdoc import CountsFile, PredictionsFile
+from .perdoc import CountsFile, PredictionsFile, jsonl_with_label
 from .runner import RunResult
 from .scoring.prf import CountMatrix, Counts
 
@@ -200,6 +200,8 @@ def _place_files(result: RunResult, output: Path) -> dict[str, dict[str, str]]:
         folder.mkdir(parents=True, exist_ok=True)
         placed[r.label] = {}
         for kind, src in r.files.items():
+            if kind not in ("predictions", "counts"):
+                continue
             dest = folder / f"{run_id}-{n}.{kind}.arrow"
             _move(src, dest)
             r.files[kind] = dest
@@ -209,11 +211,18 @@ def _place_files(result: RunResult, output: Path) -> dict[str, dict[str, str]]:
     return placed
 
 
-def _jsonl_records(result: RunResult) -> Iterator[dict[str, Any]]:
+def _jsonl_lines(result: RunResult) -> Iterator[str]:
+    """The lines of ``predictions.jsonl``: each extractor's own lines (made with its files),
+    labelled."""
     for r in result.extractors:
-        errors = {e.doc_id: e.message for e in r.errors}
+        lines = r.files.get("jsonl")
+        if lines is not None and lines.is_file():
+            yield from jsonl_with_label(lines, r.label)
+            continue
+        errors = {e.doc_id: e.message for e in r.errors}  # a run made without files
         for p in r.predictions:
-            yield {"extractor": r.label, **prediction_to_dict(p), "error": errors.get(p.doc_id)}
+            record = {"extractor": r.label, **prediction_to_dict(p), "error": errors.get(p.doc_id)}
+            yield json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def _remove_stale(output: Path, keep: set[str]) -> None:
@@ -233,7 +242,7 @@ def write_run(result: RunResult, output: Path) -> Path:
     of ``results.json``."""
     output.mkdir(parents=True, exist_ok=True)
     placed = _place_files(result, output)
-    write_jsonl(output / PREDICTIONS_FILE, _jsonl_records(result))
+    write_chunks(output / PREDICTIONS_FILE, _jsonl_lines(result))
     data = build_results(result)
     for label, ex in data["extractors"].items():
         ex.pop("per_document", None)

@@ -41,7 +41,8 @@ RUNS_DIR = "runs"
 #: Entries kept per extractor configuration (the most recent ones).
 KEEP = 3
 SUMMARY = "summary.json"
-FILES = ("predictions", "counts")
+#: The stored files: the two Arrow files, and the extractor's lines of predictions.jsonl.
+FILES = {"predictions": "predictions.arrow", "counts": "counts.arrow", "jsonl": "lines.jsonl"}
 LAYOUT = 1
 
 Warn = Callable[[str], None]
@@ -119,11 +120,11 @@ class RunCache:
             return None
         try:
             summary = json.loads((entry / SUMMARY).read_text(encoding="utf-8"))
-            for kind in FILES:
-                if _sha256(entry / f"{kind}.arrow") != summary["sha256"][kind]:
+            for kind, name in FILES.items():
+                if _sha256(entry / name) != summary["sha256"][kind]:
                     raise ValueError(f"its {kind} file changed since it was stored")
-            for kind in FILES:
-                _link_or_copy(entry / f"{kind}.arrow", dest[kind])
+            for kind, name in FILES.items():
+                _link_or_copy(entry / name, dest[kind])
         except (OSError, ValueError, KeyError, TypeError) as exc:
             self._warn(f"run cache {entry}: unusable ({exc}); running again")
             shutil.rmtree(entry, ignore_errors=True)
@@ -145,9 +146,9 @@ class RunCache:
         try:
             tmp.mkdir(parents=True)
             summary = {**summary, "sha256": {}}
-            for kind in FILES:
-                _link_or_copy(files[kind], tmp / f"{kind}.arrow")
-                summary["sha256"][kind] = _sha256(tmp / f"{kind}.arrow")
+            for kind, name in FILES.items():
+                _link_or_copy(files[kind], tmp / name)
+                summary["sha256"][kind] = _sha256(tmp / name)
             (tmp / SUMMARY).write_text(json.dumps(summary), encoding="utf-8")
             os.rename(tmp, entry)
         except OSError as exc:

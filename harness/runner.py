@@ -38,7 +38,14 @@ from .extraction import DocError
 from .extractors import Extractor, validate_prediction
 from .goldset import Goldset, load_goldset
 from .model import Document, Prediction, Task, TextDoc
-from .perdoc import CountsFile, CountsWriter, PredictionsFile, PredictionsWriter, RunFiles
+from .perdoc import (
+    CountsFile,
+    CountsWriter,
+    PredictionsFile,
+    PredictionsWriter,
+    RunFiles,
+    write_jsonl_lines,
+)
 from .plugins import Plugins, get_plugins
 from .runcache import RunCache, run_key
 from .schemes import resolve_label_maps
@@ -462,7 +469,7 @@ def run_extractor(
     plan = scoring_plan(ec, extractor, goldset, config, tasks, plugins)
     _record_plan(run, plan)
     files = files or RunFiles()
-    run.files = {k: files.path(ec.label, k) for k in ("predictions", "counts")}
+    run.files = {k: files.path(ec.label, k) for k in ("predictions", "counts", "jsonl")}
     folder = config.cache if use_cache else None
     code = code_fingerprint(cls.__module__) if folder else ""
     key = extractor_key(cls.name, cls.version, ec.parsed_options, code)
@@ -482,6 +489,7 @@ def run_extractor(
                                     execution, fail_fast, progress)  # fmt: skip
         run.scores, run.intervals = scored.scores, scored.intervals
         run.unmapped_gold_labels.update(scored.unmapped_gold_labels)
+        write_jsonl_lines(PredictionsFile(run.files["predictions"]), run.files["jsonl"])
         if folder and not run.errors:
             runs.store(run.files, _stored(run, len(goldset)))
     # the files' readers keep the run's folder alive as long as anyone reads them
