@@ -26,7 +26,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import ConfigError
-from .executors import Executor, ExtractorSpec, InProcess, WorkerPool, default_workers
+from .executors import (
+    RAY_MISSING,
+    Executor,
+    ExtractorSpec,
+    InProcess,
+    WorkerPool,
+    default_workers,
+)
 from .extraction import DEFAULT_TIMEOUT
 from .extractors import Extractor
 
@@ -35,10 +42,6 @@ RAY_KEYS = ("kind", "address", "namespace", "runtime_env", "cpus_per_actor", "in
 #: Keys of a config (run level) and of an extractor entry that this module reads.
 RUN_KEYS = ("workers", "timeout", "executor")
 EXTRACTOR_KEYS = ("workers", "timeout", "gpus")
-RAY_MISSING = (
-    "executor kind 'ray' needs Ray, which is not installed: pip install 'harness[ray]' "
-    "(or pip install 'ray[data]')"
-)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ no worker and loads no model.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 import time
 from collections import deque
@@ -45,6 +44,10 @@ from .extraction import (
 from .extractors import Extractor
 from .model import Task, TextDoc
 
+RAY_MISSING = (
+    "executor kind 'ray' needs Ray, which is not installed: pip install 'harness[ray]' "
+    "(or pip install 'ray[data]')"
+)
 #: Seconds a worker may overrun its call's timeout (the worker stops the call itself at the
 #: timeout; this is for one that cannot, hung in C code) before it is killed.
 GRACE_SECONDS = 10.0
@@ -364,7 +367,3 @@ class WorkerPool:
 def default_workers() -> int:
     """The workers of ``workers: auto``: one per CPU this process may use."""
     return max(1, _cpus())
-
-
-def environment_cpus() -> int:
-    return os.cpu_count() or 1
