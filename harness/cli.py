@@ -14,7 +14,8 @@ import typer
 from .cli_common import err, out, parse_pairs
 from .cli_common import fail as _fail
 from .cli_goldset import MaxProblems, ProblemsFile, goldset_failure
-from .errors import ConfigError, HarnessError
+from .cli_show import ByOption, run_slice_tables, with_slices
+from .errors import HarnessError
 from .exitcodes import ExitCode
 
 app = typer.Typer(
@@ -42,6 +43,7 @@ def eval_(
     report: Annotated[
         bool, typer.Option("--report", help="Also write the HTML error-analysis report.")
     ] = False,
+    by: ByOption = [],  # noqa: B006 - typer needs a literal default
 ) -> None:
     """Run the extractors of a config on its goldset; print scores and write results.
 
@@ -58,12 +60,15 @@ def eval_(
         cfg = load_config(config)
         if output is not None:
             cfg = type(cfg)(**{**cfg.__dict__, "output": output.resolve()})
+        cfg = with_slices(cfg, by)
         with progress_bar(disable=quiet, console=err) as progress:
             result = runner.run(cfg, use_cache=not no_cache, fail_fast=fail_fast, progress=progress)
         path = write_run(result, cfg.output)
     except HarnessError as exc:
         raise _fail(exc) from None
     out.print(scores_table(result))
+    for table in run_slice_tables(result, by):
+        out.print(table)
     for r in result.extractors:
         for e in r.errors:
             err.print(f"[red]extractor {r.label!r} failed on document {e.doc_id!r}:[/] {e.message}")
@@ -161,73 +166,47 @@ def report_(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="HTML file (default: RUN/report.html).")
     ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(help="Another run on the same goldset: show what got fixed and what broke."),
+    ] = None,
+    folder: Annotated[
+        bool | None,
+        typer.Option(
+            "--folder/--single-file",
+            help="Data in a folder beside the page, or in the page (default: a folder above "
+            "2,000 documents).",
+        ),
+    ] = None,
 ) -> None:
     """Write a self-contained HTML error-analysis report of a run, with report.md and SVG plots.
 
-    Score tables with confidence intervals, per-label and per-quote-type charts, a confusion
-    table of entity labels, and every document with gold and predicted spans highlighted and
-    each error classified. Works offline. RUN/report.md carries the same numbers, error counts
-    and the worst documents in Markdown (for pull requests and CI job summaries); the charts are
-    written as RUN/plots/*.svg.
+    Scores with confidence intervals (overall and by slice), charts, a confusion table of entity
+    labels, a searchable, sortable, groupable table of every error (exported as CSV or JSONL),
+    and each document with the gold and every extractor's predictions side by side, speakers
+    linked to their quotes. Works offline. RUN/report.md carries the same numbers in Markdown
+    (for pull requests and CI job summaries); the charts are written as RUN/plots/*.svg.
     """
     from .compare import resolve_run
     from .report import write_report
 
     try:
-        path = write_report(resolve_run(run).parent, output)
+        base = resolve_run(against).parent if against is not None else None
+        path = write_report(resolve_run(run).parent, output, against=base, folder=folder)
     except HarnessError as exc:
         raise _fail(exc) from None
     out.print(f"report: {path}")
 
 
-@app.command()
-def compare(
-    baseline: Annotated[Path, typer.Argument(help="Baseline results file or run folder.")],
-    new: Annotated[Path, typer.Argument(help="New results file, run folder or folder of runs.")],
-    max_drop: Annotated[
-        list[str],
-        typer.Option(help="Largest allowed drop: 0.01 for every metric, or METRIC=0.02."),
-    ] = [],  # noqa: B006 - typer needs a literal default
-    minimum: Annotated[
-        list[str], typer.Option("--min", help="Minimum absolute score: METRIC=0.8.")
-    ] = [],  # noqa: B006
-    metric: Annotated[
-        list[str], typer.Option(help="Compare only these metrics (default: the headline ones).")
-    ] = [],  # noqa: B006
-    fmt_: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
-    output: Annotated[Path | None, typer.Option(help="Also write Markdown/JSON here.")] = None,
-    force: Annotated[bool, typer.Option(help="Compare runs that are not comparable.")] = False,
-    samples: Annotated[int, typer.Option(help="Paired-bootstrap samples (0: no p-values).")] = 1000,
-    config: Annotated[
-        Path | None, typer.Option(help="Take gate thresholds from this config's `gate:` key.")
-    ] = None,
-    significant_only: Annotated[
-        bool, typer.Option(help="Fail the gate only on significant drops.")
-    ] = False,
-) -> None:
-    """Compare two runs: every headline score, its difference and a paired-bootstrap p-value.
-
-    Refuses runs on another goldset version or hash, other tasks or another label scheme
-    (exit 6) unless --force. With thresholds (--max-drop, --min, or the config's gate), exits 7
-    naming each metric that broke one.
-    """
-    from .cli_compare import run_compare
-
-    if fmt_ not in ("table", "markdown", "json"):
-        raise _fail(ConfigError(f"--format {fmt_!r}: expected table, markdown or json"))
-    run_compare(
-        baseline, new, max_drop=max_drop, minimum=minimum, metric=metric, fmt_=fmt_,
-        output=output, force=force, samples=samples, config=config,
-        significant_only=significant_only,
-    )  # fmt: skip
-
-
 def _add_subcommands() -> None:
     from .cli_agreement import agreement_command
-    from .cli_compare import baseline_app
+    from .cli_compare import baseline_app, compare_command
     from .cli_goldset import goldset_app
+    from .cli_show import show_command
 
     app.command("agreement")(agreement_command)
+    app.command("compare")(compare_command)
+    app.command("show")(show_command)
     app.add_typer(baseline_app, name="baseline")
     app.add_typer(goldset_app, name="goldset")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .errors import ConfigError, HarnessError
 
@@ -27,7 +28,8 @@ err = Console(stderr=True, soft_wrap=True, width=_width(sys.stderr))
 
 def fail(exc: HarnessError) -> typer.Exit:
     """Print ``exc`` as a one-line error and return the exit that carries its code."""
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    # the message is text, not markup: "[low, high]" in a message must not vanish
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     return typer.Exit(exc.exit_code)
 
 

@@ -46,6 +46,7 @@ from .yamlload import load_yaml, non_finite
 TOP_KEYS = (
     "goldset", "tasks", "output", "extractors", "bootstrap", "batch_size", "cache", "gate",
     *EXECUTION_RUN_KEYS,
+    "slices",
 )  # fmt: skip
 GOLDSET_KEYS = ("path", "format", "options", "max_file_bytes")
 EXTRACTOR_KEYS = (
@@ -97,6 +98,9 @@ class RunConfig:
     raw: dict[str, Any] = field(default_factory=dict)
     #: ``workers``, ``timeout``, ``executor`` (harness.execution).
     execution: Execution = field(default_factory=Execution)
+    #: Scores by slice (:mod:`harness.scoring.slices`): document metadata keys, ``quote.type``,
+    #: ``speaker.<attribute>``; checked against the goldset's declarations when it is loaded.
+    slices: tuple[str, ...] = ()
 
     @property
     def sha256(self) -> str:
@@ -240,6 +244,7 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
     batch_size = step(_parse_batch_size, raw, where)
     gate = _parse_gate(raw, where, problems)
     execution = step(parse_execution, raw, where, True) or Execution()
+    slices = step(_parse_slices, raw, where) or ()
     extractors: tuple[ExtractorConfig, ...] = ()
     if "extractors" in raw:
         extractors = _parse_extractors(raw["extractors"], where, problems)
@@ -258,6 +263,7 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
         gate=gate,
         raw=raw,
         execution=execution,
+        slices=slices,
     )
 
 
@@ -316,6 +322,20 @@ def _parse_bootstrap(raw: Mapping[str, Any], where: str, problems: Problems) -> 
 
 def _parse_batch_size(raw: Mapping[str, Any], where: str) -> int:
     return whole_number(raw.get("batch_size", 32), 1, MAX_BATCH_SIZE, f"{where}: batch_size")
+
+
+def _parse_slices(raw: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    from .scoring.slices import parse_slice
+
+    items = raw.get("slices") or []
+    if isinstance(items, str):
+        items = [items]
+    if not isinstance(items, list):
+        raise ConfigError(f"{where}: slices should be a list, e.g. [outlet, quote.type]")
+    names = tuple(parse_slice(x, f"{where}: slices").name for x in items)
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{where}: slices: {list(names)} names one slice twice")
+    return names
 
 
 def _threshold(value: Any, what: str, negative: bool = False) -> float:

@@ -21,6 +21,7 @@ from typing import Any, overload
 from .errors import GoldsetError
 from .formats import get_format
 from .formats.base import file_limit
+from .formats.metadata import Field
 from .model import Document
 from .options import parse_options
 from .rows import (
@@ -117,6 +118,19 @@ class Goldset:
     format: str = DEFAULT_FORMAT
     #: The format options it was read with (as given: reading again with them gives this goldset).
     options: Mapping[str, Any] = field(default_factory=dict)
+    #: The declared document metadata and speaker attributes (:mod:`harness.formats.metadata`).
+    metadata_fields: Mapping[str, Field] = field(default_factory=dict)
+    speaker_fields: Mapping[str, Field] = field(default_factory=dict)
+
+    @property
+    def metadata_keys(self) -> tuple[str, ...]:
+        """The document metadata keys the goldset declares (what scores can be sliced by)."""
+        return tuple(self.metadata_fields)
+
+    @property
+    def speaker_attributes(self) -> tuple[str, ...]:
+        """The speaker attributes the goldset declares (``gender``...)."""
+        return tuple(self.speaker_fields)
 
     def __len__(self) -> int:
         return int(self.dataset.num_rows)
@@ -202,6 +216,8 @@ def load_goldset(
         sha256=info.sha256,
         format=source.format,
         options=dict(source.options),
+        metadata_fields=dict(info.metadata),
+        speaker_fields=dict(info.speaker_attributes),
     )
 
 

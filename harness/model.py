@@ -64,14 +64,23 @@ class Quote:
     text: str = field(default="", compare=False)
 
 
+#: A value of document metadata or of a speaker attribute (as written in the goldset).
+MetaValue = str | int | float | bool | None
+
+
 @dataclass(frozen=True, slots=True)
 class Speaker:
-    """An entry of a document's speaker registry."""
+    """An entry of a document's speaker registry.
+
+    ``attributes`` are the goldset's declared speaker attributes (``gender``...), when it has
+    any: ``{name: value}``; scores can be sliced by them (config ``slices: [speaker.gender]``).
+    """
 
     id: str
     name: str
     type: str
     aliases: tuple[str, ...] = ()
+    attributes: Mapping[str, MetaValue] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +93,11 @@ class TextDoc:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A gold document: its text and its annotations."""
+    """A gold document: its text, its annotations and its metadata.
+
+    ``metadata`` holds the goldset's declared document metadata (``outlet``, ``date``,
+    ``section``...): ``{key: value}``; scores can be sliced by it (config ``slices: [outlet]``).
+    """
 
     id: str
     text: str
@@ -93,6 +106,7 @@ class Document:
     speakers: tuple[Speaker, ...] = ()
     text_path: str = ""
     text_sha256: str = ""
+    metadata: Mapping[str, MetaValue] = field(default_factory=dict, hash=False)
 
     def with_texts(self) -> Document:
         """A copy whose spans' informative ``text`` fields hold the characters they cover."""

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .model import TASKS
+from .scoring.metrics import Metrics
 
 if TYPE_CHECKING:
     from .plugins import Plugins
     from .runner import Progress as ProgressFn
     from .runner import RunResult
-    from .scoring.metrics import Metrics
 
 
 @contextmanager
@@ -98,4 +99,78 @@ def metrics_table(metrics: Metrics) -> Table:
         table.add_column(col)
     for m in metrics:
         table.add_row(m.key, m.task, "yes" if m.headline else "", m.better or "", m.description)
+    return table
+
+
+def _cell(scores: Mapping[str, float], intervals: Mapping[str, Any], key: str) -> str:
+    if key not in scores:
+        return "[dim]n/a[/]"
+    cell = f"{scores[key]:.3f}"
+    if key in intervals:
+        lo, hi = intervals[key]
+        cell += f" [dim][{lo:.2f}-{hi:.2f}][/]"
+    return cell
+
+
+def slice_table(
+    name: str,
+    per_extractor: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    metrics: Metrics,
+    kind: str = "document",
+) -> Table:
+    """Scores by the values of one slice: a row per (value, extractor).
+
+    ``per_extractor``: ``{extractor: {value: {"n", "scores", "intervals"}}}`` (``results.json``'s
+    ``extractors[label]["slices"][name]``). Columns: the headline metrics of the run the slice
+    has (document slice) or the slice's own rates (quote slice)."""
+    entries = [e for values in per_extractor.values() for e in values.values()]
+    present = {k for e in entries for k in (e.get("scores") or {})}
+    if kind == "quote":
+        order = ["quotes.exact.r", "quotes.overlap@0.3.r", "quotes.overlap@0.8.r",
+                 "speakers.accuracy", "attribution.r"]  # fmt: skip
+        cols = [(k, m.title if (m := metrics.get(k)) else k) for k in order if k in present]
+    else:
+        cols = [(m.key, m.title) for m in metrics.headline() if m.key in present]
+    unit = "gold quotes" if kind == "quote" else "documents"
+    table = Table(
+        title=f"by {escape(name)} ({unit}) - 95% bootstrap CI in brackets", title_justify="left"
+    )
+    for col in (name, unit, "extractor"):
+        table.add_column(escape(col), justify="right" if col == unit else "left")
+    for _, title in cols:
+        table.add_column(escape(title), justify="right")
+    values = sorted({v for vs in per_extractor.values() for v in vs})
+    for value in values:
+        first = True
+        for label, vs in per_extractor.items():
+            e = vs.get(value)
+            if e is None:
+                continue
+            scores, intervals = e.get("scores") or {}, e.get("intervals") or {}
+            cells = [_cell(scores, intervals, k) for k, _ in cols]
+            head = [escape(value), f"{e.get('n', 0):g}"] if first else ["", ""]
+            table.add_row(*head, escape(label), *cells)
+            first = False
+        table.add_section()
+    return table
+
+
+def results_table(results: Mapping[str, Any]) -> Table:
+    """The headline scores of a saved run (``results.json``)."""
+    g = results.get("goldset") or {}
+    metrics = Metrics.from_results(results)
+    cols = metrics.headline(results.get("tasks") or TASKS)
+    table = Table(
+        title=escape(
+            f"goldset {g.get('name')} v{g.get('version')} ({g.get('documents', '?')} documents)"
+            " - 95% bootstrap CI in brackets"
+        ),
+        title_justify="left",
+    )
+    table.add_column("extractor", style="bold")
+    for m in cols:
+        table.add_column(escape(m.title), justify="right")
+    for label, info in (results.get("extractors") or {}).items():
+        scores, intervals = info.get("scores") or {}, info.get("intervals") or {}
+        table.add_row(escape(label), *(_cell(scores, intervals, m.key) for m in cols))
     return table

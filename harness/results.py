@@ -23,6 +23,8 @@ memory-mapped (:func:`load_run`)::
       "goldset": {name, version, path, sha256, label_scheme, documents},
       "tasks": [task, ...],
       "metrics": {key: {task, title, description, headline, better}},  # every score's declaration
+      "slices": {name: {"kind": "document" | "quote", "key", "values": [...],   # only with
+                        "documents": {value: [doc_id]}}},                 # config slices:
       "extractors": {
         label: {
           "name", "version", "plugin", "plugin_version", "tasks", "options",
@@ -44,6 +46,7 @@ memory-mapped (:func:`load_run`)::
           "per_document": {doc_id: {count key: [matched, n_pred, n_gold]}},  # instead of
                                                     # "files" in a self-contained copy (a
                                                     # committed baseline: :func:`embedded`)
+          "slices": {name: {value: {"n", "scores", "intervals"}}},  # scores by slice
           "timing": {"setup", "extract", "total"},  # seconds
           "diagnostics": {"total", "this_run", "per_document"}  # only when the extractor
         }                                           # reported any: see harness.diagnostics
@@ -76,7 +79,7 @@ from .atomic import write_chunks, write_json
 from .codec import prediction_to_dict
 from .errors import ResultsError
 from .perdoc import CountsFile, PredictionsFile, jsonl_with_label
-from .runner import RunResult
+from .runner import RunResult, slice_specs
 from .scoring.prf import CountMatrix, Counts
 
 SCHEMA = "harness.results/2"
@@ -159,9 +162,14 @@ def build_results(result: RunResult) -> dict[str, Any]:
         }
         if r.diagnostics:
             extractors[r.label]["diagnostics"] = r.diagnostics.to_dict()
+        if r.slices:
+            extractors[r.label]["slices"] = {
+                name: {value: s.to_dict() for value, s in values.items()}
+                for name, values in r.slices.items()
+            }
         if r.files:
             extractors[r.label]["per_document"] = PerDocument(r.per_doc)
-    return {
+    out = {
         "schema": SCHEMA,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "complete": result.complete,
@@ -176,6 +184,33 @@ def build_results(result: RunResult) -> dict[str, Any]:
         "metrics": result.metrics.to_dict(),
         "extractors": extractors,
     }
+    if result.config.slices:
+        out["slices"] = slices_section(result)
+    return out
+
+
+def slices_section(result: RunResult) -> dict[str, Any]:
+    """What each slice of the run is: its kind, key and values, and for a document slice the
+    documents of each value (what ``harness compare`` resamples per slice)."""
+    specs = slice_specs(result.config, result.goldset)
+    section: dict[str, Any] = {
+        s.name: {"kind": s.kind, "key": s.key, "values": [], "documents": {}} for s in specs
+    }
+    document_specs = [s for s in specs if s.kind == "document"]
+    if document_specs:
+        for doc in result.goldset:
+            for s in document_specs:
+                section[s.name]["documents"].setdefault(s.document_value(doc), []).append(doc.id)
+    for s in specs:
+        seen = {v for r in result.extractors for v in r.slices.get(s.name, {})}
+        section[s.name]["values"] = sorted(seen | set(section[s.name]["documents"]))
+        if s.kind == "quote":
+            del section[s.name]["documents"]
+            section[s.name]["note"] = (
+                "gold quotes by their attribute: recall, speaker accuracy and attribution recall "
+                "only (a predicted quote belongs to no slice)"
+            )
+    return section
 
 
 def _move(src: Path, dest: Path) -> None:

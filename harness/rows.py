@@ -14,6 +14,7 @@ through per-row Python dicts.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import warnings
@@ -30,7 +31,8 @@ from .model import Document, Entity, Quote, Span, Speaker, document_problems
 ITER_BATCH = 256
 #: Version of the row layout (part of every cache key): bump when dataset_features changes.
 #: 2: caches are sealed (their checksum recorded); unsealed entries of 1 are not looked at.
-ROWS_VERSION = 2
+#: 3: document ``metadata`` and speaker ``attributes`` (JSON text).
+ROWS_VERSION = 3
 
 
 def dataset_features() -> Any:
@@ -69,10 +71,21 @@ def dataset_features() -> Any:
                     "name": Value("string"),
                     "type": Value("string"),
                     "aliases": List(Value("string")),
+                    "attributes": Value("string"),
                 }
             ),
+            "metadata": Value("string"),
         }
     )
+
+
+def _meta_json(values: Mapping[str, Any] | None) -> str | None:
+    """Metadata (or speaker attributes) as stored in a row: JSON text, ``None`` when empty."""
+    return json.dumps(dict(values), ensure_ascii=False, sort_keys=True) if values else None
+
+
+def _meta(text: str | None) -> dict[str, Any]:
+    return json.loads(text) if text else {}
 
 
 def row_to_document(row: Mapping[str, Any]) -> Document:
@@ -86,10 +99,18 @@ def row_to_document(row: Mapping[str, Any]) -> Document:
         entities=tuple(entity_from_dict(e) for e in row["entities"]),
         quotes=tuple(quote_from_dict(q) for q in row["quotes"]),
         speakers=tuple(
-            Speaker(s["id"], s["name"], s["type"], tuple(s["aliases"] or ())) for s in speakers
+            Speaker(
+                s["id"],
+                s["name"],
+                s["type"],
+                tuple(s["aliases"] or ()),
+                dict(s.get("attributes") or {}),
+            )
+            for s in speakers
         ),
         text_path=row.get("text_path", ""),
         text_sha256=row.get("text_sha256", ""),
+        metadata=dict(row.get("metadata") or {}),
     )
 
 
@@ -103,9 +124,16 @@ def document_to_row(doc: Document) -> dict[str, Any]:
         "entities": [entity_to_dict(e) for e in doc.entities],
         "quotes": [quote_to_dict(q) for q in doc.quotes],
         "speakers": [
-            {"id": s.id, "name": s.name, "type": s.type, "aliases": list(s.aliases)}
+            {
+                "id": s.id,
+                "name": s.name,
+                "type": s.type,
+                "aliases": list(s.aliases),
+                "attributes": _meta_json(s.attributes),
+            }
             for s in doc.speakers
         ],
+        "metadata": _meta_json(doc.metadata),
     }
 
 
@@ -177,6 +205,7 @@ def documents_from_arrow(table: Any) -> list[Document]:
             s["name"].to_pylist(),
             s["type"].to_pylist(),
             [tuple(a or ()) for a in s["aliases"].to_pylist()],
+            [_meta(a) for a in s["attributes"].to_pylist()],
         )
     )
     return list(
@@ -189,6 +218,7 @@ def documents_from_arrow(table: Any) -> list[Document]:
             _per_row(speakers, s_off),
             _texts(table.column("text_path")),
             _texts(table.column("text_sha256")),
+            [_meta(m) for m in table.column("metadata").to_pylist()],
         )
     )
 

@@ -50,6 +50,7 @@ from .plugins import Plugins, get_plugins
 from .runcache import RunCache, run_key
 from .schemes import resolve_label_maps
 from .scoring import Counts, Metrics, Scored, ScoringPlan, Tally
+from .scoring.slices import SliceScores, SliceSpec, check_slices, score_slices
 from .spool import pack_record, unpack_record
 
 __all__ = ["DocError", "ExtractorRun", "RunResult", "run", "run_extractor", "scoring_plan"]
@@ -90,6 +91,8 @@ class ExtractorRun:
     diagnostics: DiagnosticsTally = field(default_factory=DiagnosticsTally)
     scores: dict[str, float] = field(default_factory=dict)
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: Scores by slice (config ``slices:``): ``{slice name: {value: SliceScores}}``.
+    slices: dict[str, dict[str, SliceScores]] = field(default_factory=dict)
     cached_docs: int = 0
     #: Cache entries found unusable (reported in ``warnings``, recomputed).
     cache_rejected: int = 0
@@ -370,6 +373,12 @@ def scoring_plan(
     )
 
 
+def slice_specs(config: RunConfig, goldset: Goldset) -> list[SliceSpec]:
+    """The config's slices, checked against what the goldset declares."""
+    where = f"{config.path or 'config'}: slices"
+    return check_slices(config.slices, goldset.metadata_keys, goldset.speaker_attributes, where)
+
+
 def _record_plan(run: ExtractorRun, plan: ScoringPlan) -> None:
     maps = plan.label_maps
     run.labels = maps.labels
@@ -495,6 +504,8 @@ def run_extractor(
     # the files' readers keep the run's folder alive as long as anyone reads them
     run.predictions = PredictionsFile(run.files["predictions"], owner=files)
     run.per_doc = CountsFile(run.files["counts"], owner=files)
+    specs = slice_specs(config, goldset)
+    run.slices = score_slices(plan, specs, goldset, run.predictions, run.per_doc)
     run.seconds_total = time.perf_counter() - t_start
     return run
 
@@ -567,6 +578,7 @@ def run(
     """Evaluate every extractor of ``config`` on its goldset."""
     t0 = time.perf_counter()
     goldset = load_goldset(config.goldset)
+    slice_specs(config, goldset)  # a slice the goldset cannot give fails before any work
     files = RunFiles()
     try:
         runs = []

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import ConfigError, did_you_mean
 from .extractors import map_labels
@@ -104,9 +104,7 @@ def map_gold(
                 unmapped[e.label] += 1
         else:
             ents.append(Entity(e.start, e.end, label, e.text))
-    return Document(
-        doc.id, doc.text, tuple(ents), doc.quotes, doc.speakers, doc.text_path, doc.text_sha256
-    )
+    return replace(doc, entities=tuple(ents))
 
 
 def compose(

@@ -62,10 +62,10 @@ def test_identical_rerun_is_unchanged(runs: dict[str, Path]) -> None:
         ["compare", str(runs["base"]), str(runs["same"]), "--max-drop", "0", "--format", "json"],
     )
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert data["rows"] and all(r["verdict"] == "unchanged" for r in data["rows"])
     assert all(r["p_value"] == 1.0 for r in data["rows"])
-    assert data["gate"] == {"passed": True, "violations": []}
+    assert data["gate"] == {"thresholds": True, "passed": True, "violations": []}
 
 
 def test_degraded_run_fails_the_gate_naming_the_metric(runs: dict[str, Path]) -> None:
@@ -116,7 +116,7 @@ def test_markdown_output(runs: dict[str, Path], tmp_path: Path) -> None:
     assert res.exit_code == 0  # no thresholds given: report only
     text = out.read_text()
     assert text.startswith("**baseline**") and "| replay | `entities.strict.micro.f1` |" in text
-    assert "❌ worse" in text and text == res.output
+    assert "❌ worse" in text and text == res.stdout
 
 
 def test_non_comparable_runs_are_refused(runs: dict[str, Path], tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def test_a_plugins_score_reaches_results_table_report_and_compare(
               "--samples", "100"],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
-    rows = {r["metric"]: r for r in json.loads(res.output)["rows"]}
+    rows = {r["metric"]: r for r in json.loads(res.stdout)["rows"]}
     assert rows["cues.accuracy"]["verdict"] == "unchanged"
     assert rows["cues.accuracy"]["p_value"] == 1.0  # recomputed from the counts by the plugin
 
@@ -99,7 +99,7 @@ def test_a_saved_run_shows_a_plugins_score_where_the_plugin_is_not_installed(
     assert "cues" not in get_plugins().scores
     res = cli.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "a"), "--format", "json"])
     assert res.exit_code == 0, res.output
-    rows = {r["metric"]: r for r in json.loads(res.output)["rows"]}
+    rows = {r["metric"]: r for r in json.loads(res.stdout)["rows"]}
     assert rows["cues.accuracy"]["new"] == rows["cues.accuracy"]["baseline"]
     assert rows["cues.accuracy"]["p_value"] is None  # no plugin here to recompute it
     assert rows["quotes.exact.f1"]["p_value"] == 1.0

@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from harness import runner
 from harness.config import load_config
@@ -33,7 +31,8 @@ from harness.report.classify import (
     classify_entities,
     classify_quotes,
 )
-from harness.report.highlight import Annotation, render, segments
+from harness.report.data import KIND_BITS
+from harness.report.load import _without_per_document
 from harness.results import write_run
 
 EVIL_TEXT = (
@@ -198,7 +197,7 @@ def degraded(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def perfect(doc: dict[str, Any]) -> dict[str, Any]:
-    return {"doc_id": doc["id"], "entities": doc["entities"], "quotes": doc["quotes"]}
+    return {"doc_id": doc["id"], "entities": doc.get("entities", []), "quotes": doc["quotes"]}
 
 
 @pytest.fixture
@@ -213,74 +212,40 @@ def tricky_run(tmp_path: Path) -> Path:
 
 
 class Tags(HTMLParser):
-    """Collects start tags, the text of the article panes and the maximal span nesting."""
+    """Collects start tags (with their attributes)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.stack: list[str] = []
-        self.max_span_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
-        self.stack.append(tag)
-        self.max_span_depth = max(self.max_span_depth, self.stack.count("span"))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.stack:
-            while self.stack.pop() != tag:
-                pass
 
 
-def visible_text(html: str) -> str:
-    """Text of rendered segments with the label tags removed, unescaped."""
-    return unescape(re.sub(r"<sup[^>]*>.*?</sup>", "", re.sub(r"<span[^>]*>|</span>", "", html)))
+def page_data(html: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The page's metadata and document records, read back from its JSON elements."""
+    meta = re.search(r'<script type="application/json" id="hr-meta">(.*?)</script>', html, re.S)
+    assert meta is not None
+    chunks = re.findall(
+        r'<script type="application/json" class="hr-chunk">(.*?)</script>', html, re.S
+    )
+    docs = [d for c in chunks for d in json.loads(c)]
+    return json.loads(meta.group(1)), docs
 
 
-# -- segments --------------------------------------------------------------------------------
+def kinds_of(bits: int) -> list[str]:
+    return [k for k, b in KIND_BITS.items() if bits & b]
 
 
-def test_overlapping_and_nested_annotations_become_flat_segments() -> None:
-    text = "abcdefghij"
-    anns = [
-        Annotation(0, 6, "q", "q1"),
-        Annotation(2, 4, "ent", "e1", tag="X"),
-        Annotation(4, 9, "ent", "e2"),
-        Annotation(3, 5, "spk", "s1"),
+def errors_of(
+    meta: dict[str, Any], docs: list[dict[str, Any]], label: str
+) -> list[tuple[str, list[str]]]:
+    """``(task, kinds)`` of every error of the extractor ``label``."""
+    i = [x["label"] for x in meta["extractors"]].index(label)
+    tasks = ["entities", "quotes", "speakers"]
+    return [
+        (tasks[f[0]], kinds_of(f[3])) for d in docs if d["x"][i] for f in d["x"][i]["f"] if f[3]
     ]
-    segs = segments(text, anns)
-    assert [(s.start, s.end) for s in segs] == [
-        (0, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 9), (9, 10)
-    ]  # fmt: skip
-    assert [[a.id for a in s.covering] for s in segs] == [
-        ["q1"], ["q1", "e1"], ["q1", "e1", "s1"], ["q1", "e2", "s1"], ["q1", "e2"], ["e2"], []
-    ]  # fmt: skip
-    html = render(text, anns)
-    assert visible_text(html) == text
-    parser = Tags()
-    parser.feed(html)
-    assert parser.max_span_depth == 1
-    assert html.count(">X</sup>") == 1  # the tag follows the entity's last segment
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.text(alphabet="ab <>&\"'\n", min_size=1, max_size=40),
-    st.lists(st.tuples(st.integers(-3, 45), st.integers(-3, 45)), max_size=8),
-)
-def test_render_keeps_text_and_never_nests(text: str, bounds: list[tuple[int, int]]) -> None:
-    anns = [
-        Annotation(s, e, layer, f"a{i}", tag="L<&>", info='"x"')
-        for i, ((s, e), layer) in enumerate(
-            zip(bounds, ["ent", "q", "spk", "cue"] * 2, strict=False)
-        )
-    ]
-    html = render(text, anns)
-    assert visible_text(html) == text
-    parser = Tags()
-    parser.feed(html)
-    assert parser.max_span_depth <= 1
-    assert {t for t, _ in parser.tags} <= {"span", "sup"}
 
 
 # -- classification --------------------------------------------------------------------------
@@ -379,14 +344,24 @@ def test_report_files_and_contents(tricky_run: Path) -> None:
         root = ET.fromstring(p.read_text(encoding="utf-8"))  # well-formed standalone SVG
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
         assert root.findall(".//{http://www.w3.org/2000/svg}rect")
-    # every error kind of the degraded extractor is listed, none for the perfect one
-    rows = re.findall(
-        r'<tr class="err" data-extractor="([^"]+)" data-task="(\w+)" data-kinds="([\w ]+)"', html
-    )
-    assert {x for x, _, _ in rows} == {"bad"}
-    kinds = sorted({k for _, _, ks in rows for k in ks.split()})
-    assert kinds == ["boundary", "label", "missed", "speaker", "spurious"]
-    assert ("bad", "speakers", "speaker") in rows
+    meta, docs = page_data(html)
+    assert [x["label"] for x in meta["extractors"]] == ["good", "bad"]
+    assert [d["id"] for d in docs] == ["evil", "plain"]  # each document once
+    assert html.count('class="hr-chunk"') == 1
+    # every error kind of the degraded extractor is there, none for the perfect one
+    assert errors_of(meta, docs, "good") == []
+    bad = errors_of(meta, docs, "bad")
+    assert sorted({k for _, ks in bad for k in ks}) == [
+        "boundary",
+        "label",
+        "missed",
+        "speaker",
+        "spurious",
+    ]
+    assert ("speakers", ["speaker"]) in bad
+    # correct pairs are recorded too (the page links gold items to what each extractor made)
+    good = docs[1]["x"][0]["f"]
+    assert good and all(f[3] == 0 and f[1] >= 0 and f[2] >= 0 for f in good)
     # scores with their intervals, from results.json
     results = json.loads((tricky_run / "results.json").read_text())
     f1 = results["extractors"]["bad"]["scores"]["entities.strict.micro.f1"]
@@ -402,16 +377,26 @@ def test_untrusted_text_is_escaped(tricky_run: Path) -> None:
     html = write_report(tricky_run).read_text(encoding="utf-8")
     parser = Tags()
     parser.feed(html)
+    scripts = [attrs for t, attrs in parser.tags if t == "script"]
+    # the data is inert JSON; one script runs, the report's own
+    assert [a.get("type") for a in scripts] == ["application/json", "application/json", None]
     tags = [t for t, _ in parser.tags]
-    assert tags.count("script") == 1  # the report's own script only
     assert "img" not in tags and "i" not in tags
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&lt;b&gt;bold&lt;/b&gt;" in html
-    assert "<b>bold</b>" not in html and "<script>alert" not in html
-    # attribute values never break out: every attribute parsed is one we wrote
+    assert "<script>alert" not in html and "<b>bold</b>" not in html and "<img" not in html
+    # names never break out of attributes either
     names = {a for _, attrs in parser.tags for a in attrs}
     assert "onerror" not in names and "src" not in names
-    assert "Ann &quot;&lt;i&gt;&quot; Lee" in html
+    _, docs = page_data(html)
+    assert docs[0]["t"] == EVIL_TEXT  # the text itself survives, as text
+    assert docs[0]["s"][0][1] == 'Ann "<i>" Lee'
+
+
+def test_json_in_the_page_cannot_close_its_element() -> None:
+    from harness.report.page import script_json
+
+    text = script_json({"t": "</script><!-- \u2028 & >"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"t": "</script><!-- \u2028 & >"}
 
 
 def test_report_to_another_path(tricky_run: Path, tmp_path: Path) -> None:
@@ -473,8 +458,141 @@ def test_failed_document_and_gold_label_map(tmp_path: Path) -> None:
         tasks=("entities",),
     )
     html = write_report(run).read_text(encoding="utf-8")
-    assert "failed on this document" in html  # "empty" has no line for the document
-    rows = re.findall(r'data-extractor="coarse" data-task="entities" data-kinds="([\w ]+)"', html)
+    meta, docs = page_data(html)
+    assert meta["tasks"] == ["entities"]
+    labels = [x["label"] for x in meta["extractors"]]
+    empty, coarse = docs[0]["x"][labels.index("empty")], docs[0]["x"][labels.index("coarse")]
+    assert "fail" in empty  # "empty" has no line for the document
     # the CARDINAL gold entity has no CoNLL label: it is left out, not "missed"
-    assert rows == ["label"]
-    assert "quotes" not in re.findall(r'name="task" value="(\w+)"', html)
+    assert errors_of(meta, docs, "coarse") == [("entities", ["label"])]
+    assert coarse["gl"] == ["PER", "ORG", None, "LOC"]
+    cardinal = next(i for i, e in enumerate(docs[0]["e"]) if e[2] == "CARDINAL")
+    assert all(f[1] != cardinal for f in coarse["f"])
+
+
+def test_wrong_speaker_on_a_quote_without_gold_speaker_is_marked(tmp_path: Path) -> None:
+    """Wrong speakers follow the attribution rule; those on gold quotes whose speaker is unknown
+    are flagged and said not to count in speaker accuracy, so the numbers add up."""
+    t = "Ann Lee said the port would close. Someone said prices would rise."
+    doc = {
+        "id": "d",
+        "text": t,
+        "speakers": {"ann-lee": {"name": "Ann Lee", "type": "PERSON", "aliases": []}},
+        "quotes": [
+            quote(t, "the port would close", "indirect", "ann-lee", "Ann Lee", "said"),
+            quote(t, "prices would rise", "indirect", None, None, None),
+        ],
+    }
+    gold = write_goldset(tmp_path / "gs", [doc])
+    pred = perfect(doc)
+    pred["quotes"] = [dict(q, speaker="Ann Lee") for q in doc["quotes"]]  # names one for both
+    run = make_run(tmp_path, gold, {"x": [pred]}, tasks=("quotes", "speakers"))
+    html = write_report(run).read_text(encoding="utf-8")
+    meta, docs = page_data(html)
+    assert meta["tasks"] == ["quotes", "speakers"]  # a quotes-only run: no entity column
+    speakers = [f for f in docs[0]["x"][0]["f"] if f[0] == 2]
+    assert [(f[1], kinds_of(f[3]), f[4]) for f in speakers] == [(0, [], 0), (1, ["speaker"], 1)]
+    results = json.loads((run / "results.json").read_text())["extractors"]["x"]["scores"]
+    assert results["speakers.accuracy"] == 1.0 and results["attribution.f1"] == 0.5
+    assert "1 wrong speaker, 1 of them on gold quotes whose speaker is unknown" in html
+    assert "speaker accuracy 1.000 over 1 matched quotes = 0 wrong" in html
+    md = (run / "report.md").read_text(encoding="utf-8")
+    assert "1 of the wrong speakers are on gold quotes whose speaker is unknown" in md
+
+
+def test_report_against_a_baseline_run(tmp_path: Path) -> None:
+    docs = [evil_doc(), plain_doc()]
+    gold = write_goldset(tmp_path / "gs", docs)
+    for sub in ("a", "b", "c"):
+        (tmp_path / sub).mkdir()
+    new = make_run(tmp_path / "a", gold, {"x": [perfect(d) for d in docs]})
+    base = make_run(tmp_path / "b", gold, {"x": [degraded(d) for d in docs]})
+    html = write_report(new, against=base).read_text(encoding="utf-8")
+    meta, records = page_data(html)
+    assert [(x["label"], x["run"], x["own"]) for x in meta["extractors"]] == [
+        ("x", "", "x"), ("x (baseline)", "baseline", "x")
+    ]  # fmt: skip
+    assert errors_of(meta, records, "x") == [] and errors_of(meta, records, "x (baseline)")
+    presets = re.findall(r'data-preset="([^"]+)"', html)
+    assert [json.loads(unescape(p)) for p in presets] == [
+        {"ex": [0], "right": 1},  # what broke: errors of x that the baseline got right
+        {"ex": [1], "right": 0},  # what got fixed
+    ]
+    other = write_goldset(tmp_path / "other", [plain_doc()])
+    elsewhere = make_run(tmp_path / "c", other, {"x": [perfect(plain_doc())]})
+    with pytest.raises(ResultsError, match="another goldset"):
+        write_report(new, against=elsewhere)
+
+
+def test_folder_mode_writes_the_data_beside_the_page(tricky_run: Path) -> None:
+    path = write_report(tricky_run, folder=True)
+    html = path.read_text(encoding="utf-8")
+    meta, docs = page_data(html)
+    assert docs == [] and meta["folder"] == "report_files/" and meta["chunks"] == 1
+    chunk = (tricky_run / "report_files" / "chunk-0000.js").read_text(encoding="utf-8")
+    assert chunk.startswith("HarnessReportChunk(0,") and "<" not in chunk
+    assert "script-src 'unsafe-inline' file: 'self'" in html
+    write_report(tricky_run, folder=True)  # again: the folder is replaced, nothing left over
+    assert sorted(p.name for p in tricky_run.iterdir() if "report_files" in p.name) == [
+        "report_files"
+    ]
+
+
+@pytest.mark.parametrize("block", [5, 64, 1 << 22])
+def test_large_results_are_read_without_per_document_counts(
+    tricky_run: Path, block: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from harness.atomic import dumps
+    from harness.report import load
+    from harness.results import embedded
+
+    monkeypatch.setattr(load, "_BLOCK", block)  # blocks cut keys and closing lines in two
+    path = tmp_path / "results.json"  # a self-contained results file: the counts inline
+    path.write_text(dumps(embedded(tricky_run)), encoding="utf-8")
+    full = json.loads(path.read_text(encoding="utf-8"))
+    assert all(x["per_document"] for x in full["extractors"].values())
+    for x in full["extractors"].values():
+        x["per_document"] = {}
+    assert json.loads(_without_per_document(path)) == full
+
+
+def test_report_command_options(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from harness.cli import app
+
+    docs = [evil_doc(), plain_doc()]
+    gold = write_goldset(tmp_path / "gs", docs)
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+    new = make_run(tmp_path / "a", gold, {"x": [perfect(d) for d in docs]})
+    base = make_run(tmp_path / "b", gold, {"x": [degraded(d) for d in docs]})
+    res = CliRunner().invoke(app, ["report", str(new), "--against", str(base), "--folder"])
+    assert res.exit_code == 0, res.output
+    assert (new / "report_files" / "chunk-0000.js").is_file()
+    meta, _ = page_data((new / "report.html").read_text(encoding="utf-8"))
+    assert [x["run"] for x in meta["extractors"]] == ["", "baseline"]
+    res = CliRunner().invoke(app, ["report", str(new), "--against", str(tmp_path / "nowhere")])
+    assert res.exit_code == 6 and "no results found" in res.output
+
+
+def test_several_processes_write_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.report import parallel
+
+    from .generated import generated_run
+
+    run = generated_run(tmp_path, 30, ("spacy", "llm"), samples=10)
+    monkeypatch.setattr(parallel, "PARALLEL_DOCUMENTS", 10)
+    monkeypatch.setattr("harness.report.FOLDER_CHUNK", 4)  # 8 chunks: 3 parts of 2 or 3
+    pages = {}
+    for n in ("1", "3"):
+        monkeypatch.setenv("HARNESS_REPORT_WORKERS", n)
+        path = write_report(run, tmp_path / n / "report.html", folder=True)
+        files = sorted((tmp_path / n / "report_files").iterdir())
+        pages[n] = (
+            path.read_text(encoding="utf-8"),
+            [f.read_text(encoding="utf-8") for f in files],
+        )
+    assert len(pages["1"][1]) == 8 and pages["1"] == pages["3"]

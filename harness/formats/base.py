@@ -36,13 +36,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from ..errors import PluginError, Problems
 from ..model import Document
 from ..schemes import SCHEMES
+from .metadata import Field
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,10 @@ class GoldsetInfo:
     documents_hash: str | None = None
     #: Where the annotation guidelines are (a path or URL), if the goldset says.
     guidelines: str | None = None
+    #: The document metadata and the speaker attributes the goldset declares
+    #: (:mod:`harness.formats.metadata`; documents are checked against them).
+    metadata: Mapping[str, Field] = field(default_factory=dict)
+    speaker_attributes: Mapping[str, Field] = field(default_factory=dict)
 
 
 class GoldsetView(Protocol):

@@ -39,6 +39,7 @@ aliases) in a note, so native -> brat -> native gives the same documents.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -52,7 +53,16 @@ from ..errors import ConfigError, GoldsetError, Problems
 from ..model import Document, Speaker
 from . import conversion
 from .attribution import EventLink, Links, Region, Roles, assemble
-from .base import CommonOptions, Format, GoldsetView, decode_utf8
+from .base import (
+    CommonOptions,
+    Format,
+    GoldsetInfo,
+    GoldsetView,
+    decode_utf8,
+    files_hash,
+    read_file,
+)
+from .metadata import Table, read_table
 
 _T = re.compile(r"^(T\d+\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t(.*))?$", re.DOTALL)
 #: The start of an annotation line: an id (letter or ``#``, number, optional tail) or ``*``.
@@ -63,7 +73,11 @@ TEXT_FOLDERS = ("text", "texts", "txt")
 PRESETS: dict[str, dict[str, Any]] = {
     "none": {},
     # PolNeAR: Discard marks boilerplate, Discuss marks spans the annotators meant to discuss
-    "polnear": {"ignore_types": ("Discard", "Discuss"), "annotator": "first"},
+    "polnear": {
+        "ignore_types": ("Discard", "Discuss"),
+        "annotator": "first",
+        "metadata_id": "filename",
+    },
 }
 
 
@@ -101,6 +115,14 @@ class BratOptions(CommonOptions):
     sourceless: Literal["drop", "keep"] = "drop"
     #: Defaults for a known corpus: ``polnear`` = ignore_types [Discard, Discuss], annotator first.
     preset: Literal["none", "polnear"] = "none"
+    #: A table of document metadata (TSV or CSV with a header row; a path relative to the
+    #: goldset folder, e.g. PolNeAR's ``../metadata.tsv``): its columns become the documents'
+    #: metadata, to slice scores by (``slices: [publisher]``). Every document needs a row.
+    metadata: str | None = None
+    #: The table's column of document ids (default: the preset's, else the first column).
+    metadata_id: str | None = None
+    #: The columns kept as metadata (default: every column but the id).
+    metadata_columns: tuple[str, ...] | None = None
 
     def resolved(self) -> BratOptions:
         """These options with the preset's defaults filled in."""
@@ -111,6 +133,7 @@ class BratOptions(CommonOptions):
             if self.ignore_types is not None
             else preset.get("ignore_types", ()),
             annotator=self.annotator or preset.get("annotator", "only"),
+            metadata_id=self.metadata_id or preset.get("metadata_id"),
         )
 
 
@@ -583,6 +606,32 @@ def parse(
     return list(p.regions.values()), p.links
 
 
+# ---- the metadata table ----------------------------------------------------------------------
+
+
+def _metadata_table(path: Path, opts: BratOptions, problems: Problems) -> Table | None:
+    if not opts.metadata:
+        return None
+    table = path / opts.metadata
+    data = read_file(table, problems)  # a path the user gave: size limit and links checked
+    if data is None:
+        return None
+    return read_table(table, data, opts.metadata_id, opts.metadata_columns, problems)
+
+
+def _with_metadata(doc: Document, table: Table | None, problems: Problems) -> Document:
+    """``doc`` with its row of the metadata table (a document without one is a problem)."""
+    if table is None:
+        return doc
+    row = table.of(doc.id)
+    if row is None:
+        problems.add(
+            table.path, None, f"no row for document {doc.id!r}: every document needs its metadata"
+        )
+        return doc
+    return replace(doc, metadata=row)
+
+
 # ---- the format -----------------------------------------------------------------------------
 
 
@@ -602,12 +651,30 @@ class BratFormat(Format):
                 "OUT/<annotator>/; to read one annotator, give its id"
             )
         problems = Problems(str(path))
+        table = _metadata_table(path, opts, problems)
         pairs = choose(find_pairs(path, opts, problems), opts.annotator or "only", problems)
         for pair in pairs:
             doc = self._read_pair(pair, opts, problems)
             if doc is not None:
-                yield doc
+                yield _with_metadata(doc, table, problems)
         problems.raise_if_any()
+
+    def describe(self, path: Path, options: Any) -> GoldsetInfo:
+        """The default description, with the metadata table's columns declared."""
+        info = super().describe(path, options)
+        opts = (options or BratOptions()).resolved()
+        table = _metadata_table(path, opts, Problems(str(path)))
+        return info if table is None else replace(info, metadata=table.fields)
+
+    def content_hash(self, path: Path, options: Any) -> str:
+        """The files under the folder, and the metadata table (which may lie outside it)."""
+        own = files_hash(path)
+        opts = options or BratOptions()
+        if not opts.metadata:
+            return own
+        table = path / opts.metadata
+        data = table.read_bytes() if table.is_file() else b"missing"
+        return hashlib.sha256(own.encode() + b"\0" + data).hexdigest()
 
     def annotators(self, path: Path, options: Any) -> list[str]:
         """The annotator ids of the ``<doc>_<annotator>.ann`` files under ``path``."""
@@ -616,8 +683,11 @@ class BratFormat(Format):
     def _read_pair(self, pair: Pair, opts: BratOptions, problems: Problems) -> Document | None:
         conversion.file_started()
         n_before = len(problems)
-        text = decode_utf8(pair.txt.read_bytes(), pair.txt, problems)
-        body = decode_utf8(pair.ann.read_bytes(), pair.ann, problems)
+        text_bytes, ann_bytes = read_file(pair.txt, problems), read_file(pair.ann, problems)
+        if text_bytes is None or ann_bytes is None:
+            return None
+        text = decode_utf8(text_bytes, pair.txt, problems)
+        body = decode_utf8(ann_bytes, pair.ann, problems)
         if text is None or body is None:
             return None
         regions, links = parse(text, body, pair.ann, pair.doc_id, opts, problems)

@@ -35,7 +35,7 @@ from ..errors import GoldsetError, Problems
 from ..model import QUOTE_TYPES, Document, Speaker
 from . import conversion
 from .attribution import Links, Region, Roles, assemble
-from .base import CommonOptions, Format, GoldsetView, decode_utf8
+from .base import CommonOptions, Format, GoldsetView, decode_utf8, read_file
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,10 @@ class LabelStudioOptions(CommonOptions):
     conventions: bool = True
     #: A Content without a Source: ``drop`` (not a quote, rule C8) or ``keep`` (no speaker).
     sourceless: Literal["drop", "keep"] = "drop"
+    #: A task with no completed annotation (none, ``null``, or every one cancelled): an
+    #: ``error`` (it is not gold: reading it as an empty document would score every prediction
+    #: on it as wrong), or ``skip`` it, recorded in the conversion report.
+    unannotated: Literal["error", "skip"] = "error"
 
 
 def utf16_to_codepoints(text: str) -> list[int] | None:
@@ -117,7 +121,8 @@ class LabelStudioFormat(Format):
     def _read_file(
         self, f: Path, opts: LabelStudioOptions, problems: Problems
     ) -> Iterator[Document]:
-        raw = decode_utf8(f.read_bytes(), f, problems)
+        data = read_file(f, problems)
+        raw = None if data is None else decode_utf8(data, f, problems)
         if raw is None:
             return
         try:
@@ -203,11 +208,14 @@ def _chosen_annotation(
     opts: LabelStudioOptions,
     problems: Problems,
 ) -> Mapping[str, Any] | None:
+    given = task.get("annotations")
     annotations = [
         a
-        for a in task.get("annotations") or []
+        for a in (given if isinstance(given, list) else [])
         if isinstance(a, Mapping) and not a.get("was_cancelled")
     ]
+    if not annotations:
+        return _unannotated(task, tid, f, line, opts, problems)
     if len(annotations) > 1 and opts.annotation == "only":
         problems.add(
             f,
@@ -216,7 +224,36 @@ def _chosen_annotation(
             "annotation: first or last to choose one",
         )
         return None
-    return annotations[-1 if opts.annotation == "last" else 0] if annotations else {}
+    return annotations[-1 if opts.annotation == "last" else 0]
+
+
+def _unannotated(
+    task: Mapping[str, Any],
+    tid: Any,
+    f: Path,
+    line: int | None,
+    opts: LabelStudioOptions,
+    problems: Problems,
+) -> None:
+    """A task nobody finished annotating is not gold: an error, or skipped and reported."""
+    given = task.get("annotations")
+    why = (
+        "no annotations"
+        if not given
+        else "only cancelled annotations"
+        if isinstance(given, list)
+        else f"annotations is {type(given).__name__}, not a list"
+    )
+    if opts.unannotated == "skip" and isinstance(given, list | None):
+        conversion.note("dropped", "task without a completed annotation", f, line, str(tid), why)
+        return None
+    problems.add(
+        f,
+        line,
+        f"task {tid}: {why}; it is not gold (set the option unannotated: skip to leave such "
+        "tasks out)",
+    )
+    return None
 
 
 def _registry(

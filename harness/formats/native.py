@@ -41,6 +41,16 @@ from .base import (
     read_file,
     safe_doc_id,
 )
+from .metadata import (
+    METADATA,
+    SPEAKER_ATTRIBUTES,
+    declaration_problems,
+    declarations,
+    document_fields,
+    record_problems,
+    to_manifest,
+    with_attributes,
+)
 from .texts import TextLocator
 
 MANIFEST = "goldset.yaml"
@@ -87,6 +97,8 @@ class NativeFormat(Format):
             sha256=sha256,
             documents_hash=documents_hash,
             guidelines=manifest.get("guidelines"),
+            metadata=declarations(manifest)[0],
+            speaker_attributes=declarations(manifest)[1],
         )
 
     def read(self, path: Path, options: Any) -> Iterator[Document]:
@@ -138,6 +150,8 @@ def read_manifest(root: Path) -> dict[str, Any]:
         raise GoldsetError(f"{root}: the native format reads a folder holding {MANIFEST}")
     problems = Problems(root)
     manifest = _load_manifest(root / MANIFEST, problems)
+    for problem in declaration_problems(manifest or {}):
+        problems.add(root / MANIFEST, None, problem)
     problems.raise_if_any()
     assert manifest is not None
     return manifest
@@ -202,6 +216,9 @@ def _manifest_of(goldset: GoldsetView) -> dict[str, Any]:
     }
     if goldset.guidelines:
         manifest["guidelines"] = goldset.guidelines
+    for key, fields in ((METADATA, "metadata_fields"), (SPEAKER_ATTRIBUTES, "speaker_fields")):
+        if getattr(goldset, fields, None):
+            manifest[key] = to_manifest(getattr(goldset, fields))
     return manifest
 
 
@@ -265,6 +282,7 @@ class _DocumentCheck:
         self.locator = locator
         self.labels = set(manifest["labels"])
         self.problems = problems
+        self.declared = declarations(manifest)
 
     def document(self, path: Path) -> Document | None:
         """The document of one file, or ``None`` (its problems logged) when it is not valid."""
@@ -292,9 +310,11 @@ class _DocumentCheck:
         self.entities(rec["entities"], text, where)
         speakers = self.speakers(rec["speakers"], where)
         self.quotes(rec["quotes"], text, speakers, where)
+        for problem in record_problems(rec, self.declared):
+            self.problems.add(where, None, problem)
         if len(self.problems) > n_before:
             return None
-        return row_to_document({**rec, "text": text})
+        return row_to_document({**with_attributes(rec), "text": text})
 
     def text(self, rec: Mapping[str, Any], where: str) -> str | None:
         """The text the record points to, when it can be read (:class:`TextLocator`), has the
@@ -559,9 +579,11 @@ def _write_document(doc: Document, root: Path) -> None:
         "text_sha256": hashlib.sha256(raw).hexdigest(),
         "entities": [entity_to_dict(e) for e in doc.entities],
         "speakers": {
-            s.id: {"name": s.name, "type": s.type, "aliases": list(s.aliases)} for s in doc.speakers
+            s.id: {"name": s.name, "type": s.type, "aliases": list(s.aliases), **s.attributes}
+            for s in doc.speakers
         },
         "quotes": [quote_to_dict(q) for q in doc.quotes],
+        **document_fields(doc),
     }
     (root / f"{doc.id}.json").write_text(
         json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -3,14 +3,14 @@ quote F1 per type and error counts per kind."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from harness.report.classify import KIND_TITLES, KINDS
+from harness.report.data import Totals
 from harness.report.load import ExtractorView
 from harness.report.svg import BarChart
-from harness.report.tables import entity_classes, quote_classes
-from harness.scoring.metrics import Metric
+from harness.report.tables import entity_classes, headline_metrics, quote_classes
 
 
 def _score(x: ExtractorView, key: str) -> float | None:
@@ -20,11 +20,11 @@ def _score(x: ExtractorView, key: str) -> float | None:
 def build_charts(
     extractors: Sequence[ExtractorView],
     tasks: Sequence[str],
-    error_counts: Mapping[str, Counter[str]],
-    headline: Sequence[Metric],
+    totals: Totals,
+    results: Mapping[str, Any],
 ) -> dict[str, BarChart]:
-    """``{file stem: chart}`` for the tasks of the run; ``headline`` are the metrics of the
-    first chart."""
+    """``{file stem: chart}`` for the tasks of the run (the first: its headline metrics)."""
+    headline = headline_metrics(results, tasks)
     series = [x.label for x in extractors]
     charts: dict[str, BarChart] = {}
     cols = [(m.title, m.key) for m in headline]
@@ -76,7 +76,7 @@ def build_charts(
         kinds,
         series,
         {
-            (KIND_TITLES[k], label): float(error_counts.get(label, Counter()).get(k, 0))
+            (KIND_TITLES[k], label): float(totals.extractors[label].kinds.get(k, 0))
             for label in series
             for k in KINDS
         },

@@ -1,6 +1,6 @@
 """Classify every gold and predicted annotation of a document as correct or as an error.
 
-The matching is the scorer's own (:func:`harness.scoring.entities.match_entities` and
+The matching is the scorer's own (:func:`harness.scoring.entities.partial_pairs` and
 :func:`harness.scoring.quotes.match_quotes`), so the report explains exactly the numbers in the
 score tables:
 
@@ -9,7 +9,11 @@ score tables:
   (a pair can be both); unpaired gold entities are *missed*, unpaired predictions *spurious*;
 - quotes are paired at overlap@0.3 (the pairs speakers are scored on); a pair whose trimmed spans
   differ is a *wrong boundary*, one whose quote type differs a *wrong label*, and - for the
-  speakers task - a pair whose speaker is not right is a *wrong speaker*.
+  speakers task - a pair whose attribution is not correct is a *wrong speaker*. That is the rule
+  of the ``attribution`` scores: a gold quote whose speaker is unknown (``null``) is attributed
+  correctly only by a prediction that names no speaker. ``speakers.accuracy`` leaves such quotes
+  out, so their findings carry ``unknown_speaker``: the wrong speakers that count against the
+  accuracy are the others (``speakers.n_matched`` minus the right ones).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from functools import partial
 from typing import Literal
 
 from harness.model import Document, Entity, Prediction, Quote
-from harness.scoring.entities import match_entities
+from harness.scoring.entities import partial_pairs
 from harness.scoring.quotes import SPEAKER_THRESHOLD, match_quotes, overlap_name, trim_span
 from harness.scoring.speakers import attribution_is_correct
 
@@ -38,7 +42,7 @@ ReportTask = Literal["entities", "quotes", "speakers"]
 MISSED, SPURIOUS = "(missed)", "(spurious)"  # confusion-table rows and columns
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One gold item, one predicted item or one pair of them, with what is wrong (if anything).
 
@@ -50,100 +54,91 @@ class Finding:
     gold: int | None
     pred: int | None
     kinds: tuple[Kind, ...]
-    detail: str = ""
+    #: A speakers finding on a gold quote whose speaker is unknown: it counts in the
+    #: attribution scores, not in ``speakers.accuracy``.
+    unknown_speaker: bool = False
 
     @property
     def is_error(self) -> bool:
         return bool(self.kinds)
 
 
-def _index(items: Sequence[object]) -> dict[int, int]:
-    return {id(x): i for i, x in enumerate(items)}
+_BOUNDARY: tuple[Kind, ...] = ("boundary",)
+_LABEL: tuple[Kind, ...] = ("label",)
+_BOTH: tuple[Kind, ...] = ("boundary", "label")
+_MISSED: tuple[Kind, ...] = ("missed",)
+_SPURIOUS: tuple[Kind, ...] = ("spurious",)
+_SPEAKER: tuple[Kind, ...] = ("speaker",)
+
+
+def _kinds(same_span: bool, same_label: bool) -> tuple[Kind, ...]:
+    if same_span:
+        return () if same_label else _LABEL
+    return _BOUNDARY if same_label else _BOTH
+
+
+def _unpaired(
+    task: ReportTask, n_gold: int, n_pred: int, paired_g: set[int], paired_p: set[int]
+) -> list[Finding]:
+    out = [Finding(task, i, None, _MISSED) for i in range(n_gold) if i not in paired_g]
+    out += [Finding(task, None, i, _SPURIOUS) for i in range(n_pred) if i not in paired_p]
+    return out
 
 
 def classify_entities(gold: Sequence[Entity], pred: Sequence[Entity]) -> list[Finding]:
     """Findings for one document's entities (predictions already restricted to scored labels)."""
-    gi, pi = _index(gold), _index(pred)
+    order_g = sorted(range(len(gold)), key=lambda i: (gold[i].start, gold[i].end, gold[i].label))
+    order_p = sorted(range(len(pred)), key=lambda i: (pred[i].start, pred[i].end, pred[i].label))
+    g = [(gold[i].start, gold[i].end, gold[i].label) for i in order_g]
+    p = [(pred[i].start, pred[i].end, pred[i].label) for i in order_p]
     out: list[Finding] = []
     paired_g: set[int] = set()
     paired_p: set[int] = set()
-    for g, p, _ in match_entities(gold, pred)["partial"]:
-        kinds: list[Kind] = []
-        details = []
-        if (g.start, g.end) != (p.start, p.end):
-            kinds.append("boundary")
-            details.append(f"span {g.start}-{g.end} predicted as {p.start}-{p.end}")
-        if g.label != p.label:
-            kinds.append("label")
-            details.append(f"label {g.label} predicted as {p.label}")
-        out.append(Finding("entities", gi[id(g)], pi[id(p)], tuple(kinds), "; ".join(details)))
-        paired_g.add(gi[id(g)])
-        paired_p.add(pi[id(p)])
-    out += [
-        Finding("entities", i, None, ("missed",), f"{e.label} not predicted")
-        for i, e in enumerate(gold)
-        if i not in paired_g
-    ]
-    out += [
-        Finding("entities", None, i, ("spurious",), f"{e.label} not in gold")
-        for i, e in enumerate(pred)
-        if i not in paired_p
-    ]
+    for cg, cp in partial_pairs(g, p):
+        a, b = g[cg], p[cp]
+        i, j = order_g[cg], order_p[cp]
+        out.append(Finding("entities", i, j, _kinds(a[:2] == b[:2], a[2] == b[2])))
+        paired_g.add(i)
+        paired_p.add(j)
+    return out + _unpaired("entities", len(gold), len(pred), paired_g, paired_p)
+
+
+def _positions(items: Sequence[Quote]) -> dict[int, list[int]]:
+    """Positions of each quote object (by identity; a list, as one object may occur twice)."""
+    out: dict[int, list[int]] = {}
+    for i, x in enumerate(items):
+        out.setdefault(id(x), []).append(i)
     return out
 
 
-def _speaker_text(doc: Document, q: Quote, gold: bool) -> str:
-    if gold:
-        s = doc.speaker(q.speaker)
-        return s.name if s else "(unknown)"
-    if q.speaker:
-        return q.speaker
-    if q.speaker_span:
-        return doc.text[q.speaker_span.start : q.speaker_span.end]
-    return "(none)"
+def _quote_pairs(
+    doc: Document, gold: Sequence[Quote], pred: Sequence[Quote]
+) -> list[tuple[int, int, Quote, Quote]]:
+    """The overlap@0.3 pairs the scorer makes, as ``(gold index, pred index, gold, pred)``."""
+    # the same tie-break as the scorer: prefer pairs whose speaker is right
+    matches = match_quotes(doc.text, gold, pred, agree=partial(attribution_is_correct, doc))
+    gi, pi = _positions(gold), _positions(pred)
+    out = []
+    for g, p in matches[overlap_name(SPEAKER_THRESHOLD)]:
+        out.append((gi[id(g)].pop(0), pi[id(p)].pop(0), g, p))
+    return out
 
 
 def classify_quotes(doc: Document, pred: Sequence[Quote], tasks: Collection[str]) -> list[Finding]:
     """Findings for one document's quotes: tasks ``quotes`` and/or ``speakers``."""
-    gold = doc.quotes
-    gi, pi = _index(gold), _index(pred)
-    # the same tie-break as the scorer: prefer pairs whose speaker is right
-    matches = match_quotes(doc.text, gold, pred, agree=partial(attribution_is_correct, doc))
-    pairs = matches[overlap_name(SPEAKER_THRESHOLD)]
+    text, gold = doc.text, doc.quotes
     span_task: ReportTask = "quotes" if "quotes" in tasks else "speakers"
     out: list[Finding] = []
-    for g, p in pairs:
-        i, j = gi[id(g)], pi[id(p)]
+    for i, j, g, p in _quote_pairs(doc, gold, pred):
         if "quotes" in tasks:
-            kinds: list[Kind] = []
-            details = []
-            if trim_span(doc.text, g.start, g.end) != trim_span(doc.text, p.start, p.end):
-                kinds.append("boundary")
-                details.append(f"span {g.start}-{g.end} predicted as {p.start}-{p.end}")
-            if g.type != p.type:
-                kinds.append("label")
-                details.append(f"type {g.type} predicted as {p.type}")
-            out.append(Finding("quotes", i, j, tuple(kinds), "; ".join(details)))
+            same = trim_span(text, g.start, g.end) == trim_span(text, p.start, p.end)
+            out.append(Finding("quotes", i, j, _kinds(same, g.type == p.type)))
         if "speakers" in tasks:
             right = attribution_is_correct(doc, g, p)
-            detail = (
-                f"speaker {_speaker_text(doc, g, True)!r} predicted as "
-                f"{_speaker_text(doc, p, False)!r}"
-            )
-            out.append(Finding("speakers", i, j, () if right else ("speaker",), detail))
-    paired_g = {gi[id(g)] for g, _ in pairs}
-    paired_p = {pi[id(p)] for _, p in pairs}
-    out += [
-        Finding(span_task, i, None, ("missed",), f"{q.type} quote not predicted")
-        for i, q in enumerate(gold)
-        if i not in paired_g
-    ]
-    out += [
-        Finding(span_task, None, i, ("spurious",), f"{q.type} quote not in gold")
-        for i, q in enumerate(pred)
-        if i not in paired_p
-    ]
-    return out
+            out.append(Finding("speakers", i, j, () if right else _SPEAKER, g.speaker is None))
+    paired_g = {f.gold for f in out if f.gold is not None}
+    paired_p = {f.pred for f in out if f.pred is not None}
+    return out + _unpaired(span_task, len(gold), len(pred), paired_g, paired_p)
 
 
 @dataclass(frozen=True)

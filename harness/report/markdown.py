@@ -9,11 +9,12 @@ for Markdown tables (``|``, line breaks, backticks and HTML-significant characte
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from harness.report.classify import KIND_TITLES, KINDS, DocAnalysis
+from harness.compare import QUOTE_SLICE_KEYS
+from harness.report.classify import KIND_TITLES, KINDS
+from harness.report.data import Totals
 from harness.report.load import ExtractorView, RunData
 from harness.report.tables import entity_classes, headline_metrics, quote_classes
 from harness.scoring.summary import QUOTE_METRICS
@@ -74,33 +75,47 @@ def _per_class(
     return _table(head, rows)
 
 
-def _errors(
-    xs: Sequence[ExtractorView], analyses: Mapping[str, Sequence[DocAnalysis]]
-) -> list[str]:
+def _errors(xs: Sequence[ExtractorView], totals: Totals) -> list[str]:
     rows = []
     for x in xs:
-        counts: Counter[tuple[str, str]] = Counter(
-            (f.task, k) for a in analyses[x.label] for f in a.errors() for k in f.kinds
-        )
+        counts = totals.extractors[x.label].task_kinds
         for task in x.tasks:
             rows.append([md(x.label), task, *(str(counts.get((task, k), 0)) for k in KINDS)])
     return _table(["extractor", "task", *(KIND_TITLES[k] for k in KINDS)], rows)
 
 
-def _worst_documents(
-    xs: Sequence[ExtractorView], analyses: Mapping[str, Sequence[DocAnalysis]]
-) -> list[str]:
+def _worst_documents(xs: Sequence[ExtractorView], totals: Totals) -> list[str]:
     rows = []
     for x in xs:
-        ranked = sorted(analyses[x.label], key=lambda a: (-len(a.errors()), a.gold.id))
-        for a in ranked[:TOP_DOCUMENTS]:
-            errors = a.errors()
-            if not errors:
-                break
-            kinds = Counter(k for f in errors for k in f.kinds)
-            summary = ", ".join(f"{n} {KIND_TITLES[k]}" for k, n in kinds.most_common())
-            rows.append([md(x.label), f"`{a.gold.id.replace('`', '')}`", str(len(errors)), summary])
+        ranked = sorted(totals.extractors[x.label].documents, key=lambda t: (-t[0], t[1]))
+        for n, doc_id, kinds in ranked[:TOP_DOCUMENTS]:
+            summary = ", ".join(f"{c} {KIND_TITLES[k]}" for k, c in kinds.most_common())
+            rows.append([md(x.label), f"`{doc_id.replace('`', '')}`", str(n), summary])
     return _table(["extractor", "document", "errors", "kinds"], rows)
+
+
+def _slices(run: RunData, tasks: Sequence[str]) -> list[str]:
+    """A table per slice of the run (config ``slices:``): a row per value and extractor."""
+    out: list[str] = []
+    headline = headline_metrics(run.results, tasks)
+    for name, spec in (run.results.get("slices") or {}).items():
+        entries = {x.label: ((x.info.get("slices") or {}).get(name) or {}) for x in run.extractors}
+        present = {k for vs in entries.values() for e in vs.values() for k in e.get("scores", {})}
+        if spec.get("kind") == "quote":
+            cols = [(k, k) for k in QUOTE_SLICE_KEYS if k in present]
+            unit = "gold quotes"
+        else:
+            cols = [(m.key, m.title) for m in headline if m.key in present]
+            unit = "documents"
+        rows = [
+            [md(value), f"{e.get('n', 0):g}", md(label), *(_score(e, k) for k, _ in cols)]
+            for value in spec.get("values") or []
+            for label, vs in entries.items()
+            if (e := vs.get(value)) is not None
+        ]
+        out += ["", f"### By {md(name)}", ""]
+        out += _table([md(name), unit, "extractor", *(md(t) for _, t in cols)], rows)
+    return (["", "## Scores by slice", *out]) if out else []
 
 
 def _diagnostics(xs: Sequence[ExtractorView]) -> list[str]:
@@ -136,7 +151,7 @@ def _diagnostics(xs: Sequence[ExtractorView]) -> list[str]:
 def render_markdown(
     run: RunData,
     tasks: Sequence[str],
-    analyses: Mapping[str, Sequence[DocAnalysis]],
+    totals: Totals,
     plots: Sequence[str] = (),
 ) -> str:
     """The Markdown report. ``plots`` are chart paths relative to where the file is written."""
@@ -156,15 +171,24 @@ def render_markdown(
         "",
         *_headline(run, tasks),
     ]
+    out += _slices(run, tasks)
     if "entities" in tasks:
         out += ["", "## Entities per label (F1)", ""]
         out += _per_class(xs, entity_classes(xs), "entities", ("strict", "partial"))
     if "quotes" in tasks:
         out += ["", "## Quotes per type (F1)", ""]
         out += _per_class(xs, quote_classes(xs), "quotes", QUOTE_METRICS)
-    out += ["", "## Errors by kind", "", *_errors(xs, analyses)]
+    out += ["", "## Errors by kind", "", *_errors(xs, totals)]
+    unknown = [(x.label, totals.extractors[x.label].unknown_speaker) for x in xs]
+    if any(n for _, n in unknown):
+        out += [""] + [
+            f"{md(label)}: {n} of the wrong speakers are on gold quotes whose speaker is "
+            "unknown (counted in attribution, not in speaker accuracy)."
+            for label, n in unknown
+            if n
+        ]
     out += ["", f"## Documents with the most errors (top {TOP_DOCUMENTS})", ""]
-    out += _worst_documents(xs, analyses)
+    out += _worst_documents(xs, totals)
     out += _diagnostics(xs)
     failed = [(x.label, d, m) for x in xs for d, m in x.failed.items() if m]
     if failed:

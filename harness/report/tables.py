@@ -251,3 +251,63 @@ def confusion_table(x: ExtractorView, counts: Counter[tuple[str, str]]) -> str:
         f'<table class="confusion"><tr><th class="l">gold \\ predicted</th>{head}</tr>'
         f"{''.join(rows)}</table></div>"
     )
+
+
+def _slice_columns(
+    results: Mapping[str, Any], name: str, xs: Sequence[ExtractorView]
+) -> list[Metric]:
+    """The metrics of a slice's table: the declared ones its scores have, in declared order."""
+    present: set[str] = set()
+    for x in xs:
+        for entry in ((x.info.get("slices") or {}).get(name) or {}).values():
+            present |= set(entry.get("scores") or {})
+    declared = Metrics.from_results(results)
+    return [
+        m
+        for m in declared
+        if m.key in present
+        and (m.headline or name_is_quote(results, name))
+        and m.better is not None
+    ]
+
+
+def name_is_quote(results: Mapping[str, Any], name: str) -> bool:
+    return ((results.get("slices") or {}).get(name) or {}).get("kind") == "quote"
+
+
+def slice_tables(
+    results: Mapping[str, Any], xs: Sequence[ExtractorView], headline: Sequence[Metric]
+) -> str:
+    """One table per slice of the run: a row per (value, extractor), its headline scores with
+    their intervals, and how many documents (or gold quotes) the value has."""
+    declared = results.get("slices") or {}
+    out = []
+    for name, spec in declared.items():
+        cols = _slice_columns(results, name, xs)
+        unit = "gold quotes" if spec.get("kind") == "quote" else "documents"
+        head = "".join(f'<th title="{esc(m.description)}">{esc(m.title)}</th>' for m in cols)
+        rows = []
+        for value in spec.get("values") or []:
+            entries = [(x, ((x.info.get("slices") or {}).get(name) or {}).get(value)) for x in xs]
+            entries = [(x, e) for x, e in entries if e is not None]
+            for i, (x, entry) in enumerate(entries):
+                first = (
+                    f'<td class="l" rowspan="{len(entries)}">{esc(value)}</td>'
+                    f'<td rowspan="{len(entries)}">{entry.get("n", 0):g}</td>'
+                    if i == 0
+                    else ""
+                )
+                cells = "".join(score_cell(entry, m.key) for m in cols)
+                rows.append(
+                    f'<tr data-extractor="{esc(x.label)}">{first}'
+                    f'<td class="l">{esc(x.label)}</td>{cells}</tr>'
+                )
+        note = esc(spec.get("note") or "")
+        out.append(
+            f'<h3 data-slice="{esc(name)}">by {esc(name)}</h3>'
+            + (f'<p class="meta">{note}</p>' if note else "")
+            + f'<table class="scores slice" data-slice="{esc(name)}"><tr><th class="l">'
+            f'{esc(name)}</th><th>{unit}</th><th class="l">extractor</th>{head}</tr>'
+            f"{''.join(rows)}</table>"
+        )
+    return "\n".join(out)

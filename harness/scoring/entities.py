@@ -58,6 +58,14 @@ def _match_indices(g: Sequence[Item], p: Sequence[Item]) -> tuple[Pairs, Pairs, 
     return strict, exact_extra, type_extra, partial_extra
 
 
+def partial_pairs(gold: Sequence[Item], pred: Sequence[Item]) -> Pairs:
+    """The one-to-one pairs of the ``partial`` scheme between gold and predicted items in
+    canonical order (sorted by start, end, label): pairs with the same boundaries (same label
+    first), then overlapping pairs. The report classifies entity errors by them."""
+    strict, exact_x, _, partial_x = _match_indices(gold, pred)
+    return strict + exact_x + partial_x
+
+
 def _canonical(entities: Sequence[Entity]) -> list[Entity]:
     return sorted(entities, key=lambda e: (e.start, e.end, e.label))
 
