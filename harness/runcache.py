@@ -35,6 +35,7 @@ from typing import Any
 
 from . import __version__
 from .cache import code_fingerprint
+from .rows import _file_sha256 as _sha256
 
 #: The folder of the run cache, in the cache folder.
 RUNS_DIR = "runs"
@@ -80,14 +81,6 @@ def run_key(goldset: Any, extractor_key: str, plan: Any) -> str:
     }
     canon = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(canon.encode()).hexdigest()[:32]
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _link_or_copy(src: Path, dest: Path) -> None:
