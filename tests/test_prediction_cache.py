@@ -332,3 +332,16 @@ def test_an_interrupted_run_keeps_its_finished_entries_and_leaves_no_temporary_f
     assert leftovers == []
     if sig == signal.SIGINT:  # the run's own temporary folder is removed on the way out
         assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_the_command_line_shows_the_cache_warnings(mini: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from harness.cli import app
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / CACHE_FILE).write_bytes(b"not a database at all" * 100)
+    res = CliRunner().invoke(app, ["eval", "-c", str(_config(tmp_path, mini, cache)), "-q"])
+    assert res.exit_code == 0, res.output
+    assert "warning (crashy):" in res.output and "not a usable database" in res.output
