@@ -271,21 +271,21 @@ def _remove_stale(output: Path, keep: set[str]) -> None:
 
 
 def write_run(result: RunResult, output: Path) -> Path:
-    """Write the run into ``output``: the per-document files, ``predictions.jsonl``, and
-    ``results.json`` last (each written atomically; ``results.json`` names only files already
-    in place, so a run stopped half-way leaves the previous results intact). Returns the path
-    of ``results.json``."""
+    """Write the run into ``output``: the per-document files, then ``results.json`` (each
+    written atomically; ``results.json`` names only files already in place, so a run stopped
+    half-way leaves the previous results intact), then ``predictions.jsonl`` (derived from the
+    files). Returns the path of ``results.json``."""
     output.mkdir(parents=True, exist_ok=True)
     placed = _place_files(result, output)
-    write_chunks(output / PREDICTIONS_FILE, _jsonl_lines(result))
     data = build_results(result)
     for label, ex in data["extractors"].items():
         ex.pop("per_document", None)
         if label in placed:
             ex["files"] = placed[label]
     path = output / RESULTS_FILE
-    write_json(path, data)
+    write_json(path, data)  # the results first: predictions.jsonl is derived from the files
     _remove_stale(output, {f for files in placed.values() for f in files.values()})
+    write_chunks(output / PREDICTIONS_FILE, _jsonl_lines(result))
     if result.files is not None:
         result.files.cleanup()
     return path
