@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,10 @@ from .cli_common import err, out, parse_pairs
 from .cli_common import fail as _fail
 from .cli_goldset import MaxProblems, ProblemsFile, goldset_failure
 from .cli_show import ByOption, run_slice_tables, with_slices
+
+if TYPE_CHECKING:  # the runner is imported when a command needs it (a fast --help)
+    from .runner import RunResult
+
 from .errors import HarnessError
 from .exitcodes import ExitCode
 
@@ -69,13 +73,7 @@ def eval_(
     out.print(scores_table(result))
     for table in run_slice_tables(result, by):
         out.print(table)
-    for r in result.extractors:
-        for e in r.errors:
-            err.print(f"[red]extractor {r.label!r} failed on document {e.doc_id!r}:[/] {e.message}")
-        if r.ignored_pred_labels or r.unmapped_pred_labels:
-            ignored = dict(r.ignored_pred_labels + r.unmapped_pred_labels)
-            msg = f"{r.label}: predictions with labels outside the scheme ignored:"
-            err.print(f"[yellow]{msg}[/] {ignored}")
+    _print_problems(result)
     out.print(f"results: {path}")
     if report:
         from .report import write_report
@@ -87,6 +85,19 @@ def eval_(
     if not result.complete:
         err.print("[bold red]run incomplete:[/] some documents failed; see the errors above")
         raise typer.Exit(ExitCode.EXTRACTOR)
+
+
+def _print_problems(result: RunResult) -> None:
+    """Each extractor's failed documents, warnings and ignored labels, on stderr."""
+    for r in result.extractors:
+        for e in r.errors:
+            err.print(f"[red]extractor {r.label!r} failed on document {e.doc_id!r}:[/] {e.message}")
+        for w in r.warnings:  # a cache that could not be used: time lost, not results
+            err.print(f"[yellow]warning ({r.label}):[/] {w}", markup=True, highlight=False)
+        if r.ignored_pred_labels or r.unmapped_pred_labels:
+            ignored = dict(r.ignored_pred_labels + r.unmapped_pred_labels)
+            msg = f"{r.label}: predictions with labels outside the scheme ignored:"
+            err.print(f"[yellow]{msg}[/] {ignored}")
 
 
 @app.command()
