@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 	$(BIN)/pip install -q --upgrade pip
 	# the CPU build of torch first: anything else would pull a multi-GB CUDA build
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e ".[test]" $(addprefix -e ,$(PLUGINS))
+	$(BIN)/pip install -q -e ".[test,ray]" $(addprefix -e ,$(PLUGINS))
 	touch $@
 
 eval: setup

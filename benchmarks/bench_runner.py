@@ -45,7 +45,7 @@ def replicate_goldset(dest: Path, copies: int) -> Path:
     """Write ``copies`` copies of the seed goldset (texts + annotations) under ``dest``."""
     src = ROOT / "goldsets" / "seeds"
     gold = dest / "gold"
-    texts = dest / "texts"
+    texts = gold / "texts"  # inside the goldset folder, where the reader looks
     gold.mkdir(parents=True)
     texts.mkdir()
     shutil.copy(src / "goldset.yaml", gold / "goldset.yaml")

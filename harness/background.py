@@ -12,6 +12,9 @@ extractor), whose initializer builds the object; calls run in submission order.
   worker (a script without an ``if __name__ == "__main__"`` guard would run its evaluation a
   second time there), so the worker is started while ``__main__`` is a blank module; what it
   runs is named by importable modules only.
+- A worker that stops answering (stopped with ``SIGSTOP``, stuck) must not hang the caller:
+  wait for each call at most :data:`CALL_TIMEOUT` seconds, then :meth:`Worker.close` (which
+  kills what does not stop) and do the work in line.
 - :func:`worker_mode` says whether a worker may help (``HARNESS_SCORING_WORKER=0`` turns it
   off), :func:`worth_a_worker` whether the measured costs say it will; whoever uses one must be
   able to do the work again in line if it fails.
@@ -35,6 +38,9 @@ ENV_WORKER = "HARNESS_SCORING_WORKER"
 #: Seconds a worker takes to start (a fresh interpreter importing numpy, pyarrow, datasets and
 #: the scorers: measured 2.5 s at load 5 on 2 cores, about 1 s on a quiet machine).
 STARTUP_SECONDS = 1.5
+#: Seconds a call on the worker may take before the worker is taken for hung (stopped, or stuck)
+#: and the caller falls back to doing the work in line. A call counts one batch of documents.
+CALL_TIMEOUT = 60.0
 WorkerMode = Literal["never", "auto", "always"]
 _ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -151,10 +157,14 @@ class Worker:
         return self._pool.submit(_call, method, args)
 
     def close(self) -> None:
-        """Stop the worker at once, dropping calls not yet run (safe to call twice)."""
+        """Stop the worker at once, dropping calls not yet run (safe to call twice). A worker
+        that does not stop when asked (it may be stopped: ``SIGSTOP``) is killed."""
         processes = list((getattr(self._pool, "_processes", None) or {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             if process.is_alive():
                 process.terminate()
-            process.join()
+            process.join(timeout=2)
+            if process.is_alive():
+                process.kill()
+                process.join()

@@ -93,13 +93,7 @@ def _print_run(result: RunResult, by: list[str]) -> None:
     out.print(scores_table(result))
     for table in run_slice_tables(result, by):
         out.print(table)
-    for r in result.extractors:
-        for e in r.errors:
-            err.print(f"[red]extractor {r.label!r} failed on document {e.doc_id!r}:[/] {e.message}")
-        if r.ignored_pred_labels or r.unmapped_pred_labels:
-            ignored = dict(r.ignored_pred_labels + r.unmapped_pred_labels)
-            msg = f"{r.label}: predictions with labels outside the scheme ignored:"
-            err.print(f"[yellow]{msg}[/] {ignored}")
+    _print_problems(result)
 
 
 def _write_results(result: RunResult, output: Path) -> Path:
@@ -146,6 +140,19 @@ def _write_report(run: Path) -> None:
         raise _fail(OutputError(f"cannot write the report: {os_problem(exc)}{written}")) from None
     cli_common.WRITTEN.append(str(path))
     out.print(f"report: {path}")
+
+
+def _print_problems(result: RunResult) -> None:
+    """Each extractor's failed documents, warnings and ignored labels, on stderr."""
+    for r in result.extractors:
+        for e in r.errors:
+            err.print(f"[red]extractor {r.label!r} failed on document {e.doc_id!r}:[/] {e.message}")
+        for w in r.warnings:  # a cache that could not be used: time lost, not results
+            err.print(f"[yellow]warning ({r.label}):[/] {w}", markup=True, highlight=False)
+        if r.ignored_pred_labels or r.unmapped_pred_labels:
+            ignored = dict(r.ignored_pred_labels + r.unmapped_pred_labels)
+            msg = f"{r.label}: predictions with labels outside the scheme ignored:"
+            err.print(f"[yellow]{msg}[/] {ignored}")
 
 
 @app.command()

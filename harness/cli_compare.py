@@ -9,7 +9,6 @@ whatever a plugin prints while it is loaded) goes to stderr, so the output can b
 from __future__ import annotations
 
 import contextlib
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -296,9 +295,10 @@ def baseline_update(
     incomplete run (an extractor failed on some document) is refused unless --force.
     """
     from . import runner
+    from .atomic import write_json
     from .compare import resolve_run
     from .config import load_config
-    from .results import write_run
+    from .results import embedded, write_run
 
     try:
         if from_run is None:
@@ -321,7 +321,7 @@ def baseline_update(
                 )
         dest = _baseline_path(config, scores)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dest)
+        write_json(dest, embedded(src))  # self-contained: the counts inline, not in files
     except HarnessError as exc:
         raise _fail(exc) from None
     out.print(f"baseline updated: {dest} (from {src}); review with `git diff {dest}` and commit")

@@ -33,6 +33,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import ConfigError, Problems, did_you_mean
+from .execution import EXTRACTOR_KEYS as EXECUTION_EXTRACTOR_KEYS
+from .execution import RUN_KEYS as EXECUTION_RUN_KEYS
+from .execution import Execution, parse_execution
 from .formats import Format, get_format
 from .goldset import DEFAULT_FORMAT, GoldsetSource
 from .model import TASKS, Task
@@ -42,10 +45,13 @@ from .yamlload import load_yaml, non_finite
 
 TOP_KEYS = (
     "goldset", "tasks", "output", "extractors", "bootstrap", "batch_size", "cache", "gate",
+    *EXECUTION_RUN_KEYS,
     "slices",
 )  # fmt: skip
 GOLDSET_KEYS = ("path", "format", "options", "max_file_bytes")
-EXTRACTOR_KEYS = ("name", "label", "options", "gold_label_map", "batch_size")
+EXTRACTOR_KEYS = (
+    "name", "label", "options", "gold_label_map", "batch_size", *EXECUTION_EXTRACTOR_KEYS,
+)  # fmt: skip
 BOOTSTRAP_KEYS = ("samples", "seed")
 GATE_KEYS = ("max_drop", "metrics", "significant_only")
 GATE_METRIC_KEYS = ("max_drop", "min")
@@ -72,6 +78,8 @@ class ExtractorConfig:
     parsed_options: Any
     gold_label_map: str | dict[str, str | None] | None = None
     batch_size: int | None = None
+    #: Its own ``workers``, ``timeout``, ``gpus`` (harness.execution); ``None``: the run's.
+    execution: Execution | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,8 @@ class RunConfig:
     cache: Path | None = None
     gate: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+    #: ``workers``, ``timeout``, ``executor`` (harness.execution).
+    execution: Execution = field(default_factory=Execution)
     #: Scores by slice (:mod:`harness.scoring.slices`): document metadata keys, ``quote.type``,
     #: ``speaker.<attribute>``; checked against the goldset's declarations when it is loaded.
     slices: tuple[str, ...] = ()
@@ -233,6 +243,7 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
     samples, seed = _parse_bootstrap(raw, where, problems)
     batch_size = step(_parse_batch_size, raw, where)
     gate = _parse_gate(raw, where, problems)
+    execution = step(parse_execution, raw, where, True) or Execution()
     slices = step(_parse_slices, raw, where) or ()
     extractors: tuple[ExtractorConfig, ...] = ()
     if "extractors" in raw:
@@ -251,13 +262,15 @@ def parse_config(raw: dict[str, Any], base: Path, path: Path | None = None) -> R
         cache=cache_path,
         gate=gate,
         raw=raw,
+        execution=execution,
         slices=slices,
     )
 
 
 #: Numbers whose own check refuses .nan and .inf (the other keys are scanned for them).
 _CHECKED_NUMBERS = re.compile(
-    r"(batch_size|bootstrap\.\w+|gate\..*|extractors\[\d+\]\.batch_size|goldset\.max_file_bytes)$"
+    r"(batch_size|bootstrap\.\w+|gate\..*|extractors\[\d+\]\.batch_size|goldset\.max_file_bytes"
+    r"|timeout|workers|extractors\[\d+\]\.(timeout|workers|gpus))$"
 )
 
 
@@ -490,7 +503,8 @@ def _parse_extractor(item: Any, ew: str, labels_seen: set[str]) -> ExtractorConf
     bsz = item.get("batch_size")
     if bsz is not None:
         bsz = whole_number(bsz, 1, MAX_BATCH_SIZE, f"{ew}.batch_size")
-    return ExtractorConfig(name, label, dict(options), parsed, glm, bsz)
+    execution = parse_execution(item, ew, run_level=False)
+    return ExtractorConfig(name, label, dict(options), parsed, glm, bsz, execution)
 
 
 def _gold_label_map(glm: Any, what: str) -> str | dict[str, str | None] | None:

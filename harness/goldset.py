@@ -90,6 +90,12 @@ class DocumentSequence(Sequence[Document]):
     def __iter__(self) -> Iterator[Document]:
         return iter_documents(self._ds)
 
+    def release(self) -> None:
+        """Give back the memory pages of the rows read so far (see :meth:`Goldset.release`)."""
+        release = getattr(self._ds, "release", None)
+        if release is not None:
+            release()
+
 
 @dataclass(frozen=True, eq=False)
 class Goldset:
@@ -136,6 +142,14 @@ class Goldset:
         """The rows, ``size`` at a time, as ``pyarrow.Table`` objects (no conversion to
         documents: :func:`harness.rows.documents_from_arrow` does that)."""
         return iter(self.dataset.with_format("arrow").iter(batch_size=size))
+
+    def release(self) -> None:
+        """Give back the resident memory pages of the rows read so far (a pass over a large
+        goldset would otherwise keep every page it touched in the process's resident memory;
+        they stay in the system's page cache). Rows are read again when used."""
+        release = getattr(self.dataset, "release", None)
+        if release is not None:
+            release()
 
     @property
     def documents(self) -> DocumentSequence:

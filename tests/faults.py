@@ -38,7 +38,9 @@ def harness_env(tmp_path: Path) -> dict[str, str]:
         HARNESS_DISABLE_PLUGINS="llm,transformers,spacy,regex",
         HARNESS_GOLDSET_CACHE=str(tmp_path / "goldset-cache"),
         HF_HUB_OFFLINE="1",
+        TMPDIR=str(tmp_path / "tmp"),  # a run's per-document files are made there
     )
+    (tmp_path / "tmp").mkdir(exist_ok=True)
     return env
 
 

@@ -98,7 +98,55 @@ class Sleepy(Extractor):
             yield Prediction(doc.id, (Entity(0, 4, "PERSON"),))
 
 
+@dataclass(frozen=True)
+class TroubleOptions:
+    #: The document it misbehaves on, and how: ``sleep`` (SECONDS of Python sleep), ``exit``
+    #: (the process dies: only in a worker process, raises in the test's own), ``hang`` (a hang
+    #: no timeout signal can stop), ``setup`` (set-up fails).
+    on: str = "doc2"
+    how: str = "sleep"
+    seconds: float = 30.0
+
+
+class Trouble(Extractor):
+    """Tags the first four characters as PERSON; misbehaves on one document (see the options)."""
+
+    name = "trouble"
+    version = "1"
+    tasks = frozenset({"entities"})
+    Options = TroubleOptions
+
+    def setup(self) -> None:
+        if self.options.how == "setup":
+            raise OSError("no model here")
+
+    def extract(self, docs: Sequence[TextDoc]) -> Iterator[Prediction]:
+        for doc in docs:
+            if doc.id == self.options.on:
+                self._misbehave()
+            yield Prediction(doc.id, (Entity(0, 4, "PERSON"),))
+
+    def _misbehave(self) -> None:
+        import multiprocessing
+        import os
+        import time
+
+        if self.options.how == "sleep":
+            time.sleep(self.options.seconds)
+        elif self.options.how == "exit":
+            if multiprocessing.parent_process() is None:
+                raise RuntimeError("would have exited")  # never kill the test process
+            os._exit(3)
+        elif self.options.how == "hang":
+            end = time.monotonic() + self.options.seconds
+            while time.monotonic() < end:
+                try:
+                    time.sleep(0.05)
+                except BaseException:  # swallows the timeout, as a C loop would ignore it
+                    continue
+
+
 @hookimpl
 def register_extractors(register: Callable[[type[Extractor]], None]) -> None:
-    for cls in (Crashy, OutOfBounds, Foreign, Coarse, Sleepy):
+    for cls in (Crashy, OutOfBounds, Foreign, Coarse, Sleepy, Trouble):
         register(cls)

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.plugins import get_plugins, reset_plugins
+from harness.results import read_results
 
 from .conftest import install_example
 
@@ -53,7 +54,7 @@ def test_a_plugins_score_reaches_results_table_report_and_compare(
     assert res.exit_code == 0, res.output
     assert "cue accuracy" in res.output  # a column of the terminal table
 
-    results = json.loads((tmp_path / "a" / "results.json").read_text(encoding="utf-8"))
+    results = read_results(tmp_path / "a")
     regex = results["extractors"]["regex"]
     accuracy = regex["scores"]["cues.accuracy"]
     assert 0 < accuracy <= 1 and regex["scores"]["cues.n_matched"] > 0
@@ -66,9 +67,9 @@ def test_a_plugins_score_reaches_results_table_report_and_compare(
     monkeypatch.setenv("HARNESS_SCORING_WORKER", "always")
     res = cli.invoke(app, ["eval", "-c", str(_config(tmp_path, "b", batch_size=2)), "-q"])
     assert res.exit_code == 0, res.output
-    again = json.loads((tmp_path / "b" / "results.json").read_text(encoding="utf-8"))
+    again = read_results(tmp_path / "b")
     assert again["extractors"]["regex"]["scores"] == regex["scores"]
-    assert again["extractors"]["regex"]["per_document"] == regex["per_document"]
+    assert dict(again["extractors"]["regex"]["per_document"]) == dict(regex["per_document"])
 
     res = cli.invoke(
         app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--format", "json",

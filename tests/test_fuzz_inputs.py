@@ -412,6 +412,25 @@ def test_native_goldsets(files: dict[str, Any]) -> None:
     check_native(files)
 
 
+def test_native_text_path_of_any_type_or_length() -> None:
+    """Found by the slow twin: a text_path that is a JSON object was hashed as its str() (an
+    OSError "File name too long" from lstat); a name too long for the file system is a missing
+    text, not an OSError."""
+    text = b"Hi."
+    digest = hashlib.sha256(text).hexdigest()
+    for text_path in ({"": [None, 1], "a": {"b": None}}, [1], "x" * 300, "a/" + "y" * 5000):
+        rec = {"id": "d0", "text_path": text_path, "text_sha256": digest, "entities": [],
+               "speakers": {}, "quotes": []}  # fmt: skip
+        files = {
+            "gold/goldset.yaml": yaml.safe_dump(MANIFEST_OK).encode("utf-8"),
+            "gold/texts/d0.txt": text,
+            "gold/d0.json": json.dumps(rec).encode("utf-8"),
+            ".git": b"",
+        }
+        with tempfile.TemporaryDirectory() as tmp, pytest.raises(GoldsetError, match="text_path"):
+            read_directly(materialize(Path(tmp), files), "harness", {})
+
+
 @many(2000)
 @given(native_goldsets())
 def test_native_goldsets_slow(files: dict[str, Any]) -> None:

@@ -450,6 +450,10 @@ def _plain_parts(top: str, rest: str) -> str | None:
             mode = os.lstat(current).st_mode
         except (FileNotFoundError, NotADirectoryError):
             return "missing"
+        except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:
+                return "missing"  # no file can have that name
+            raise
         if stat.S_ISLNK(mode):
             return None
     return "inside"

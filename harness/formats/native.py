@@ -531,7 +531,10 @@ def _text_path(raw: bytes) -> str:
     m = _TEXT_PATH.search(raw)
     if m:
         return m.group(1).decode("utf-8")
-    return str(json.loads(raw)["text_path"])
+    value = json.loads(raw)["text_path"]
+    if not isinstance(value, str):
+        raise TypeError("text_path is not a string")  # the document's validation says so
+    return value
 
 
 def _hashes(root: Path, locator: TextLocator) -> tuple[str, str]:

@@ -23,6 +23,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from harness.model import TASKS, Document, Entity, Prediction, Task
 from harness.schemes import LabelMaps
@@ -30,7 +31,7 @@ from harness.scoring.bootstrap import summarise_matrix
 from harness.scoring.document import count_document
 from harness.scoring.extra import Score
 from harness.scoring.metrics import BUILTIN, Metrics
-from harness.scoring.prf import CountMatrix, Counts
+from harness.scoring.prf import CountMatrix, Counts, CountSource
 
 Scores = dict[str, float]
 Intervals = dict[str, tuple[float, float]]
@@ -99,7 +100,7 @@ class ScoringPlan:
         # one copy of each key string, not one per document
         return {sys.intern(k): v for k, v in counts.items()}
 
-    def summarise(self, matrix: CountMatrix) -> tuple[Scores, Intervals]:
+    def summarise(self, matrix: CountSource) -> tuple[Scores, Intervals]:
         """The scores of the counts in ``matrix`` and the intervals of the headline scores."""
         return summarise_matrix(
             matrix, self.labels, self.interval_keys, n=self.samples, seed=self.seed,
@@ -111,20 +112,38 @@ class ScoringPlan:
 class Scored:
     """The counts of every document, in order, and what they sum to."""
 
-    per_doc: list[Counts]
+    #: In memory, or the sequence a :class:`CountSink` read back (a run's counts file).
+    per_doc: Sequence[Counts]
     unmapped_gold_labels: Counter[str]
     scores: Scores
     intervals: Intervals
 
 
-class Tally:
-    """Counts documents a batch at a time, in order; :meth:`finish` summarises them."""
+class CountSink(Protocol):
+    """Where a :class:`Tally` puts each batch's counts instead of keeping them (the runner
+    streams them to a file: :class:`harness.perdoc.CountsWriter`)."""
 
-    def __init__(self, plan: ScoringPlan) -> None:
+    def add(self, doc_ids: Sequence[str], per_doc: Sequence[Counts]) -> None: ...
+
+    def finish(self) -> CountSource:
+        """Every document's counts, to summarise and bootstrap (best also a sequence of
+        per-document counts: it becomes :attr:`Scored.per_doc`)."""
+        ...
+
+
+class Tally:
+    """Counts documents a batch at a time, in order; :meth:`finish` summarises them.
+
+    The counts are kept in memory, or with a ``sink`` written out a batch at a time (memory
+    bounded by the batch) and read back by :meth:`finish`.
+    """
+
+    def __init__(self, plan: ScoringPlan, sink: CountSink | None = None) -> None:
         self.plan = plan
         self.per_doc: list[Counts] = []
         self.unmapped_gold: Counter[str] = Counter()
-        self._matrix = CountMatrix()
+        self._sink = sink
+        self._matrix = CountMatrix() if sink is None else None
 
     def add(self, golds: Iterable[Document], preds: Sequence[Prediction]) -> None:
         """Count prepared predictions against their gold documents (same order)."""
@@ -132,12 +151,22 @@ class Tally:
             self.plan.count(gold, pred, self.unmapped_gold)
             for gold, pred in zip(golds, preds, strict=True)
         ]
+        if self._sink is not None:
+            self._sink.add([p.doc_id for p in preds], batch)
+            return
+        assert self._matrix is not None
         self.per_doc.extend(batch)
         self._matrix.add(batch)
 
     def finish(self) -> Scored:
-        scores, intervals = self.plan.summarise(self._matrix)
-        return Scored(self.per_doc, self.unmapped_gold, scores, intervals)
+        if self._sink is None:
+            assert self._matrix is not None
+            scores, intervals = self.plan.summarise(self._matrix)
+            return Scored(self.per_doc, self.unmapped_gold, scores, intervals)
+        counts = self._sink.finish()
+        scores, intervals = self.plan.summarise(counts)
+        per_doc = counts if isinstance(counts, Sequence) else []
+        return Scored(per_doc, self.unmapped_gold, scores, intervals)
 
 
 @dataclass

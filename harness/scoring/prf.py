@@ -22,8 +22,9 @@ the array functions return NaN and :func:`harness.scoring.summarise` leaves the 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -84,6 +85,25 @@ def class_totals(
     )
 
 
+class CountSource(Protocol):
+    """Per-document counts that can be read as dense ``(documents, keys, 3)`` chunks, in
+    document order: a :class:`CountMatrix` in memory, or a run's counts file
+    (:class:`harness.perdoc.CountsFile`), read a chunk at a time so that memory is bounded by
+    the chunk, not the goldset."""
+
+    @property
+    def n_docs(self) -> int: ...
+
+    def keys(self) -> list[str]:
+        """Every count key, sorted."""
+        ...
+
+    def chunks(self, keys: Sequence[str], max_docs: int | None = None) -> Iterator[FloatArray]:
+        """Consecutive documents' counts as ``(documents, len(keys), 3)`` arrays, columns in
+        the order of ``keys`` (a superset of :meth:`keys`; a missing key counts 0)."""
+        ...
+
+
 class CountMatrix:
     """Per-document counts laid out for numpy, built a batch of documents at a time.
 
@@ -131,6 +151,17 @@ class CountMatrix:
         for docs, cols, values in self._cells:
             mat[docs, order[cols]] = values
         return mat
+
+    def chunks(self, keys: Sequence[str], max_docs: int | None = None) -> Iterator[FloatArray]:
+        """The :meth:`array` (one chunk: it is in memory), columns in the order of ``keys``."""
+        mat = self.array()
+        own = self.keys()
+        if list(keys) != own:
+            position = {k: i for i, k in enumerate(keys)}
+            wide = np.zeros((self.n_docs, len(keys), 3))
+            wide[:, [position[k] for k in own]] = mat
+            mat = wide
+        yield mat
 
 
 def count_matrix(runs: Sequence[Sequence[Counts]]) -> tuple[list[str], list[FloatArray]]:

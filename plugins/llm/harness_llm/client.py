@@ -24,9 +24,10 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("harness_llm")
 
@@ -35,6 +36,14 @@ _FORMAT_WORDS = re.compile(
     r"response_format|json_schema|structured output|not supported|unsupported|unknown field",
     re.I,
 )
+
+
+def _httpx() -> Any:
+    """``httpx``, imported when a client is made (not when the plugin is registered: listing
+    plugins or validating a goldset should not pay for an HTTP library)."""
+    import httpx
+
+    return httpx
 
 
 class RequestError(Exception):
@@ -128,6 +137,7 @@ class ChatClient:
         self._sleep = sleep
         self._rng = rng or random.Random()
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        httpx = _httpx()
         self._http = httpx.Client(
             base_url=self.base_url,
             headers=headers,
@@ -161,6 +171,7 @@ class ChatClient:
 
     def _attempt(self, body: dict[str, Any]) -> tuple[dict[str, Any] | None, str, str | None, int]:
         """One POST: ``(reply, problem, Retry-After, status)``; reply ``None`` when retryable."""
+        httpx = _httpx()
         try:
             r = self._http.post("/chat/completions", json=body)
         except httpx.TimeoutException as exc:
@@ -214,6 +225,7 @@ class ChatClient:
         """Model ids from ``GET /models``; ``None`` when the server has no such endpoint.
 
         Raises :class:`RequestError` when the server cannot be reached or refuses the key."""
+        httpx = _httpx()
         try:
             r = self._http.get("/models")
         except httpx.HTTPError as exc:

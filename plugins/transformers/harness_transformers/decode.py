@@ -17,6 +17,39 @@ import numpy as np
 Aggregation = Literal["first", "max", "average"]
 
 
+def word_probabilities(
+    probs: np.ndarray,
+    token_words: Sequence[int | None],
+    n_words: int,
+    aggregation: Aggregation = "first",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Class probabilities of each word from its sub-words' ``probs``, and which words have any.
+
+    ``first``: the first sub-word's; ``max``: those of the sub-word with the most confident
+    prediction; ``average``: the mean over the sub-words. A word without tokens gets zeros.
+    """
+    if aggregation not in ("first", "max", "average"):
+        raise ValueError(f"unknown aggregation {aggregation!r}")
+    groups: list[list[int]] = [[] for _ in range(n_words)]
+    for t, w in enumerate(token_words):
+        if w is not None:
+            groups[w].append(t)
+    out = np.zeros((n_words, probs.shape[1] if probs.ndim == 2 else 0), dtype=np.float32)
+    present = np.zeros(n_words, dtype=bool)
+    for w, tokens in enumerate(groups):
+        if not tokens:
+            continue
+        present[w] = True
+        if aggregation == "first":
+            out[w] = probs[tokens[0]]
+        elif aggregation == "max":
+            sub = probs[tokens]
+            out[w] = sub[int(sub.max(axis=1).argmax())]
+        else:
+            out[w] = probs[tokens].mean(axis=0)
+    return out, present
+
+
 def aggregate_words(
     probs: np.ndarray,
     token_words: Sequence[int | None],
@@ -24,25 +57,9 @@ def aggregate_words(
     aggregation: Aggregation = "first",
 ) -> list[int | None]:
     """Class id for each word (``None`` for a word without tokens) from token ``probs``."""
-    groups: list[list[int]] = [[] for _ in range(n_words)]
-    for t, w in enumerate(token_words):
-        if w is not None:
-            groups[w].append(t)
-    out: list[int | None] = []
-    for tokens in groups:
-        if not tokens:
-            out.append(None)
-        elif aggregation == "first":
-            out.append(int(probs[tokens[0]].argmax()))
-        elif aggregation == "max":
-            sub = probs[tokens]
-            row = int(sub.max(axis=1).argmax())
-            out.append(int(sub[row].argmax()))
-        elif aggregation == "average":
-            out.append(int(probs[tokens].mean(axis=0).argmax()))
-        else:
-            raise ValueError(f"unknown aggregation {aggregation!r}")
-    return out
+    words, present = word_probabilities(probs, token_words, n_words, aggregation)
+    best = words.argmax(axis=1) if len(words) else np.zeros(0, dtype=int)
+    return [int(c) if ok else None for c, ok in zip(best, present, strict=True)]
 
 
 def split_tag(tag: str) -> tuple[str, str | None]:

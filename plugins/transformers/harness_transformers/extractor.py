@@ -1,21 +1,29 @@
-"""The ``transformers`` extractor: CoNLL-type named entities from a token-classification model.
+"""The ``transformers`` extractor: entities, quotes and speakers from two token-tagging models.
 
-By default it runs the model bundled with this package (``harness_transformers/model``, a
-MiniLM encoder fine-tuned on CoNLL++; see its ``MODEL_CARD.md``). Any local folder, a folder
-inside an installed package (``package:sub/folder``) or a Hugging Face hub id may be given instead
-with the ``model`` option. Local models are loaded with ``local_files_only`` and set
-``HF_HUB_OFFLINE=1`` unless it is already set; hub ids honour ``HF_HUB_OFFLINE``.
+- **Entities** (CoNLL types) come from the entity model bundled with this package
+  (``harness_transformers/model``, a MiniLM encoder fine-tuned on CoNLL++; see its
+  ``MODEL_CARD.md``), or the ``model`` option.
+- **Quotes and speakers** come from the quote-attribution model (``harness_transformers/
+  quotes_model``, the same encoder fine-tuned on PolNeAR; see its ``MODEL_CARD.md``), or the
+  ``quotes_model`` option. It tags source, cue and content spans over cross-sentence windows;
+  :mod:`.attribution` links each content to its cue and source, names the speaker with the
+  entity model's person mentions and types the quote from its quotation marks.
 
-How a document is processed:
+Only the models the requested tasks need are loaded (entities only: no quote model; quotes
+only: no entity model). A model option is a local folder, a folder inside an installed package
+(``package:sub/folder``) or a Hugging Face hub id. Local models are loaded with
+``local_files_only`` and set ``HF_HUB_OFFLINE=1`` unless it is already set; hub ids honour
+``HF_HUB_OFFLINE``.
 
-1. the text is cut into CoNLL-like words with exact character offsets (:mod:`.words`);
-2. the whole text is tokenized once by the *fast* tokenizer with ``offset_mapping`` over the
-   original string, and each token is attached to its word;
-3. the token sequence is cut into overlapping windows (:mod:`.windows`); every token keeps the
-   prediction of the window where it is most central; windows of all documents in a batch are run
-   together, ``batch_size`` windows at a time;
-4. word labels are aggregated from sub-word probabilities and decoded into spans
-   (:mod:`.decode`); spans are trimmed of whitespace.
+How a document is processed: see :mod:`.tagger` (exact offsets from the fast tokenizer,
+sentence-bounded overlapping windows, every token predicted in the window where it is most
+central); word labels are aggregated from sub-word probabilities and decoded into spans
+(:mod:`.decode`), trimmed of whitespace.
+
+Speed: ``dtype: auto`` runs the model in bfloat16 on CPUs with native bfloat16 (AVX512-BF16 /
+AMX), float32 elsewhere; ``threads: auto`` chooses between one thread and all cores batch by batch
+from measured throughput, so a busy machine does not make the threads wait on each other
+(:mod:`.runtime`).
 
 Labels: the extractor emits the CoNLL types PER, ORG, LOC, MISC (``label_scheme = "conll"``)
 and, by default, its ``label_map`` is empty: on an OntoNotes goldset the runner's scheme bridge
@@ -35,20 +43,23 @@ The ``label_map`` *option* is different: it renames the loaded model's own entit
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from harness.errors import ConfigError
 from harness.extractors import Extractor
-from harness.model import Entity, Prediction, TextDoc
+from harness.model import Entity, Prediction, Quote, TextDoc
 from harness_transformers.labels import CONLL_TO_ONTONOTES, ENTITY_TYPES
+from harness_transformers.runtime import parse_threads
+from harness_transformers.tagger import RunSettings, TokenTagger
+from harness_transformers.tagger import resolve_model as resolve_in
 
 #: The model bundled with the package.
 BUNDLED_MODEL = Path(__file__).resolve().parent / "model"
+#: The quote-attribution model bundled with the package.
+BUNDLED_QUOTES_MODEL = Path(__file__).resolve().parent / "quotes_model"
 
 
 @dataclass(frozen=True)
@@ -72,10 +83,31 @@ class TransformersOptions:
     #: Boundaries windows never cross: "sentences" (the model was trained on sentences),
     #: "lines" (line breaks only) or "none" (plain overlapping windows over the whole text).
     split: Literal["sentences", "lines", "none"] = "sentences"
-    #: Torch CPU threads (0 leaves torch's default).
-    threads: int = 0
+    #: Torch CPU threads: "auto" (chosen batch by batch from measured speed) or a fixed number.
+    threads: int | Literal["auto"] = "auto"
+    #: Number type: "auto" (bfloat16 on CPUs with native bfloat16, else float32), "float32" or
+    #: "bfloat16".
+    dtype: Literal["auto", "float32", "bfloat16"] = "auto"
     #: Map predictions to OntoNotes (PER->PERSON, ORG->ORG, LOC->GPE, MISC dropped).
     ontonotes_labels: bool = False
+    #: Quote model: "" for the bundled one (trained on PolNeAR), a local folder,
+    #: ``package:sub/folder``, or a hub id.
+    quotes_model: str = ""
+    #: Window of the quote model in tokens, special tokens included (0: the model's own, from
+    #: its config, else 256). Its windows cross sentences: a quote runs over several.
+    quotes_window: int = 0
+    #: Overlap between consecutive windows of the quote model, in tokens.
+    quotes_stride: int = 64
+    #: Quotes whose source was not found (a cue that takes no source, or none near): dropped,
+    #: as the project's gold has no quote without an identifiable source, or kept with speaker
+    #: ``None``.
+    sourceless: Literal["drop", "keep"] = "drop"
+    #: Rule M2: content spans whose mean content probability is below this are dropped (None:
+    #: the threshold chosen with the model on dev, from its config, else 0.5).
+    min_confidence: float | None = None
+    #: Speaker names: "resolve" (pronouns and person descriptions to the nearest person the
+    #: entity model found before them; needs the entity model) or "mention" (the source's words).
+    speaker_names: Literal["resolve", "mention"] = "resolve"
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
@@ -84,47 +116,40 @@ class TransformersOptions:
             raise ValueError(f"window must be at least 8 tokens, got {self.window}")
         if not 0 <= self.stride < self.window // 2:
             raise ValueError(f"stride must be in [0, window/2), got {self.stride}")
-        if self.threads < 0:
-            raise ValueError(f"threads must not be negative, got {self.threads}")
+        parse_threads(self.threads)
+        if self.quotes_window and self.quotes_window < 8:
+            raise ValueError(f"quotes_window must be 0 or at least 8, got {self.quotes_window}")
+        if self.quotes_stride < 0:
+            raise ValueError(f"quotes_stride must not be negative, got {self.quotes_stride}")
+        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be in [0, 1], got {self.min_confidence}")
+
+
+def quote_tag_order(id2label: Mapping[Any, str], name: str) -> list[int]:
+    """Model class id of each tag of ``ATTRIBUTION_TAGS`` (to reorder the model's outputs);
+    refuses a model with other labels."""
+    from harness_transformers.attribution.tags import ATTRIBUTION_TAGS
+
+    tags = [str(id2label.get(i, id2label.get(str(i), "O"))) for i in range(len(id2label))]  # type: ignore[call-overload]
+    if sorted(tags) != sorted(ATTRIBUTION_TAGS):
+        raise ConfigError(
+            f"transformers: quotes_model {name!r} is not a quote-attribution model: its labels "
+            f"{tags} are not {list(ATTRIBUTION_TAGS)}"
+        )
+    return [tags.index(t) for t in ATTRIBUTION_TAGS]
 
 
 def resolve_model(spec: str) -> tuple[str, bool]:
-    """``(name_or_path, is_local)`` for a ``model`` option value."""
-    if not spec:
-        return str(BUNDLED_MODEL), True
-    path = Path(spec).expanduser()
-    if path.is_dir():
-        return str(path), True
-    if ":" in spec and not spec.startswith(("/", ".")):
-        package, _, sub = spec.partition(":")
-        try:
-            target = resources.files(package).joinpath(sub)
-        except ModuleNotFoundError as exc:
-            raise ConfigError(f"transformers: model {spec!r}: no package {package!r}") from exc
-        if not target.is_dir():
-            raise ConfigError(f"transformers: model {spec!r}: {sub!r} is not a folder")
-        return str(target), True
-    if spec.startswith(("/", ".", "~")) or spec.count("/") > 1:
-        raise ConfigError(f"transformers: model folder {spec!r} does not exist")
-    return spec, False  # a hub id such as "owner/name"
-
-
-def special_affixes(tokenizer: Any) -> tuple[list[int], list[int]]:
-    """Special token ids the tokenizer puts before and after a single sequence."""
-    bare = tokenizer("hello", add_special_tokens=False)["input_ids"]
-    full = tokenizer("hello", add_special_tokens=True)["input_ids"]
-    for k in range(len(full) - len(bare) + 1):
-        if full[k : k + len(bare)] == bare:
-            return list(full[:k]), list(full[k + len(bare) :])
-    raise ConfigError("transformers: cannot locate the special tokens of the tokenizer")
+    """``(name_or_path, is_local)`` for a ``model`` option value (``""``: the bundled model)."""
+    return resolve_in(spec, BUNDLED_MODEL)
 
 
 class TransformersExtractor(Extractor):
-    """Named entities from a Hugging Face token-classification model, in CoNLL types."""
+    """Entities (CoNLL types) and quotes with their speakers, from two token-tagging models."""
 
     name = "transformers"
-    version = "1.0"
-    tasks = frozenset({"entities"})
+    version = "2.0"
+    tasks = frozenset({"entities", "quotes", "speakers"})
     label_scheme = "conll"
     labels = ENTITY_TYPES
     #: Empty: predictions stay in CoNLL types and the runner maps the gold down (coarse scheme).
@@ -140,36 +165,41 @@ class TransformersExtractor(Extractor):
         if self.options.ontonotes_labels:
             self.label_map = self.ontonotes_label_map  # type: ignore[misc]
 
+    @property
+    def _needs_entities(self) -> bool:
+        wanted = self.tasks_requested
+        resolve = "speakers" in wanted and self.options.speaker_names == "resolve"
+        return "entities" in wanted or resolve
+
+    @property
+    def _needs_quotes(self) -> bool:
+        return bool(self.tasks_requested & {"quotes", "speakers"})
+
     def setup(self) -> None:
-        """Load the tokenizer and the model (torch and transformers are imported here)."""
-        name, local = resolve_model(self.options.model)
-        if local:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        offline = local or os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
-        import torch
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
-        from transformers.utils import logging as hf_logging
+        """Load the models the requested tasks need (torch and transformers are imported here)."""
+        self._ner: TokenTagger | None = None
+        self._quotes: TokenTagger | None = None
+        if self._needs_entities:
+            name, local = resolve_model(self.options.model)
+            self._ner = TokenTagger.load(name, local, self._settings())
+            self._tags = self._native_tags(self._ner.id2label)
+        if self._needs_quotes:
+            name, local = resolve_in(
+                self.options.quotes_model, BUNDLED_QUOTES_MODEL, "quotes_model"
+            )
+            self._quotes = TokenTagger.load(name, local, self._settings())
+            self._quote_order = quote_tag_order(self._quotes.id2label, name)
+            config = self._quotes.config
+            self._quotes_window = self.options.quotes_window or int(
+                getattr(config, "harness_window", 0) or 256
+            )
+            self._min_confidence = self.options.min_confidence
+            if self._min_confidence is None:
+                self._min_confidence = float(getattr(config, "harness_min_confidence", 0.5))
 
-        hf_logging.disable_progress_bar()
-
-        if self.options.threads:
-            torch.set_num_threads(self.options.threads)
-        self._torch = torch
-        tokenizer = AutoTokenizer.from_pretrained(name, local_files_only=offline)
-        if not getattr(tokenizer, "is_fast", False):
-            raise ConfigError(f"transformers: model {name!r} has no fast tokenizer (offsets)")
-        model = AutoModelForTokenClassification.from_pretrained(name, local_files_only=offline)
-        model.to(self.options.device)
-        if self.options.device == "cpu":
-            model.float()
-        model.eval()
-        self._tokenizer = tokenizer
-        self._model = model
-        self._prefix, self._suffix = special_affixes(tokenizer)
-        limit = int(getattr(model.config, "max_position_embeddings", 512))
-        self._window = min(self.options.window, limit) - len(self._prefix) - len(self._suffix)
-        self._stride = min(self.options.stride, self._window // 2 - 1 if self._window > 2 else 0)
-        self._tags = self._native_tags(model.config.id2label)
+    def _settings(self) -> RunSettings:
+        opts = self.options
+        return RunSettings(opts.device, opts.dtype, parse_threads(opts.threads), opts.batch_size)
 
     def _native_tags(self, id2label: Mapping[Any, str]) -> list[str | None]:
         """Model class id -> native tag (``B-PER``...) after ``label_map``; ``None`` is O."""
@@ -184,68 +214,47 @@ class TransformersExtractor(Extractor):
         return tags
 
     def extract(self, docs: Sequence[TextDoc]) -> Iterable[Prediction]:
-        """Predict the entities of each document (windows of all documents batched together)."""
-        from harness_transformers.windows import best_window, plan_segments
-        from harness_transformers.words import assign_tokens, segment_tokens, split_words
-
-        prepared = []
-        windows: list[tuple[int, int, int]] = []  # (doc index, token start, token end)
-        for d, doc in enumerate(docs):
-            words = split_words(doc.text)
-            enc = self._tokenizer(
-                doc.text,
-                add_special_tokens=False,
-                return_offsets_mapping=True,
-                truncation=False,
-                verbose=False,
-            )
-            ids: list[int] = enc["input_ids"]
-            offsets = [(int(a), int(b)) for a, b in enc["offset_mapping"]]
-            token_words = assign_tokens(words, offsets)
-            segments = segment_tokens(doc.text, words, offsets, token_words, self.options.split)
-            plan = plan_segments(segments, self._window, self._stride)
-            prepared.append((words, ids, token_words, plan, len(windows)))
-            windows.extend((d, s, e) for s, e in plan)
-        probs = self._run_windows(windows, [p[1] for p in prepared])
-        for doc, (words, ids, token_words, plan, first) in zip(docs, prepared, strict=True):
-            if not ids:
-                yield Prediction(doc.id)
-                continue
-            choice = best_window(plan, len(ids))
-            token_probs = [probs[first + w][i - plan[w][0]] for i, w in enumerate(choice)]
-            yield Prediction(doc.id, self._entities(doc.text, words, token_words, token_probs))
-
-    def _run_windows(
-        self, windows: Sequence[tuple[int, int, int]], doc_ids: Sequence[Sequence[int]]
-    ) -> list[Any]:
-        """Softmax probabilities per window (content tokens only), as numpy arrays."""
-        torch = self._torch
-        out: list[Any] = [None] * len(windows)
-        order = sorted(range(len(windows)), key=lambda w: windows[w][2] - windows[w][1])
-        pad = self._tokenizer.pad_token_id or 0
-        for b in range(0, len(order), self.options.batch_size):
-            idx = order[b : b + self.options.batch_size]
-            rows = [
-                [
-                    *self._prefix,
-                    *doc_ids[windows[w][0]][windows[w][1] : windows[w][2]],
-                    *self._suffix,
-                ]
-                for w in idx
+        """Entities and quotes of each document (windows of all documents batched together)."""
+        texts = [d.text for d in docs]
+        entities: list[tuple[Entity, ...]] = [() for _ in docs]
+        if self._ner is not None:
+            opts = self.options
+            tagged = self._ner.tag(texts, opts.split, opts.window, opts.stride)
+            entities = [
+                () if t.probs is None else self._entities(text, t.words, t.token_words, t.probs)
+                for text, t in zip(texts, tagged, strict=True)
             ]
-            first = len(self._prefix)
-            width = max(len(r) for r in rows)
-            input_ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows])
-            attention = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
-            with torch.inference_mode():
-                logits = self._model(
-                    input_ids=input_ids.to(self._model.device),
-                    attention_mask=attention.to(self._model.device),
-                ).logits
-            probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
-            for row, w in enumerate(idx):
-                _, s, e = windows[w]
-                out[w] = probs[row, first : first + (e - s)]
+        quotes: list[tuple[Quote, ...]] = [() for _ in docs]
+        if self._quotes is not None:
+            quotes = self._quote_predictions(texts, entities)
+        keep = "entities" in self.tasks_requested
+        for doc, ents, qs in zip(docs, entities, quotes, strict=True):
+            yield Prediction(doc.id, ents if keep else (), qs)
+
+    def _quote_predictions(
+        self, texts: Sequence[str], entities: Sequence[tuple[Entity, ...]]
+    ) -> list[tuple[Quote, ...]]:
+        """Tag roles over cross-sentence windows, then link, name and type each quote."""
+        from harness_transformers.attribution.assemble import quotes_from_probs
+        from harness_transformers.decode import word_probabilities
+
+        assert self._quotes is not None
+        opts = self.options
+        resolve = self._ner is not None and opts.speaker_names == "resolve"
+        tagged = self._quotes.tag(texts, "none", self._quotes_window, opts.quotes_stride)
+        out: list[tuple[Quote, ...]] = []
+        for text, t, ents in zip(texts, tagged, entities, strict=True):
+            if t.probs is None:
+                out.append(())
+                continue
+            probs, _ = word_probabilities(t.probs, t.token_words, len(t.words), opts.aggregation)
+            persons = [e for e in ents if e.label == "PER"] if resolve else None
+            quotes = quotes_from_probs(
+                text, t.words, probs[:, self._quote_order], persons, self._min_confidence
+            )
+            if opts.sourceless == "drop":
+                quotes = tuple(q for q in quotes if q.speaker is not None)
+            out.append(quotes)
         return out
 
     def _entities(
@@ -253,16 +262,12 @@ class TransformersExtractor(Extractor):
         text: str,
         words: Sequence[tuple[int, int]],
         token_words: Sequence[int | None],
-        token_probs: Sequence[Any],
+        token_probs: Any,
     ) -> tuple[Entity, ...]:
         """Aggregate to words, decode spans, map to character offsets."""
-        import numpy as np
-
         from harness_transformers.decode import aggregate_words, decode_spans, trim_span
 
-        ids = aggregate_words(
-            np.stack(token_probs), token_words, len(words), self.options.aggregation
-        )
+        ids = aggregate_words(token_probs, token_words, len(words), self.options.aggregation)
         tags = [None if i is None else self._tags[i] for i in ids]
         entities: list[Entity] = []
         for first, last, kind in decode_spans(tags):

@@ -88,10 +88,15 @@ Selected epoch: precision {_fmt(dev["precision"])}, recall {_fmt(dev["recall"])}
 """
 
 
+def write_card(out: Path, text: str) -> Path:
+    """Write ``text`` as ``MODEL_CARD.md`` into ``out`` and return its path."""
+    path = out / "MODEL_CARD.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def write_model_card(
     out: Path, config: dict[str, Any], metrics: dict[str, Any], command: str
 ) -> Path:
-    """Write ``MODEL_CARD.md`` into ``out`` and return its path."""
-    path = out / "MODEL_CARD.md"
-    path.write_text(render_model_card(config, metrics, command), encoding="utf-8")
-    return path
+    """Write the entity model's ``MODEL_CARD.md`` into ``out`` and return its path."""
+    return write_card(out, render_model_card(config, metrics, command))

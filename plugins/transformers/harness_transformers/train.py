@@ -191,13 +191,33 @@ def strict_scores(gold: list[list[str]], pred: list[list[str]]) -> dict[str, flo
     }
 
 
+def make_optimizer(
+    model: Any, lr: float, weight_decay: float, warmup_ratio: float, total_steps: int
+) -> tuple[Any, Any]:
+    """AdamW (no decay on biases and LayerNorm weights) and a linear schedule with warm-up."""
+    from transformers import get_linear_schedule_with_warmup
+
+    no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
+    groups = [
+        {
+            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
+            "weight_decay": weight_decay,
+        },
+        {
+            "params": [p for n, p in model.named_parameters() if n.endswith(no_decay)],
+            "weight_decay": 0.0,
+        },
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=lr)
+    scheduler = get_linear_schedule_with_warmup(
+        optimizer, int(warmup_ratio * total_steps), total_steps
+    )
+    return optimizer, scheduler
+
+
 def train(cfg: TrainConfig, command: str) -> dict[str, Any]:
     """Run the recipe; return the metrics written to the model card."""
-    from transformers import (
-        AutoModelForTokenClassification,
-        AutoTokenizer,
-        get_linear_schedule_with_warmup,
-    )
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
 
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
@@ -218,22 +238,9 @@ def train(cfg: TrainConfig, command: str) -> dict[str, Any]:
     model = AutoModelForTokenClassification.from_pretrained(
         cfg.encoder, num_labels=len(IOB2_TAGS), id2label=id2label, label2id=label2id
     )
-    no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
-    groups = [
-        {
-            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
-            "weight_decay": cfg.weight_decay,
-        },
-        {
-            "params": [p for n, p in model.named_parameters() if n.endswith(no_decay)],
-            "weight_decay": 0.0,
-        },
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=cfg.lr)
     steps_per_epoch = math.ceil(len(train_feats) / cfg.batch_size)
-    total_steps = steps_per_epoch * cfg.epochs
-    scheduler = get_linear_schedule_with_warmup(
-        optimizer, int(cfg.warmup_ratio * total_steps), total_steps
+    optimizer, scheduler = make_optimizer(
+        model, cfg.lr, cfg.weight_decay, cfg.warmup_ratio, steps_per_epoch * cfg.epochs
     )
     work = Path(cfg.work_dir)
     work.mkdir(parents=True, exist_ok=True)

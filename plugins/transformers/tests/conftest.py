@@ -49,22 +49,22 @@ def write_tokenizer(folder: Path) -> None:
     fast.save_pretrained(folder)
 
 
-def write_tiny_bert(folder: Path, seed: int = 0) -> None:
+def write_tiny_bert(folder: Path, seed: int = 0, labels: tuple[str, ...] = IOB2_TAGS) -> None:
     """Save a randomly initialised 2-layer BERT token classifier plus tokenizer into ``folder``."""
     import torch
     from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
     write_tokenizer(folder)
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    id2label = dict(enumerate(IOB2_TAGS))
+    id2label = dict(enumerate(labels))
     config = BertConfig(
         vocab_size=len(tokenizer),
         hidden_size=32,
         num_hidden_layers=2,
         num_attention_heads=2,
         intermediate_size=64,
-        max_position_embeddings=128,
-        num_labels=len(IOB2_TAGS),
+        max_position_embeddings=256,
+        num_labels=len(labels),
         id2label=id2label,
         label2id={v: k for k, v in id2label.items()},
     )
@@ -83,4 +83,14 @@ def tiny_tokenizer_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_bert_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("tiny_bert")
     write_tiny_bert(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_quote_bert_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random model with the attribution tag set (a quote model in shape only)."""
+    from harness_transformers.attribution.tags import ATTRIBUTION_TAGS
+
+    folder = tmp_path_factory.mktemp("tiny_quote_bert")
+    write_tiny_bert(folder, seed=1, labels=ATTRIBUTION_TAGS)
     return folder

@@ -33,6 +33,7 @@ SENTENCE = "“Angela  Merkel” visited Zürich, and Berlin’s mayor met the\t
 EXPECTED = [("Angela  Merkel", "PER"), ("Zürich", "LOC"), ("Berlin", "LOC"), ("Acme Holdings", "ORG")]  # fmt: skip
 LOOKUP = {"angela": "B-PER", "merkel": "I-PER", "zurich": "B-LOC", "berlin": "B-LOC"}
 LOOKUP |= {"acme": "B-ORG", "holdings": "I-ORG"}
+ENTITIES = frozenset({"entities"})
 
 
 class StubModel(torch.nn.Module):
@@ -66,9 +67,11 @@ class StubModel(torch.nn.Module):
 
 
 def stub_extractor(tiny_bert_dir: Path, margin: int = 3, **options: Any) -> TransformersExtractor:
-    extractor = TransformersExtractor(TransformersOptions(model=str(tiny_bert_dir), **options))
+    extractor = TransformersExtractor(
+        TransformersOptions(model=str(tiny_bert_dir), **options), ENTITIES
+    )
     extractor.setup()
-    extractor._model = StubModel(extractor._tokenizer, margin)
+    extractor._ner.model = StubModel(extractor._ner.tokenizer, margin)
     return extractor
 
 
@@ -100,7 +103,7 @@ def test_long_document_windows_no_duplicate_or_split_entities(tiny_bert_dir: Pat
     extractor = stub_extractor(tiny_bert_dir, window=16, stride=6, batch_size=3, split="none")
     text = "The mayor said:\n" + SENTENCE * 25 + "the mayor said ."
     (pred,) = extractor.extract([TextDoc("long", text)])
-    assert extractor._model.calls > 1  # several batches of windows were needed
+    assert extractor._ner.model.calls > 1  # several batches of windows were needed
     assert found(pred) == expected_entities(text)
     assert not validate_prediction(pred, TextDoc("long", text))
 
@@ -111,8 +114,8 @@ def test_windows_do_not_cross_sentence_or_line_boundaries(tiny_bert_dir: Path, s
     text = "The mayor said. " + SENTENCE * 4 + "the mayor said ."
     (pred,) = extractor.extract([TextDoc("d", text)])
     assert found(pred) == expected_entities(text)
-    period = extractor._tokenizer.convert_tokens_to_ids(".")
-    rows = extractor._model.rows
+    period = extractor._ner.tokenizer.convert_tokens_to_ids(".")
+    rows = extractor._ner.model.rows
     assert len(rows) >= 5  # at least one window per line
     if split == "sentences":
         assert all(period not in row[:-1] for row in rows)
@@ -160,7 +163,8 @@ def test_random_tiny_model_gives_valid_deterministic_spans(
     tiny_bert_dir: Path, aggregation: str
 ) -> None:
     extractor = TransformersExtractor(
-        TransformersOptions(model=str(tiny_bert_dir), aggregation=aggregation, window=24, stride=8)  # type: ignore[arg-type]
+        TransformersOptions(model=str(tiny_bert_dir), aggregation=aggregation, window=24, stride=8),  # type: ignore[arg-type]
+        ENTITIES,
     )
     extractor.setup()
     docs = [TextDoc("x", SENTENCE * 6), TextDoc("y", "ﬁ ½ ✓ 😀 " + SENTENCE)]
@@ -181,7 +185,7 @@ def test_local_model_sets_offline_mode(
     tiny_bert_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    TransformersExtractor(TransformersOptions(model=str(tiny_bert_dir))).setup()
+    TransformersExtractor(TransformersOptions(model=str(tiny_bert_dir)), ENTITIES).setup()
     assert os.environ["HF_HUB_OFFLINE"] == "1"
 
 

@@ -21,7 +21,7 @@ def test_plugin_registers_the_extractor() -> None:
     assert check_extractor_class(TransformersExtractor) == []
     info = TransformersExtractor.describe()
     assert info["name"] == "transformers"
-    assert info["tasks"] == ["entities"]
+    assert info["tasks"] == ["entities", "quotes", "speakers"]
     assert info["label_scheme"] == "conll"
     assert info["labels"] == ["PER", "ORG", "LOC", "MISC"]
 
@@ -44,4 +44,4 @@ def test_pyproject_declares_entry_point_and_pinned_torch() -> None:
     text = (PACKAGE_ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'transformers = "harness_transformers.plugin"' in text
     assert '"torch==2.13.0"' in text
-    assert 'harness_transformers = ["model/*"]' in text
+    assert 'harness_transformers = ["model/*", "quotes_model/*"]' in text

@@ -6,7 +6,13 @@ import itertools
 
 import numpy as np
 import pytest
-from harness_transformers.decode import aggregate_words, decode_spans, split_tag, trim_span
+from harness_transformers.decode import (
+    aggregate_words,
+    decode_spans,
+    split_tag,
+    trim_span,
+    word_probabilities,
+)
 from harness_transformers.windows import best_window, plan_segments, plan_windows
 from harness_transformers.words import assign_tokens, segment_tokens, split_words
 
@@ -85,6 +91,12 @@ def test_aggregate_words_strategies() -> None:
     assert aggregate_words(probs, tokens, 3, "first") == [1, 0, None]
     assert aggregate_words(probs, tokens, 3, "max") == [2, 0, None]
     assert aggregate_words(probs, tokens, 3, "average") == [2, 0, None]
+    words, present = word_probabilities(probs, tokens, 3, "average")
+    assert present.tolist() == [True, True, False]
+    assert np.allclose(words[0], [0.1 / 3, 0.95 / 3, 1.95 / 3]) and not words[2].any()
+    assert np.allclose(word_probabilities(probs, tokens, 3, "max")[0][0], [0.0, 0.0, 1.0])
+    with pytest.raises(ValueError):
+        word_probabilities(probs, tokens, 3, "mean")  # type: ignore[arg-type]
 
 
 def test_split_tag() -> None:

@@ -115,7 +115,7 @@ def test_recipe_end_to_end(tmp_path: Path, conll_file: Path, tiny_bert_dir: Path
 
     from harness.model import TextDoc
 
-    extractor = TransformersExtractor(TransformersOptions(model=str(out)))
+    extractor = TransformersExtractor(TransformersOptions(model=str(out)), frozenset({"entities"}))
     extractor.setup()
     (pred,) = extractor.extract([TextDoc("d", "Angela Merkel visited Berlin.")])
     assert pred.doc_id == "d"
