@@ -17,13 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.config import load_config, parse_config
@@ -33,27 +32,11 @@ from harness.goldset import load_goldset
 from harness.options import parse_options
 from harness.rows import checked_rows
 
+from .fuzzing import many, quick
+
 pytestmark = pytest.mark.usefixtures("builtin_only")
 
 GOLD = Path(__file__).parent / "fixtures" / "mini" / "gold"
-FUZZ = settings(
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-def quick(n: int) -> Callable[[Any], Any]:
-    """The default run: ``n`` examples, derandomized so CI is reproducible."""
-    return settings(FUZZ, max_examples=n, derandomize=True)
-
-
-def many(n: int) -> Callable[[Any], Any]:
-    """The slow job: ``n`` random examples."""
-
-    def mark(test: Any) -> Any:
-        return pytest.mark.slow(settings(FUZZ, max_examples=n)(test))
-
-    return mark
 
 
 # ---- values ---------------------------------------------------------------------------------
