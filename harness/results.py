@@ -412,10 +412,17 @@ def read_results(path: str | Path) -> dict[str, Any]:
     """
     p = _results_path(path)
     data = _read_summary(p)
-    for info in (data.get("extractors") or {}).values():
+    extractors = data.get("extractors")
+    if extractors is not None and not isinstance(extractors, Mapping):
+        raise ResultsError(
+            f"{p}: 'extractors' should map extractor labels to their results, got "
+            f"{type(extractors).__name__}"
+        )
+    for info in (extractors or {}).values():
         files = info.get("files") if isinstance(info, dict) else None
-        if isinstance(files, Mapping) and "per_document" not in info and files.get("counts"):
-            info["per_document"] = PerDocument(CountsFile(p.parent / files["counts"]))
+        counts = files.get("counts") if isinstance(files, Mapping) else None
+        if isinstance(counts, str) and counts and "per_document" not in info:
+            info["per_document"] = PerDocument(CountsFile(p.parent / counts))
     return data
 
 
