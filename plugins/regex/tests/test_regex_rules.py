@@ -19,7 +19,8 @@ import pytest
 from harness_regex import wordlists as W
 from harness_regex.entities import find_entities
 from harness_regex.extractor import RegexExtractor
-from harness_regex.rules import ANY, TABLES, Ents, Example, Quotes, Rule, Said, all_rules, markdown
+from harness_regex.rules import ANY, TABLES, Ents, Example, Quotes, Rule, Said, all_rules
+from harness_regex.rules_doc import markdown
 
 from harness.model import Quote, TextDoc
 
@@ -167,5 +168,5 @@ def test_rules_md_is_current() -> None:
     """``RULES.md`` is the tables as text; regenerate it after changing a rule."""
     path = PACKAGE.parent / "RULES.md"
     assert path.read_text(encoding="utf-8") == markdown(), (
-        "RULES.md is out of date: run `python -m harness_regex.rules > plugins/regex/RULES.md`"
+        "RULES.md is out of date: run `python -m harness_regex.rules_doc > plugins/regex/RULES.md`"
     )

@@ -16,7 +16,8 @@ import harness_spacy.quotes
 import harness_spacy.rules
 import pytest
 from harness_spacy.entities import _trim
-from harness_spacy.rules import TABLES, Example, Quotes, Rule, Said, markdown
+from harness_spacy.rules import TABLES, Example, Quotes, Rule, Said
+from harness_spacy.rules_doc import markdown
 
 from harness.model import Quote
 
@@ -72,5 +73,5 @@ def test_rules_md_is_current() -> None:
     """``RULES.md`` is the tables as text; regenerate it after changing a rule."""
     path = Path(harness_spacy.rules.__file__).parent.parent / "RULES.md"
     assert path.read_text(encoding="utf-8") == markdown(), (
-        "RULES.md is out of date: run `python -m harness_spacy.rules > plugins/spacy/RULES.md`"
+        "RULES.md is out of date: run `python -m harness_spacy.rules_doc > plugins/spacy/RULES.md`"
     )
