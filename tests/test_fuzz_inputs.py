@@ -9,13 +9,19 @@ here. :func:`test_load_goldset_never_fails_unexpectedly` then runs whole loads a
 catch-all message.
 
 Each property runs a fixed, modest number of examples by default; its ``slow`` twin (run with
-``pytest -m slow``: the CI slow job) runs thousands: 5,500 cases in all.
+``pytest -m slow``: the CI slow job) runs thousands: 5,500 cases in all. Both are derandomized
+(hypothesis draws the same examples on every run, from a seed derived from the test), so a CI
+failure is reproduced by running the same test again. To explore new examples, set
+``HARNESS_FUZZ_RANDOM=1`` (``HARNESS_FUZZ_RANDOM=1 pytest -m slow tests/test_fuzz_inputs.py``):
+the slow twins then draw random examples, and hypothesis prints the falsifying example of any
+failure (to be turned into a regression test: CI will not find it again by chance).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -48,10 +54,12 @@ def quick(n: int) -> Callable[[Any], Any]:
 
 
 def many(n: int) -> Callable[[Any], Any]:
-    """The slow job: ``n`` random examples."""
+    """The slow job: ``n`` examples, derandomized (CI must be deterministic) unless the
+    environment sets ``HARNESS_FUZZ_RANDOM=1`` to explore random ones."""
+    explore = os.environ.get("HARNESS_FUZZ_RANDOM", "") not in ("", "0")
 
     def mark(test: Any) -> Any:
-        return pytest.mark.slow(settings(FUZZ, max_examples=n)(test))
+        return pytest.mark.slow(settings(FUZZ, max_examples=n, derandomize=not explore)(test))
 
     return mark
 
@@ -536,3 +544,29 @@ def check_load(files: dict[str, Any]) -> None:
 @given(native_goldsets())
 def test_load_goldset_never_fails_unexpectedly(files: dict[str, Any]) -> None:
     check_load(files)
+
+
+def test_slow_twins_are_derandomized_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CI must draw the same examples on every run; ``HARNESS_FUZZ_RANDOM=1`` explores."""
+    twins = [f for name, f in globals().items() if name.startswith("test_") and _is_slow(f)]
+    assert twins
+    assert all(_settings(f).derandomize for f in twins)
+
+    def probe() -> None:
+        pass
+
+    def probe_again() -> None:
+        pass
+
+    monkeypatch.setenv("HARNESS_FUZZ_RANDOM", "1")
+    assert not _settings(many(3)(probe)).derandomize
+    monkeypatch.setenv("HARNESS_FUZZ_RANDOM", "0")
+    assert _settings(many(3)(probe_again)).derandomize
+
+
+def _is_slow(f: Any) -> bool:
+    return any(m.name == "slow" for m in getattr(f, "pytestmark", []))
+
+
+def _settings(f: Any) -> settings:
+    return f._hypothesis_internal_use_settings
