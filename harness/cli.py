@@ -13,7 +13,14 @@ import typer
 
 from .cli_common import err, out, parse_pairs
 from .cli_common import fail as _fail
-from .cli_goldset import MaxProblems, ProblemsFile, goldset_failure
+from .cli_goldset import (
+    MaxFileBytes,
+    MaxProblems,
+    ProblemsFile,
+    file_limit_option,
+    goldset_failure,
+    with_file_limit,
+)
 from .cli_show import ByOption, run_slice_tables, with_slices
 
 if TYPE_CHECKING:  # the runner is imported when a command needs it (a fast --help)
@@ -48,6 +55,7 @@ def eval_(
         bool, typer.Option("--report", help="Also write the HTML error-analysis report.")
     ] = False,
     by: ByOption = [],  # noqa: B006 - typer needs a literal default
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Run the extractors of a config on its goldset; print scores and write results.
 
@@ -64,7 +72,7 @@ def eval_(
         cfg = load_config(config)
         if output is not None:
             cfg = type(cfg)(**{**cfg.__dict__, "output": output.resolve()})
-        cfg = with_slices(cfg, by)
+        cfg = with_file_limit(with_slices(cfg, by), max_file_bytes)
         with progress_bar(disable=quiet, console=err) as progress:
             result = runner.run(cfg, use_cache=not no_cache, fail_fast=fail_fast, progress=progress)
         path = write_run(result, cfg.output)
@@ -111,6 +119,7 @@ def validate(
     ] = [],  # noqa: B006 - typer needs a literal default
     max_problems: MaxProblems = 50,
     problems_file: ProblemsFile = None,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Validate a goldset: texts and hashes, offsets, covered text, labels, overlaps, speakers.
 
@@ -122,7 +131,8 @@ def validate(
 
     try:
         options = parse_pairs(option)
-        g = load_goldset(goldset, format=fmt, options=options or None)
+        limit = file_limit_option(max_file_bytes)
+        g = load_goldset(goldset, format=fmt, options=options or None, max_file_bytes=limit)
     except HarnessError as exc:
         raise goldset_failure(exc, max_problems, problems_file) from None
     n_ent = sum(len(d.entities) for d in g)

@@ -49,6 +49,33 @@ ProblemsFile = Annotated[
     Path | None,
     typer.Option("--problems-file", help="Write every problem to this file, one per line."),
 ]
+MaxFileBytes = Annotated[
+    int | None,
+    typer.Option(
+        "--max-file-bytes",
+        help="Largest goldset file read, in bytes (default 100,000,000; in a config: "
+        "goldset: {max_file_bytes: N}, which this overrides).",
+        show_default=False,
+    ),
+]
+
+
+def file_limit_option(value: int | None) -> int | None:
+    """``--max-file-bytes``, checked as the config's ``goldset.max_file_bytes`` is."""
+    from .config import whole_number
+
+    return None if value is None else whole_number(value, 1, 2**62, "--max-file-bytes")
+
+
+def with_file_limit(cfg: Any, value: int | None) -> Any:
+    """The run config ``cfg`` with its goldset read under ``--max-file-bytes`` (if given)."""
+    import dataclasses
+
+    limit = file_limit_option(value)
+    if limit is None:
+        return cfg
+    goldset = dataclasses.replace(cfg.goldset, max_file_bytes=limit)
+    return dataclasses.replace(cfg, goldset=goldset)
 
 
 def goldset_failure(
@@ -104,6 +131,7 @@ def import_(
     option: OptionList = None,
     max_problems: MaxProblems = 50,
     problems_file: ProblemsFile = None,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Convert SOURCE (conll, brat, labelstudio...) into a native goldset folder OUTPUT.
 
@@ -114,11 +142,12 @@ def import_(
     """
     try:
         options = parse_pairs(option)
+        limit = file_limit_option(max_file_bytes)
         if options.get("annotator") == "each":
             for name, opts in _per_annotator(source, format, options):
-                _import_one(source, output / name, format, opts)
+                _import_one(source, output / name, format, opts, limit)
         else:
-            _import_one(source, output, format, options)
+            _import_one(source, output, format, options, limit)
     except HarnessError as exc:
         raise goldset_failure(exc, max_problems, problems_file) from None
 
@@ -140,33 +169,40 @@ def _per_annotator(
     return [(n, {**options, "annotator": n, "name": f"{base}-{n}"}) for n in names]
 
 
-def _read_with_report(source: Path, format: str, options: Mapping[str, Any]) -> tuple[Any, Any]:
+def _read_with_report(
+    source: Path, format: str, options: Mapping[str, Any], limit: int | None = None
+) -> tuple[Any, Any]:
     """The goldset and the conversion report of reading it (read again when it was cached)."""
     from .formats import conversion, get_format
+    from .formats.base import file_limit
     from .goldset import load_goldset
     from .options import parse_options
 
     with conversion.collect() as report:
-        g = load_goldset(source, format, options)
+        g = load_goldset(source, format, options, max_file_bytes=limit)
         if report.files_read == 0:  # the rows came from the cache: the reader did not run
             fmt = get_format(format)
-            for _ in fmt.read(source, parse_options(fmt.Options, options, f"{format} options")):
-                pass
+            with file_limit(limit):
+                opts = parse_options(fmt.Options, options, f"{format} options")
+                for _ in fmt.read(source, opts):
+                    pass
     return g, report
 
 
-def _import_one(source: Path, output: Path, format: str, options: Mapping[str, Any]) -> None:
+def _import_one(
+    source: Path, output: Path, format: str, options: Mapping[str, Any], limit: int | None = None
+) -> None:
     from .formats.native import NativeFormat
     from .goldset import load_goldset
 
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise ConfigError(f"{output}: output exists and is not an empty folder; choose a new one")
-    g, report = _read_with_report(source, format, options)
+    g, report = _read_with_report(source, format, options, limit)
     tmp = output.with_name(f".{output.name}.importing-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         stats = NativeFormat().write(g, tmp, None)
-        load_goldset(tmp)
+        load_goldset(tmp, max_file_bytes=limit)
         if report.changes or report.files_read:
             report.write(tmp / REPORT)
         if output.exists():
@@ -195,6 +231,7 @@ def export(
         typer.Option("--read-option", help="Option of the --from format, key=value."),
     ] = None,
     max_problems: MaxProblems = 50,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Write GOLDSET in another format: conll, brat, labelstudio or harness (native).
 
@@ -206,7 +243,9 @@ def export(
 
     try:
         fmt, opts = _writer(to, parse_pairs(option))
-        g = load_goldset(goldset, from_, parse_pairs(read_option, "--read-option"))
+        read_opts = parse_pairs(read_option, "--read-option")
+        limit = file_limit_option(max_file_bytes)
+        g = load_goldset(goldset, from_, read_opts, max_file_bytes=limit)
         stats = fmt.write(g, output, opts)
     except HarnessError as exc:
         raise goldset_failure(exc, max_problems) from None
