@@ -22,18 +22,33 @@ INDENT_LIMIT = 2 * 2**20
 
 
 def write_chunks(path: Path, chunks: Iterable[str]) -> None:
-    """Write the text ``chunks`` to ``path`` atomically, streaming (never joined in memory)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write the text ``chunks`` to ``path`` atomically, streaming (never joined in memory): a
+    temporary file in the same folder, renamed over it; on any failure (an ``OSError``, which
+    then names ``path``, or an interrupt) the temporary file is removed and ``path`` is left as
+    it was."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _naming(exc, path.parent) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             for chunk in chunks:
                 f.write(chunk)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual file mode
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _naming(exc, path) from None
         raise
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """``exc`` with ``path`` as its file when it names none (a failed ``write`` names none)."""
+    if exc.filename is None:
+        exc.filename = str(path)
+    return exc
 
 
 def write_text(path: Path, text: str) -> None:

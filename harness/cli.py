@@ -5,12 +5,15 @@ Exit codes: :class:`harness.exitcodes.ExitCode` (the README's table is made from
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from . import cli_common
 from .cli_common import err, out, parse_pairs
 from .cli_common import fail as _fail
 from .cli_goldset import (
@@ -22,12 +25,11 @@ from .cli_goldset import (
     with_file_limit,
 )
 from .cli_show import ByOption, run_slice_tables, with_slices
-
-if TYPE_CHECKING:  # the runner is imported when a command needs it (a fast --help)
-    from .runner import RunResult
-
-from .errors import HarnessError
+from .errors import HarnessError, OutputError, os_problem
 from .exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from .runner import RunResult
 
 app = typer.Typer(
     name="harness",
@@ -65,34 +67,87 @@ def eval_(
     """
     from . import runner
     from .config import load_config
-    from .render import progress_bar, scores_table
-    from .results import write_run
+    from .render import progress_bar
+    from .results import check_output
 
     try:
         cfg = load_config(config)
         if output is not None:
-            cfg = type(cfg)(**{**cfg.__dict__, "output": output.resolve()})
+            cfg = replace(cfg, output=Path(os.path.abspath(output)))
+        check_output(cfg.output)
+        if cfg.cache is not None and not no_cache:
+            cli_common.INTERRUPT_NOTES.append(
+                f"the predictions made so far are kept in the prediction cache ({cfg.cache})"
+            )
         cfg = with_file_limit(with_slices(cfg, by), max_file_bytes)
         with progress_bar(disable=quiet, console=err) as progress:
             result = runner.run(cfg, use_cache=not no_cache, fail_fast=fail_fast, progress=progress)
-        path = write_run(result, cfg.output)
     except HarnessError as exc:
         raise _fail(exc) from None
+    _print_run(result, by)
+    path = _write_results(result, cfg.output)
+    if report:
+        _write_report(path.parent)
+    if not result.complete:
+        err.print("[bold red]run incomplete:[/] some documents failed; see the errors above")
+        raise typer.Exit(ExitCode.EXTRACTOR)
+
+
+def _print_run(result: RunResult, by: list[str]) -> None:
+    """The scores table and every extractor error, before anything is written (so a run whose
+    results cannot be written still shows its scores)."""
+    from .render import scores_table
+
     out.print(scores_table(result))
     for table in run_slice_tables(result, by):
         out.print(table)
     _print_problems(result)
-    out.print(f"results: {path}")
-    if report:
-        from .report import write_report
 
-        try:
-            out.print(f"report: {write_report(path.parent)}")
-        except HarnessError as exc:
-            raise _fail(exc) from None
-    if not result.complete:
-        err.print("[bold red]run incomplete:[/] some documents failed; see the errors above")
-        raise typer.Exit(ExitCode.EXTRACTOR)
+
+def _write_results(result: RunResult, output: Path) -> Path:
+    """results.json and predictions.jsonl into ``output``; when they cannot be written there
+    (a full disk...), into a new folder of the system's temporary folder, and exit 8."""
+    from .results import write_run
+
+    try:
+        path = write_run(result, output)
+    except OutputError as exc:
+        raise _fail(OutputError(f"{exc}; {_rescue(result)}")) from None
+    cli_common.WRITTEN.append(str(path))
+    out.print(f"results: {path}")
+    return path
+
+
+def _rescue(result: RunResult) -> str:
+    """Write the run to a new folder of the system's temporary folder; say where (or why not)."""
+    import shutil
+    import tempfile
+
+    from .results import write_run
+
+    folder = None
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="harness-run-"))
+        write_run(result, folder)
+    except (OSError, HarnessError) as exc:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        return f"the run could not be saved in the temporary folder either ({exc})"
+    return f"the whole run was saved to {folder} instead"
+
+
+def _write_report(run: Path) -> None:
+    from .report import write_report
+
+    try:
+        path = write_report(run)
+    except HarnessError as exc:
+        raise _fail(exc) from None
+    except OSError as exc:
+        written = f" ({run / 'results.json'} was written)" if cli_common.WRITTEN else ""
+        raise _fail(OutputError(f"cannot write the report: {os_problem(exc)}{written}")) from None
+    cli_common.WRITTEN.append(str(path))
+    out.print(f"report: {path}")
 
 
 def _print_problems(result: RunResult) -> None:
@@ -216,6 +271,8 @@ def report_(
         path = write_report(resolve_run(run).parent, output, against=base, folder=folder)
     except HarnessError as exc:
         raise _fail(exc) from None
+    except OSError as exc:
+        raise _fail(OutputError(f"cannot write the report: {os_problem(exc)}")) from None
     out.print(f"report: {path}")
 
 
@@ -235,12 +292,25 @@ def _add_subcommands() -> None:
 _add_subcommands()
 
 
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help="Print the traceback of any error (also: HARNESS_DEBUG=1)."),
+    ] = False,
+) -> None:
+    """Evaluate information extractors (entities, quotes, speakers) on gold-annotated news."""
+    cli_common.WRITTEN.clear()
+    cli_common.INTERRUPT_NOTES.clear()
+    if debug:
+        cli_common.DEBUG = True
+
+
 def main() -> None:
-    try:
-        app()
-    except HarnessError as exc:  # errors raised outside a command's own handling
-        err.print(f"[bold red]error:[/] {exc}")
-        sys.exit(exc.exit_code)
+    """The ``harness`` command: the app inside the top-level handler (:mod:`harness.cli_main`)."""
+    from .cli_main import run
+
+    sys.exit(run(app))
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ def agreement_command(
         bool, typer.Option("--per-document", help="Also print the scores of every document.")
     ] = False,
     max_disagreements: Annotated[
-        int, typer.Option(help="Disagreements to print (0: all of them).")
+        int, typer.Option(min=0, help="Disagreements to print (0: all of them).")
     ] = 20,
     output: Annotated[
         Path | None,

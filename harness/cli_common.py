@@ -1,9 +1,11 @@
-"""What the CLI modules share: consoles, the error exit, ``KEY=VALUE`` options."""
+"""What the CLI modules share: consoles, the error exit, ``KEY=VALUE`` options, and what the
+top-level handler (:mod:`harness.cli_main`) needs to know about the command that ran."""
 
 from __future__ import annotations
 
 import os
 import sys
+import traceback
 from typing import Any
 
 import typer
@@ -25,9 +27,18 @@ def _width(stream: object) -> int | None:
 out = Console(width=_width(sys.stdout))
 err = Console(stderr=True, soft_wrap=True, width=_width(sys.stderr))
 
+#: ``harness --debug`` (or ``HARNESS_DEBUG=1``): print the traceback of every error.
+DEBUG = False
+#: Files a command finished writing (named when it is interrupted afterwards).
+WRITTEN: list[str] = []
+#: What an interrupted command keeps, said after "interrupted" (the prediction cache...).
+INTERRUPT_NOTES: list[str] = []
+
 
 def fail(exc: HarnessError) -> typer.Exit:
     """Print ``exc`` as a one-line error and return the exit that carries its code."""
+    if DEBUG:
+        traceback.print_exception(exc, file=sys.stderr)
     # the message is text, not markup: "[low, high]" in a message must not vanish
     err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     return typer.Exit(exc.exit_code)

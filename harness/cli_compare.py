@@ -229,7 +229,12 @@ def compare_command(
     fmt_: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
     output: Annotated[Path | None, typer.Option(help="Also write Markdown/JSON here.")] = None,
     force: Annotated[bool, typer.Option(help="Compare runs that are not comparable.")] = False,
-    samples: Annotated[int, typer.Option(help="Paired-bootstrap samples (0: no p-values).")] = 1000,
+    samples: Annotated[
+        int,
+        typer.Option(
+            min=0, max=100_000, help="Paired-bootstrap samples (0: no p-values; at most 100,000)."
+        ),
+    ] = 1000,
     config: Annotated[
         Path | None, typer.Option(help="Take gate thresholds from this config's `gate:` key.")
     ] = None,

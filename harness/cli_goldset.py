@@ -20,9 +20,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from .atomic import write_text
 from .cli_common import err, out, parse_pairs
 from .cli_common import fail as _fail
-from .errors import ConfigError, HarnessError
+from .errors import ConfigError, HarnessError, OutputError, os_problem
 
 goldset_app = typer.Typer(
     name="goldset",
@@ -42,7 +43,9 @@ OptionList = Annotated[
 MaxProblems = Annotated[
     int,
     typer.Option(
-        "--max-problems", help="Problems to print when the goldset is invalid (0: all of them)."
+        "--max-problems",
+        min=0,
+        help="Problems to print when the goldset is invalid (0: all of them).",
     ),
 ]
 ProblemsFile = Annotated[
@@ -85,8 +88,11 @@ def goldset_failure(
     and write every problem to ``problems_file``. Returns the exit to raise."""
     problems = list(exc.problems) or [str(exc)]
     if problems_file is not None:
-        problems_file.parent.mkdir(parents=True, exist_ok=True)
-        problems_file.write_text("".join(f"{p}\n" for p in problems), encoding="utf-8")
+        try:
+            write_text(problems_file, "".join(f"{p}\n" for p in problems))
+        except OSError as os_exc:
+            err.print(f"[bold red]error:[/] cannot write the problems: {os_problem(os_exc)}")
+            problems_file = None
     if len(problems) < 2:
         return _fail(exc)
     n = len(problems)
@@ -144,12 +150,44 @@ def import_(
         options = parse_pairs(option)
         limit = file_limit_option(max_file_bytes)
         if options.get("annotator") == "each":
-            for name, opts in _per_annotator(source, format, options):
-                _import_one(source, output / name, format, opts, limit)
+            plan = [(output / n, o) for n, o in _per_annotator(source, format, options)]
         else:
-            _import_one(source, output, format, options, limit)
+            plan = [(output, options)]
+        done = _import_all(source, output, format, plan, limit)
     except HarnessError as exc:
         raise goldset_failure(exc, max_problems, problems_file) from None
+    for dest, stats, report in done:
+        _import_summary(dest, stats, report)
+
+
+def _import_all(
+    source: Path,
+    output: Path,
+    format: str,
+    plan: list[tuple[Path, Mapping[str, Any]]],
+    limit: int | None = None,
+) -> list[tuple[Path, Any, Any]]:
+    """Read, write and validate every goldset of ``plan`` (destinations under ``output``) in a
+    temporary folder beside ``output``, moved into place only when all of them are: a refused
+    or interrupted import leaves nothing behind that would block the retry."""
+    if output.exists() and (not output.is_dir() or any(output.iterdir())):
+        raise ConfigError(f"{output}: output exists and is not an empty folder; choose a new one")
+    tmp = output.with_name(f".{output.name}.importing-{os.getpid()}")
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        done = [
+            (dest, *_import_one(source, tmp / dest.relative_to(output), format, opts, limit))
+            for dest, opts in plan
+        ]
+        if output.exists():
+            output.rmdir()
+        tmp.rename(output)
+    except OSError as exc:
+        raise OutputError(f"cannot write the goldset {output}: {os_problem(exc)}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return done
 
 
 def _per_annotator(
@@ -190,26 +228,22 @@ def _read_with_report(
 
 
 def _import_one(
-    source: Path, output: Path, format: str, options: Mapping[str, Any], limit: int | None = None
-) -> None:
+    source: Path, dest: Path, format: str, options: Mapping[str, Any], limit: int | None = None
+) -> tuple[Any, Any]:
+    """Read ``source``, write it as a native goldset in ``dest`` and validate what was written;
+    return the writer's counts and the conversion report."""
     from .formats.native import NativeFormat
     from .goldset import load_goldset
 
-    if output.exists() and (not output.is_dir() or any(output.iterdir())):
-        raise ConfigError(f"{output}: output exists and is not an empty folder; choose a new one")
     g, report = _read_with_report(source, format, options, limit)
-    tmp = output.with_name(f".{output.name}.importing-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        stats = NativeFormat().write(g, tmp, None)
-        load_goldset(tmp, max_file_bytes=limit)
-        if report.changes or report.files_read:
-            report.write(tmp / REPORT)
-        if output.exists():
-            output.rmdir()
-        tmp.rename(output)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    stats = NativeFormat().write(g, dest, None)
+    load_goldset(dest, max_file_bytes=limit)
+    if report.changes or report.files_read:
+        report.write(dest / REPORT)
+    return stats, report
+
+
+def _import_summary(output: Path, stats: Any, report: Any) -> None:
     _summary(stats, output)
     if report.changes:
         out.print(f"conversion: {len(report.changes)} records changed ({output / REPORT}):")

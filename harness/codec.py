@@ -30,26 +30,64 @@ def quote_to_dict(q: Quote) -> dict[str, Any]:
     }
 
 
-def span_from_dict(d: Mapping[str, Any] | None) -> Span | None:
+_MISSING: Any = object()
+
+
+def _field(
+    d: Mapping[str, Any],
+    key: str,
+    where: str,
+    kind: type | tuple[type, ...],
+    default: Any = _MISSING,
+) -> Any:
+    """``d[key]`` checked to be a ``kind`` (an ``int`` is never a ``bool``); a missing or null
+    field is ``default`` when one is given. A problem is a ``ValueError`` naming the field."""
+    value = d.get(key)
+    if value is None and default is not _MISSING:
+        return default
+    if key not in d:
+        raise ValueError(f"{where}{key}: missing")
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        expected = " or ".join(k.__name__ for k in kinds)
+        raise ValueError(
+            f"{where}{key}: expected {expected}, got {type(value).__name__} {value!r:.60}"
+        )
+    return value
+
+
+def _object(d: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(d, Mapping):
+        raise ValueError(f"{where or 'the line'}: expected a JSON object, got {type(d).__name__}")
+    return d
+
+
+def span_from_dict(d: Mapping[str, Any] | None, where: str = "") -> Span | None:
     if d is None:
         return None
-    return Span(int(d["start"]), int(d["end"]), str(d.get("text") or ""))
+    d = _object(d, where.rstrip("."))
+    return Span(_field(d, "start", where, int), _field(d, "end", where, int),
+                _field(d, "text", where, str, ""))  # fmt: skip
 
 
-def entity_from_dict(d: Mapping[str, Any]) -> Entity:
-    return Entity(int(d["start"]), int(d["end"]), str(d["label"]), str(d.get("text") or ""))
+def entity_from_dict(d: Mapping[str, Any], where: str = "") -> Entity:
+    d = _object(d, where.rstrip("."))
+    return Entity(_field(d, "start", where, int), _field(d, "end", where, int),
+                  _field(d, "label", where, str), _field(d, "text", where, str, ""))  # fmt: skip
 
 
-def quote_from_dict(d: Mapping[str, Any]) -> Quote:
+def quote_from_dict(d: Mapping[str, Any], where: str = "") -> Quote:
+    d = _object(d, where.rstrip("."))
     return Quote(
-        start=int(d["start"]),
-        end=int(d["end"]),
-        type=d.get("type") or "direct",
-        speaker=d.get("speaker"),
-        speaker_span=span_from_dict(d.get("speaker_span")),
-        cue=span_from_dict(d.get("cue")),
-        text=str(d.get("text") or ""),
-    )
+        start=_field(d, "start", where, int),
+        end=_field(d, "end", where, int),
+        type=_field(d, "type", where, str, "direct"),
+        speaker=_field(d, "speaker", where, str, None),
+        speaker_span=span_from_dict(_field(d, "speaker_span", where, dict, None),
+                                    f"{where}speaker_span."),
+        cue=span_from_dict(_field(d, "cue", where, dict, None), f"{where}cue."),
+        text=_field(d, "text", where, str, ""),
+    )  # fmt: skip
 
 
 def prediction_to_dict(p: Prediction) -> dict[str, Any]:
@@ -64,11 +102,17 @@ def prediction_to_dict(p: Prediction) -> dict[str, Any]:
 
 
 def prediction_from_dict(d: Mapping[str, Any]) -> Prediction:
+    """A prediction from its dict, every field's type checked: a ``ValueError`` names the first
+    field that is wrong (``entities[2].label: expected str, got list ['PER']``)."""
+    d = _object(d, "")
+    key = "doc_id" if "doc_id" in d or "id" not in d else "id"
+    entities = _field(d, "entities", "", list, [])
+    quotes = _field(d, "quotes", "", list, [])
     return Prediction(
-        doc_id=str(d.get("doc_id", d.get("id"))),
-        entities=tuple(entity_from_dict(e) for e in d.get("entities") or ()),
-        quotes=tuple(quote_from_dict(q) for q in d.get("quotes") or ()),
-        diagnostics=dict(d.get("diagnostics") or {}),
+        doc_id=_field(d, key, "", str),
+        entities=tuple(entity_from_dict(e, f"entities[{i}].") for i, e in enumerate(entities)),
+        quotes=tuple(quote_from_dict(q, f"quotes[{i}].") for i, q in enumerate(quotes)),
+        diagnostics=dict(_field(d, "diagnostics", "", dict, {})),
     )
 
 

@@ -8,6 +8,7 @@ The CLI turns each subclass into a documented exit code and never shows a traceb
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -95,6 +96,13 @@ class ResultsError(HarnessError):
     exit_code: int = ExitCode.RESULTS
 
 
+class OutputError(HarnessError):
+    """A file or folder cannot be written: permission, read-only or full disk, a file where a
+    folder is expected, a file size limit. The message names the path."""
+
+    exit_code: int = ExitCode.OUTPUT
+
+
 class HarnessWarning(UserWarning):
     """Something the harness repaired on its own and the user should know about (a corrupt
     cache entry discarded and rebuilt...): the run goes on, its results are right."""
@@ -151,6 +159,17 @@ class Problems:
         """Raise one ``error`` listing every problem, if there is any."""
         if self.items:
             raise self.error.listing(self.source, self.items)
+
+
+def os_problem(exc: OSError) -> str:
+    """An OS error as a sentence that names its file: ``"/runs/x: No space left on device"``."""
+    reason = exc.strerror or type(exc).__name__
+    if exc.errno == errno.EFBIG:
+        reason += " (the file size limit, `ulimit -f`, was reached)"
+    if exc.filename is None:
+        return reason
+    where = str(exc.filename) + (f" -> {exc.filename2}" if exc.filename2 else "")
+    return f"{where}: {reason}"
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
+from . import plugin_calls
 from .background import _blank_main, _cpus, _environment
 from .errors import ExtractorError
 from .extraction import (
@@ -62,7 +63,7 @@ class ExtractorSpec:
     tasks: frozenset[Task]
 
     def build(self) -> Extractor:
-        return self.cls(self.options, self.tasks)
+        return plugin_calls.create(self.cls, self.options, self.tasks)
 
 
 class Executor(Protocol):

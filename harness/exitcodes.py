@@ -20,6 +20,9 @@ class ExitCode(IntEnum):
     EXTRACTOR = 5
     RESULTS = 6
     GATE = 7
+    OUTPUT = 8
+    INTERRUPTED = 130
+    TERMINATED = 143
 
     @property
     def meaning(self) -> str:
@@ -28,7 +31,10 @@ class ExitCode(IntEnum):
 
 _MEANINGS = {
     ExitCode.OK: "success",
-    ExitCode.INTERNAL: "internal error (a bug: please report it with the traceback)",
+    ExitCode.INTERNAL: (
+        "internal error: a bug in harness or a plugin (one line says where; `harness --debug` "
+        "prints the traceback to report)"
+    ),
     ExitCode.CONFIG: "bad configuration or command-line usage",
     ExitCode.GOLDSET: "invalid goldset",
     ExitCode.PLUGIN: "plugin problem (import failure, duplicate or unknown name)",
@@ -38,6 +44,16 @@ _MEANINGS = {
     ),
     ExitCode.RESULTS: "unreadable results file, or runs that cannot be compared",
     ExitCode.GATE: "regression gate failed (a score broke its threshold)",
+    ExitCode.OUTPUT: (
+        "a file or folder could not be written (read-only or full disk, no permission, a file "
+        "where a folder is expected, a file size limit): the path is named, and what was "
+        "finished before it is kept"
+    ),
+    ExitCode.INTERRUPTED: (
+        "interrupted by Ctrl-C (SIGINT): stopped cleanly, temporary files removed, predictions "
+        "made so far kept in the prediction cache"
+    ),
+    ExitCode.TERMINATED: "stopped by SIGTERM (`timeout`, a CI runner, a container stop): as Ctrl-C",
 }
 
 

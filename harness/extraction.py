@@ -14,6 +14,8 @@ failures are isolated and reported the same way everywhere:
   which stops Python code, sleeps and network waits, but not a C function that never returns;
   in a worker process the worker itself is killed and replaced when it does not answer
   (:mod:`harness.executors`);
+- a value that is not a valid prediction is an error of its document (checked here, so in a
+  worker process too);
 - with ``fail_fast`` the first failure raises :class:`harness.errors.ExtractorError` instead.
 """
 
@@ -28,8 +30,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from . import plugin_calls
 from .errors import ExtractorError, HarnessError
-from .extractors import Extractor
+from .extractors import Extractor, validate_prediction
 from .model import Entity, Prediction, Quote, Span, TextDoc
 
 #: Seconds an extractor call may take when neither the extractor nor the run says otherwise.
@@ -98,7 +101,7 @@ def setup_extractor(extractor: Extractor) -> float:
     """Run the extractor's one-time set-up; return the seconds it took."""
     t0 = time.perf_counter()
     try:
-        extractor.setup()
+        plugin_calls.setup(extractor)
     except HarnessError:
         raise
     except Exception as exc:
@@ -108,14 +111,25 @@ def setup_extractor(extractor: Extractor) -> float:
     return time.perf_counter() - t0
 
 
-def _extract(extractor: Extractor, batch: Sequence[TextDoc]) -> list[Prediction]:
-    """The call itself: ``extract`` on ``batch``, one prediction per document."""
-    preds = list(extractor.extract(batch))
-    if len(preds) != len(batch):
-        raise ExtractorError(
-            extractor.name, None, f"returned {len(preds)} predictions for {len(batch)} documents"
+def _extract(extractor: Extractor, batch: Sequence[TextDoc], fail_fast: bool) -> CallResult:
+    """The call itself, guarded (:mod:`harness.plugin_calls`: stdout, ``sys.exit``, one value
+    per document), each value checked where it enters the harness: a value that is not a valid
+    prediction of its document (:func:`~harness.extractors.validate_prediction`: types, ids,
+    offsets) is an ``InvalidPrediction`` error of that document, the others unaffected."""
+    result = CallResult([])
+    for value, doc in zip(plugin_calls.extract(extractor, batch), batch, strict=True):
+        problems = validate_prediction(value, doc)
+        if not problems and isinstance(value, Prediction):
+            result.predictions.append(value)
+            continue
+        err = ExtractorError(
+            extractor.name, doc.id, "invalid predictions: " + "; ".join(problems[:5])
         )
-    return preds
+        if fail_fast:
+            raise err
+        result.predictions.append(None)
+        result.errors.append(DocError(doc.id, "InvalidPrediction", str(err)))
+    return result
 
 
 def timeout_errors(batch: Sequence[TextDoc], seconds: float, why: str = "") -> list[DocError]:
@@ -150,7 +164,7 @@ def _attempt(
     caller then retries them one by one)."""
     try:
         with deadline(timeout):
-            return CallResult(list(_extract(extractor, batch)))
+            return _extract(extractor, batch, fail_fast)
     except CallTimeout:
         if fail_fast:
             raise ExtractorError(

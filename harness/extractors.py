@@ -144,22 +144,63 @@ def diagnostics_problems(diagnostics: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def validate_prediction(pred: Prediction, doc: TextDoc) -> list[str]:
-    """Problems with one document's predictions (document id, offsets, quote types), as sentences.
+@dataclass(frozen=True)
+class NotAPrediction:
+    """What an extractor handed back in a document's place when it was not a
+    :class:`~harness.model.Prediction` (``None``, a dict...); :func:`validate_prediction`
+    reports it as that document's error (see :mod:`harness.plugin_calls`)."""
 
-    Offsets are checked by :func:`harness.model.span_problem`, as the gold's are. Labels are not
-    checked here: labels outside the goldset's scheme are ignored and counted by the runner, as
-    the score definitions require.
+    value: object
+
+
+def describe_value(value: object) -> str:
+    """A value's type and the start of its repr, for messages: ``dict {'doc_id': 'd1'}``."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def validate_prediction(pred: Prediction | NotAPrediction, doc: TextDoc) -> list[str]:
+    """Problems with one document's predictions, as sentences (empty when they are usable).
+
+    Everything an extractor hands back is checked here, where it enters the harness: the
+    value itself (a :class:`~harness.model.Prediction`, not ``None`` or a dict), the type of
+    every field (tuples of :class:`~harness.model.Entity` and :class:`~harness.model.Quote`,
+    string labels, :class:`~harness.model.Span` parts, speakers that are strings or ``None``),
+    the document id, offsets (by :func:`harness.model.span_problem`, as the gold's are), quote
+    types and diagnostics. Labels are not compared with a scheme here: labels outside the
+    goldset's scheme are ignored and counted by the runner, as the score definitions require.
     """
-    if pred.doc_id == doc.id and _all_fine(pred, doc.text):  # the common case, in one sweep
-        return []
+    if isinstance(pred, Prediction) and pred.doc_id == doc.id and _all_fine(pred, doc.text):
+        return []  # the common case, in one sweep
+    if not isinstance(pred, Prediction):
+        value = pred.value if isinstance(pred, NotAPrediction) else pred
+        return [f"expected a harness.model.Prediction, got {describe_value(value)}"]
+    problems = _container_problems(pred)
+    if problems:
+        return problems
     problems = diagnostics_problems(pred.diagnostics)
     if pred.doc_id != doc.id:
         problems.append(f"prediction is for document {pred.doc_id!r}, expected {doc.id!r}")
     for i, e in enumerate(pred.entities):
-        problems.extend(_span_problems(f"entity #{i}", e, doc.text))
+        problems.extend(_entity_problems(f"entity #{i}", e, doc.text))
     for i, q in enumerate(pred.quotes):
         problems.extend(_quote_problems(f"quote #{i}", q, doc.text))
+    return problems
+
+
+def _container_problems(pred: Prediction) -> list[str]:
+    """Problems with the fields that hold the others (when any, nothing inside is looked at)."""
+    problems = []
+    if type(pred.doc_id) is not str:
+        problems.append(f"doc_id should be a string, got {describe_value(pred.doc_id)}")
+    for name in ("entities", "quotes"):
+        value = getattr(pred, name)
+        if type(value) is not tuple:
+            problems.append(f"{name} should be a tuple, got {describe_value(value)}")
+    if not isinstance(pred.diagnostics, Mapping):
+        problems.append(f"diagnostics should be a mapping, got {describe_value(pred.diagnostics)}")
     return problems
 
 
@@ -172,27 +213,74 @@ def _quote_parts(q: Quote) -> Iterable[tuple[str, Span]]:
 
 
 def _all_fine(pred: Prediction, text: str) -> bool:
-    quotes = pred.quotes
+    entities, quotes = pred.entities, pred.quotes
     return (
-        spans_fine(pred.entities, text)
+        type(entities) is tuple
+        and type(quotes) is tuple
+        and all(type(e) is Entity and _entity_fields_fine(e) for e in entities)
+        and spans_fine(entities, text)
+        and all(type(q) is Quote and _quote_fields_fine(q) for q in quotes)
         and spans_fine(quotes, text)
         and spans_fine((s for q in quotes for _, s in _quote_parts(q)), text)
-        and all(q.type in QUOTE_TYPES for q in quotes)
+        and isinstance(pred.diagnostics, Mapping)
         and not (pred.diagnostics and diagnostics_problems(pred.diagnostics))
+    )
+
+
+def _entity_fields_fine(e: Entity) -> bool:
+    return type(e.label) is str and bool(e.label) and type(e.text) is str
+
+
+def _quote_fields_fine(q: Quote) -> bool:
+    return (
+        type(q.type) is str
+        and q.type in QUOTE_TYPES
+        and (q.speaker is None or type(q.speaker) is str)
+        and (q.speaker_span is None or type(q.speaker_span) is Span)
+        and (q.cue is None or type(q.cue) is Span)
+        and type(q.text) is str
     )
 
 
 def _span_problems(kind: str, span: Entity | Quote | Span, text: str) -> list[str]:
     problem = span_problem(span.start, span.end, text)
-    return [] if problem is None else [f"{kind}: {problem}"]
+    problems = [] if problem is None else [f"{kind}: {problem}"]
+    if not isinstance(span.text, str):
+        problems.append(f"{kind}: text should be a string, got {describe_value(span.text)}")
+    return problems
 
 
-def _quote_problems(kind: str, q: Quote, text: str) -> list[str]:
+def _entity_problems(kind: str, e: object, text: str) -> list[str]:
+    if not isinstance(e, Entity):
+        return [f"{kind}: expected a harness.model.Entity, got {describe_value(e)}"]
+    problems = _span_problems(kind, e, text)
+    if not (isinstance(e.label, str) and e.label):
+        problems.append(
+            f"{kind}: label should be a non-empty string, got {describe_value(e.label)}"
+        )
+    return problems
+
+
+def _quote_problems(kind: str, q: object, text: str) -> list[str]:
+    if not isinstance(q, Quote):
+        return [f"{kind}: expected a harness.model.Quote, got {describe_value(q)}"]
     problems = _span_problems(kind, q, text)
-    if q.type not in QUOTE_TYPES:
+    if not (isinstance(q.type, str) and q.type in QUOTE_TYPES):
         problems.append(f"{kind}: unknown type {q.type!r} (allowed: {list(QUOTE_TYPES)})")
-    for part, span in _quote_parts(q):
-        problems.extend(_span_problems(f"{kind} {part}", span, text))
+    if not (q.speaker is None or isinstance(q.speaker, str)):
+        problems.append(
+            f"{kind}: speaker should be a name (string) or None, got {describe_value(q.speaker)}"
+        )
+    for part in ("speaker_span", "cue"):
+        span = getattr(q, part)
+        if span is None:
+            continue
+        if not isinstance(span, Span):
+            problems.append(
+                f"{kind} {part}: expected a harness.model.Span or None, got {describe_value(span)}"
+            )
+        else:
+            problems.extend(_span_problems(f"{kind} {part}", span, text))
     return problems
 
 

@@ -38,6 +38,7 @@ Both files are ordinary Arrow IPC files: ``pyarrow.ipc.open_file(path).read_all(
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mmap
 import os
@@ -161,19 +162,32 @@ class _Writer:
         self.path = Path(path)
         self.rows = 0
         options = ipc.IpcWriteOptions(emit_dictionary_deltas=True)
-        self._sink = pa.OSFile(str(self.path), "wb")
-        self._writer = ipc.new_file(self._sink, schema, options=options)
+        with self._naming():
+            self._sink = pa.OSFile(str(self.path), "wb")
+            self._writer = ipc.new_file(self._sink, schema, options=options)
 
     def _write(self, batch: pa.RecordBatch) -> None:
         if batch.num_rows:
-            self._writer.write_batch(batch)
+            with self._naming():
+                self._writer.write_batch(batch)
             self.rows += batch.num_rows
 
     def close(self) -> None:
         if self._writer is not None:
-            self._writer.close()
-            self._sink.close()
+            with self._naming():
+                self._writer.close()
+                self._sink.close()
             self._writer = None  # type: ignore[assignment]
+
+    @contextlib.contextmanager
+    def _naming(self) -> Iterator[None]:
+        """Arrow's OS errors (a full disk, ``ulimit -f``) name no file: name this one."""
+        try:
+            yield
+        except OSError as exc:
+            if exc.filename is None:
+                exc.filename = str(self.path)
+            raise
 
     def __getstate__(self) -> Any:
         raise TypeError(f"{type(self).__name__} cannot be pickled (it holds an open file)")

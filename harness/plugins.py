@@ -20,6 +20,7 @@ import pluggy
 from . import hookspecs
 from .errors import PluginError
 from .extractors import Extractor, check_extractor_class
+from .plugin_calls import plugin_output
 from .registry import Registry
 from .scoring.extra import Score
 
@@ -47,7 +48,8 @@ class Plugins:
         self.extractors: Registry[type[Extractor]] = Registry("extractor")
         self.goldset_formats: Registry[Any] = Registry("goldset format")
         self.scores: Registry[Score] = Registry("score")
-        self._load_entry_points()
+        with plugin_output():  # a plugin printing at import must not reach stdout
+            self._load_entry_points()
         for name, plugin in extra or []:
             self.pm.register(plugin, name=name)
             self.info[name] = PluginInfo(name, "-", "(registered in code)")
@@ -55,7 +57,8 @@ class Plugins:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
             raise PluginError(f"plugin {exc.plugin_name!r}: {exc}") from exc
-        self._collect()
+        with plugin_output():
+            self._collect()
 
     def _load_entry_points(self) -> None:
         blocked = {
@@ -71,7 +74,7 @@ class Plugins:
                 continue
             try:
                 plugin = ep.load()
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:  # SystemExit: sys.exit() at import
                 raise PluginError(
                     f"plugin {ep.name!r} ({ep.value}) failed to import: "
                     f"{type(exc).__name__}: {exc}. "
@@ -115,13 +118,30 @@ class Plugins:
                 self.scores.add(score.name, score, owner=_o)
                 self.info[_o].scores.append(score.name)
 
-            self.pm.subset_hook_caller("register_extractors", others)(register=register_extractor)
-            self.pm.subset_hook_caller("register_goldset_formats", others)(register=register_format)
-            self.pm.subset_hook_caller("register_scores", others)(register=register_score)
+            for hook, register in (
+                ("register_extractors", register_extractor),
+                ("register_goldset_formats", register_format),
+                ("register_scores", register_score),
+            ):
+                _call_hook(self.pm.subset_hook_caller(hook, others), owner, hook, register)
             del info
 
     def extractor(self, name: str) -> type[Extractor]:
         return self.extractors.get(name)
+
+
+def _call_hook(caller: Any, owner: str, hook: str, register: Any) -> None:
+    """A registration hook of one plugin; whatever it raises (or a ``sys.exit``) is a
+    :class:`PluginError` naming the plugin and the hook."""
+    try:
+        caller(register=register)
+    except PluginError:
+        raise
+    except (Exception, SystemExit) as exc:
+        raise PluginError(
+            f"plugin {owner!r}: {hook} failed: {type(exc).__name__}: {exc}. "
+            f"Disable it with HARNESS_DISABLE_PLUGINS={owner}"
+        ) from exc
 
 
 _default: Plugins | None = None

@@ -62,10 +62,13 @@ tables, memory-mapped and read only when asked for.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -77,7 +80,7 @@ from typing import Any
 from . import __version__
 from .atomic import write_chunks, write_json
 from .codec import prediction_to_dict
-from .errors import ResultsError
+from .errors import OutputError, ResultsError, os_problem
 from .perdoc import CountsFile, PredictionsFile, jsonl_with_label
 from .runner import RunResult, slice_specs
 from .scoring.prf import CountMatrix, Counts
@@ -213,8 +216,37 @@ def slices_section(result: RunResult) -> dict[str, Any]:
     return section
 
 
+def check_output(output: Path) -> None:
+    """Refuse, before a run, an output folder that could not take its results: a file where the
+    folder should be, a folder that cannot be created or written (no permission, a read-only or
+    full disk). Creates the folder (and removes what it created when the check fails)."""
+    if output.exists() and not output.is_dir():
+        raise OutputError(f"output {output} is a file, not a folder: choose a folder")
+    created = [p for p in (output, *output.parents) if not p.exists()]
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".harness-write-test-", dir=output)
+        try:
+            os.write(fd, b"harness")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        for folder in created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        reason = os_problem(exc).removeprefix(f"{output}: ")
+        raise OutputError(f"output folder {output} cannot be written: {reason}") from exc
+
+
 def _move(src: Path, dest: Path) -> None:
-    """Move a per-document file into the run folder (a rename on the same file system)."""
+    """Move a per-document file into the run folder (a rename on the same file system); a
+    file already placed in another run folder (a run saved elsewhere after a failed write) is
+    copied, so the results there keep their files."""
+    if src.parent.name == PER_DOCUMENT_DIR:
+        shutil.copyfile(src, dest)
+        return
     try:
         os.replace(src, dest)
     except OSError:
@@ -274,18 +306,38 @@ def write_run(result: RunResult, output: Path) -> Path:
     """Write the run into ``output``: the per-document files, then ``results.json`` (each
     written atomically; ``results.json`` names only files already in place, so a run stopped
     half-way leaves the previous results intact), then ``predictions.jsonl`` (derived from the
-    files). Returns the path of ``results.json``."""
-    output.mkdir(parents=True, exist_ok=True)
-    placed = _place_files(result, output)
-    data = build_results(result)
-    for label, ex in data["extractors"].items():
-        ex.pop("per_document", None)
-        if label in placed:
-            ex["files"] = placed[label]
+    files). Returns the path of ``results.json``.
+
+    The results go before the predictions file: a predictions file that does not fit never
+    costs the scores. When it cannot be written, an older predictions.jsonl in the folder
+    (another run's) is removed, so the folder never pairs these results with other
+    predictions. OS errors (a full or read-only disk, a file size limit) raise
+    :class:`OutputError` naming the path and what was written.
+    """
     path = output / RESULTS_FILE
-    write_json(path, data)  # the results first: predictions.jsonl is derived from the files
+    try:
+        if output.exists() and not output.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(output))
+        output.mkdir(parents=True, exist_ok=True)
+        placed = _place_files(result, output)
+        data = build_results(result)
+        for label, ex in data["extractors"].items():
+            ex.pop("per_document", None)
+            if label in placed:
+                ex["files"] = placed[label]
+        write_json(path, data)
+    except OSError as exc:
+        raise OutputError(f"cannot write the results: {os_problem(exc)}") from exc
     _remove_stale(output, {f for files in placed.values() for f in files.values()})
-    write_chunks(output / PREDICTIONS_FILE, _jsonl_lines(result))
+    predictions = output / PREDICTIONS_FILE
+    try:
+        write_chunks(predictions, _jsonl_lines(result))
+    except OSError as exc:
+        predictions.unlink(missing_ok=True)
+        raise OutputError(
+            f"cannot write the predictions: {os_problem(exc)} ({path} was written; "
+            f"{predictions.name} is missing)"
+        ) from exc
     if result.files is not None:
         result.files.cleanup()
     return path
@@ -360,10 +412,17 @@ def read_results(path: str | Path) -> dict[str, Any]:
     """
     p = _results_path(path)
     data = _read_summary(p)
-    for info in (data.get("extractors") or {}).values():
+    extractors = data.get("extractors")
+    if extractors is not None and not isinstance(extractors, Mapping):
+        raise ResultsError(
+            f"{p}: 'extractors' should map extractor labels to their results, got "
+            f"{type(extractors).__name__}"
+        )
+    for info in (extractors or {}).values():
         files = info.get("files") if isinstance(info, dict) else None
-        if isinstance(files, Mapping) and "per_document" not in info and files.get("counts"):
-            info["per_document"] = PerDocument(CountsFile(p.parent / files["counts"]))
+        counts = files.get("counts") if isinstance(files, Mapping) else None
+        if isinstance(counts, str) and counts and "per_document" not in info:
+            info["per_document"] = PerDocument(CountsFile(p.parent / counts))
     return data
 
 

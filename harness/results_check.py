@@ -105,6 +105,27 @@ def _slice_problems(where: str, slices: Any) -> Iterator[str]:
             yield from _interval_problems(f"{w}.intervals", entry.get("intervals", {}))
 
 
+def _metrics_problems(metrics: Any) -> Iterator[str]:
+    """The metric declarations (what ``Metric.from_dict`` reads back)."""
+    if not isinstance(metrics, Mapping):
+        yield f"metrics: expected a mapping, got {_short(metrics)}"
+        return
+    for key, m in metrics.items():
+        where = f"metrics[{key!r}]"
+        if not isinstance(m, Mapping):
+            yield f"{where}: expected a mapping, got {_short(m)}"
+            continue
+        for field in ("task", "title", "description"):
+            if not isinstance(m.get(field), str):
+                yield f"{where}.{field}: expected a string, got {_short(m.get(field))}"
+        if not isinstance(m.get("headline", False), bool):
+            yield f"{where}.headline: expected true or false, got {_short(m['headline'])}"
+        if m.get("better", "higher") not in ("higher", "lower", None):
+            yield f"{where}.better: expected 'higher', 'lower' or null, got {_short(m['better'])}"
+        elif m.get("headline") is True and "better" in m and m["better"] is None:
+            yield f"{where}: a headline metric needs a better direction"
+
+
 def results_problems(data: Any) -> list[str]:
     """What is wrong with the results ``data`` (empty when it can be used)."""
     if not isinstance(data, Mapping):
@@ -116,8 +137,7 @@ def results_problems(data: Any) -> list[str]:
         out.append(f"tasks: expected a list of task names, got {_short(data['tasks'])}")
     if not isinstance(data.get("complete", True), bool):
         out.append(f"complete: expected true or false, got {_short(data['complete'])}")
-    if not isinstance(data.get("metrics", {}), Mapping):
-        out.append(f"metrics: expected a mapping, got {_short(data['metrics'])}")
+    out += _metrics_problems(data.get("metrics", {}))
     extractors = data.get("extractors", {})
     if not isinstance(extractors, Mapping):
         out.append(f"extractors: expected a mapping of labels, got {_short(extractors)}")

@@ -13,6 +13,7 @@ through per-row Python dicts.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .codec import entity_from_dict, entity_to_dict, quote_from_dict, quote_to_dict
-from .errors import GoldsetError, HarnessError, HarnessWarning, Problems
+from .errors import GoldsetError, HarnessError, HarnessWarning, OutputError, Problems, os_problem
 from .model import Document, Entity, Quote, Span, Speaker, document_problems
 
 #: Rows converted to documents at a time while iterating.
@@ -370,6 +371,12 @@ def _build_or_load(
         found = _harness_error(exc)
         if found is not None:
             raise found from None
+        unwritable = _disk_error(exc)
+        if unwritable is not None:
+            raise OutputError(
+                f"{where}: the goldset cache cannot be written in {folder.parent}: "
+                f"{os_problem(unwritable)} (HARNESS_GOLDSET_CACHE chooses another folder)"
+            ) from exc
         if built or last:
             cause = exc.__cause__ or exc
             raise GoldsetError(f"{where}: reading failed: {type(cause).__name__}: {cause}") from exc
@@ -378,6 +385,24 @@ def _build_or_load(
         _seal(folder, where)
         return dataset, folder, None
     return dataset, folder, _seal_problem(folder)
+
+
+#: OS errors of a disk that cannot take the cache: full, read-only, a file size limit, no right.
+_DISK_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT}
+)
+
+
+def _disk_error(exc: BaseException) -> OSError | None:
+    """The OS error, among ``exc`` and its causes, that says the cache could not be written."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, OSError) and e.errno in _DISK_ERRNOS:
+            return e
+        e = e.__cause__ or e.__context__
+    return None
 
 
 #: The file, beside a cached dataset's files, that holds their sha256 (one line per file).

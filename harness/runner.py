@@ -31,11 +31,10 @@ from .background import CALL_TIMEOUT, Worker, WorkerMode, worker_mode, worth_a_w
 from .cache import PredictionCache, code_fingerprint, extractor_key
 from .config import ExtractorConfig, RunConfig
 from .diagnostics import DiagnosticsTally
-from .errors import ExtractorError
 from .execution import Execution, make_executor
 from .executors import Executor, ExtractorSpec, InProcess
 from .extraction import DocError
-from .extractors import Extractor, validate_prediction
+from .extractors import Extractor
 from .goldset import Goldset, load_goldset
 from .model import Document, Prediction, Task, TextDoc
 from .perdoc import (
@@ -46,6 +45,7 @@ from .perdoc import (
     RunFiles,
     write_jsonl_lines,
 )
+from .plugin_calls import create
 from .plugins import Plugins, get_plugins
 from .runcache import RunCache, run_key
 from .schemes import resolve_label_maps
@@ -172,10 +172,9 @@ class _Predictor:
             errors = {e.doc_id: e for e in result.errors}
             fresh: list[tuple[TextDoc, Prediction]] = []
             for i, pred in zip(todo, result.predictions, strict=True):
-                checked = None if pred is None else self._checked(pred, docs[i], errors)
-                if checked is not None:
-                    preds[i] = checked
-                    fresh.append((docs[i], checked))
+                if pred is not None:  # checked where it entered (harness.extraction)
+                    preds[i] = pred
+                    fresh.append((docs[i], pred))
             self.cache.put_many(fresh)
             self.run.errors.extend(errors.values())
             self._tally_diagnostics(preds, todo, errors)
@@ -192,18 +191,6 @@ class _Predictor:
                 self.run.diagnostics.add(pred.doc_id, pred.diagnostics, fresh=i in fresh)
         for e in errors.values():
             self.run.diagnostics.add(e.doc_id, e.diagnostics, fresh=True)
-
-    def _checked(
-        self, pred: Prediction, doc: TextDoc, errors: dict[str, DocError]
-    ) -> Prediction | None:
-        problems = validate_prediction(pred, doc)
-        if not problems:
-            return pred
-        err = ExtractorError(self.name, doc.id, "invalid predictions: " + "; ".join(problems[:5]))
-        if self.fail_fast:
-            raise err
-        errors[doc.id] = DocError(doc.id, "InvalidPrediction", str(err))
-        return None
 
 
 class _GoldTally:
@@ -474,7 +461,7 @@ def run_extractor(
     if not tasks:
         run.seconds_total = time.perf_counter() - t_start
         return run
-    extractor = cls(ec.parsed_options, frozenset(tasks))
+    extractor = create(cls, ec.parsed_options, frozenset(tasks))
     plan = scoring_plan(ec, extractor, goldset, config, tasks, plugins)
     _record_plan(run, plan)
     files = files or RunFiles()

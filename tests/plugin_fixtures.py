@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from harness import hookimpl
 from harness.extractors import Extractor
@@ -73,6 +75,30 @@ class Coarse(Extractor):
 
 
 @dataclass(frozen=True)
+class SleepyOptions:
+    #: Seconds per document.
+    sleep: float = 0.2
+    #: A file touched when the first batch starts (so a test knows the run is under way).
+    started: str = ""
+
+
+class Sleepy(Extractor):
+    """PERSON on the first word of each document, slowly (for the signal tests)."""
+
+    name = "sleepy"
+    version = "1"
+    tasks = frozenset({"entities"})
+    Options = SleepyOptions
+
+    def extract(self, docs: Sequence[TextDoc]) -> Iterator[Prediction]:
+        if self.options.started:
+            Path(self.options.started).touch()
+        for doc in docs:
+            time.sleep(self.options.sleep)
+            yield Prediction(doc.id, (Entity(0, 4, "PERSON"),))
+
+
+@dataclass(frozen=True)
 class TroubleOptions:
     #: The document it misbehaves on, and how: ``sleep`` (SECONDS of Python sleep), ``exit``
     #: (the process dies: only in a worker process, raises in the test's own), ``hang`` (a hang
@@ -122,5 +148,5 @@ class Trouble(Extractor):
 
 @hookimpl
 def register_extractors(register: Callable[[type[Extractor]], None]) -> None:
-    for cls in (Crashy, OutOfBounds, Foreign, Coarse, Trouble):
+    for cls in (Crashy, OutOfBounds, Foreign, Coarse, Sleepy, Trouble):
         register(cls)

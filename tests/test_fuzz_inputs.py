@@ -10,26 +10,21 @@ catch-all message.
 
 Each property runs a fixed, modest number of examples by default; its ``slow`` twin (run with
 ``pytest -m slow``: the CI slow job) runs thousands: 5,500 cases in all. Both are derandomized
-(hypothesis draws the same examples on every run, from a seed derived from the test), so a CI
-failure is reproduced by running the same test again. To explore new examples, set
-``HARNESS_FUZZ_RANDOM=1`` (``HARNESS_FUZZ_RANDOM=1 pytest -m slow tests/test_fuzz_inputs.py``):
-the slow twins then draw random examples, and hypothesis prints the falsifying example of any
-failure (to be turned into a regression test: CI will not find it again by chance).
+(the same examples on every run); ``HARNESS_FUZZ_RANDOM=1`` explores random ones
+(:mod:`tests.fuzzing`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.config import load_config, parse_config
@@ -39,29 +34,11 @@ from harness.goldset import load_goldset
 from harness.options import parse_options
 from harness.rows import checked_rows
 
+from .fuzzing import many, quick
+
 pytestmark = pytest.mark.usefixtures("builtin_only")
 
 GOLD = Path(__file__).parent / "fixtures" / "mini" / "gold"
-FUZZ = settings(
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-def quick(n: int) -> Callable[[Any], Any]:
-    """The default run: ``n`` examples, derandomized so CI is reproducible."""
-    return settings(FUZZ, max_examples=n, derandomize=True)
-
-
-def many(n: int) -> Callable[[Any], Any]:
-    """The slow job: ``n`` examples, derandomized (CI must be deterministic) unless the
-    environment sets ``HARNESS_FUZZ_RANDOM=1`` to explore random ones."""
-    explore = os.environ.get("HARNESS_FUZZ_RANDOM", "") not in ("", "0")
-
-    def mark(test: Any) -> Any:
-        return pytest.mark.slow(settings(FUZZ, max_examples=n, derandomize=not explore)(test))
-
-    return mark
 
 
 # ---- values ---------------------------------------------------------------------------------
@@ -568,5 +545,5 @@ def _is_slow(f: Any) -> bool:
     return any(m.name == "slow" for m in getattr(f, "pytestmark", []))
 
 
-def _settings(f: Any) -> settings:
+def _settings(f: Any) -> Any:
     return f._hypothesis_internal_use_settings

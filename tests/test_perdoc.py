@@ -227,3 +227,21 @@ def test_a_run_folder_is_removed_when_its_process_is_gone(tmp_path: Path) -> Non
     assert files.folder.name.startswith(f"{perdoc.RUN_FOLDER_PREFIX}{os.getpid()}-")
     files.cleanup()
     assert not files.folder.exists()
+
+
+@pytest.mark.parametrize(
+    "extractors", [1.5, "x", [1], {"a": {"files": {"counts": 5}}}, {"a": {"files": 3}}]
+)
+def test_a_results_file_of_the_wrong_shape_is_a_results_error(
+    tmp_path: Path, extractors: object
+) -> None:
+    """Found by the slow fuzz job: ``"extractors": 1.5`` raised AttributeError in read_results."""
+    from harness.errors import ResultsError
+    from harness.results import read_results
+
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps({"schema": "harness.results/2", "extractors": extractors}))
+    try:
+        read_results(path)
+    except ResultsError as exc:
+        assert "extractors" in str(exc)

@@ -596,3 +596,19 @@ def test_several_processes_write_the_same_report(
             [f.read_text(encoding="utf-8") for f in files],
         )
     assert len(pages["1"][1]) == 8 and pages["1"] == pages["3"]
+
+
+def test_per_document_blocks_are_stripped_wherever_a_read_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that ends right after ``"per_document": {`` (before the newline that says the
+    block opens its own line) used to keep the block: the test above failed now and then."""
+    from harness.report import load
+
+    path = tmp_path / "results.json"
+    data = {"extractors": {"x": {"per_document": {"d1": [1, 2], "d2": [3]}, "n": 1}}, "k": 2}
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    for block in range(1, len(path.read_bytes()) + 1):
+        monkeypatch.setattr(load, "_BLOCK", block)
+        stripped = json.loads(_without_per_document(path))
+        assert stripped["extractors"]["x"] == {"per_document": {}, "n": 1}, block

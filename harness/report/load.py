@@ -224,6 +224,8 @@ class _Stripper:
             self.out.append(self.buf[:cut])
             self.buf = self.buf[cut:]
             return False
+        if at + len(_KEY) == len(self.buf):  # what follows the key is in the next block
+            return False
         line = self.buf.rfind(b"\n", 0, at) + 1
         indent, after = self.buf[line:at], self.buf[at + len(_KEY) : at + len(_KEY) + 1]
         if indent.strip(b" ") or after in (b"}", b""):  # not a block opening its own line

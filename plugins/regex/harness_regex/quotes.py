@@ -256,12 +256,14 @@ class _QuoteFinder:
         self.direct = [s for s in segments if s.standalone]
         self.fragments = [s for s in segments if not s.standalone]
         self.fragment_closes = {s.close_at for s in self.fragments if s.close_at is not None}
+        #: where the quoted fragments open, sorted (is there one in a span: a bisection)
+        self._fragment_opens = sorted(s.open_at for s in self.fragments)
         chars = list(text)
         for s in self.direct:
             chars[s.open_at : s.outer_end] = MASK * (s.outer_end - s.open_at)
         self.masked = "".join(chars)
         #: ends of masked quotes that end a sentence (their full stop is masked with them)
-        self.breaks = [s.outer_end for s in self.direct if closes_sentence(text, s)]
+        self.breaks = sorted(s.outer_end for s in self.direct if closes_sentence(text, s))
         #: positions of the words that can be cues: sentences without one are not searched
         self.cue_positions = _cue_positions(self.masked)
         hidden = [Span(s.start, s.end) for s in self.direct]
@@ -288,7 +290,8 @@ class _QuoteFinder:
         if span is None:
             return None
         s, e = span
-        mixed = any(s <= f.open_at < e for f in self.fragments)
+        i = bisect.bisect_left(self._fragment_opens, s)
+        mixed = i < len(self._fragment_opens) and self._fragment_opens[i] < e
         if not mixed and cue.text in W.MIXED_ONLY_VERBS:
             return None
         return _Found(s, e, "mixed" if mixed else "indirect", subject, cue)
@@ -482,9 +485,11 @@ def _name_between_commas(f: _QuoteFinder, c: _CueAt) -> _Found | _Next | None:
     """A subject followed by a bare comma before its cue ('..., Jane Doe, said') is a subject
     only when a comma comes before it too ('checked by Oskar Lind, said the office': Lind is
     no speaker)."""
+    if not c.after_subject:  # (a coordinated cue: its subject may lie sentences before)
+        return NEXT
     between = f.masked[c.subject.span.end : c.m.start("cue")]
     bare_comma = between.count(",") == 1 and not c.m.groupdict().get("appos")
-    if c.after_subject and bare_comma and not c.before.endswith(","):
+    if bare_comma and not c.before.endswith(","):
         return _REJECT
     return NEXT
 

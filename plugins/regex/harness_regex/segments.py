@@ -10,6 +10,7 @@ that one opens with a quote mark.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -234,14 +235,16 @@ def _link_blocks(text: str, segs: list[Segment], paras: list[tuple[int, int]]) -
 
 def sentences(masked: str, ps: int, pe: int, breaks: Sequence[int] = ()) -> list[tuple[int, int]]:
     """Sentence spans of the paragraph ``masked[ps:pe]`` (direct quotes are masked out, so the
-    caller gives the ends of the masked quotes that close a sentence as ``breaks``)."""
+    caller gives the ends of the masked quotes that close a sentence as ``breaks``, sorted: the
+    document's, of which those inside the paragraph are found by bisection)."""
     ends = [
         m.end()
         for m in _SENTENCE_END.finditer(masked, ps, pe)
         if not _ABBREVIATION.search(masked, max(ps, m.start() - 6), m.start())
     ]
-    if breaks:
-        ends = sorted({*ends, *(b for b in breaks if ps < b < pe)})
+    inside = breaks[bisect.bisect_right(breaks, ps) : bisect.bisect_left(breaks, pe)]
+    if inside:
+        ends = sorted({*ends, *inside})
     out: list[tuple[int, int]] = []
     start = ps
     for end in ends:

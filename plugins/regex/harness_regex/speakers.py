@@ -14,8 +14,9 @@ speaker reported with a quote. Three rule tables:
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -421,13 +422,23 @@ def _title_words(text: str, start: int) -> set[str]:
     return {w.lower() for w in m.group().split()} if m else set()
 
 
+_PARTICLE = re.compile(r"^[a-z]+-(?=[A-Z])")
+
+
 def _surname(word: str) -> str:
     """A last name without its lower-case particle ("al-Hamid" -> "Hamid")."""
-    return re.sub(r"^[a-z]+-(?=[A-Z])", "", word)
+    return _PARTICLE.sub("", word)
 
 
 def _words(name: str) -> list[str]:
     return [w for w in re.split(r"\s+", name.strip()) if w]
+
+
+def _subsets(words: set[str]) -> Iterator[frozenset[str]]:
+    """The non-empty sets of at most three of ``words`` (title words are at most three)."""
+    for n in range(1, min(3, len(words)) + 1):
+        for combo in itertools.combinations(sorted(words), n):
+            yield frozenset(combo)
 
 
 class SpeakerResolver:
@@ -455,6 +466,14 @@ class SpeakerResolver:
         self._person_starts = [e.start for e in self.persons]
         #: lower-case words right before each person mention ("french", "leader")
         self._prefixes = [_title_words(text, e.start) for e in self.persons]
+        #: for each set of title words, the persons (indices, in order) whose words contain
+        #: it: ``described_person`` looks up its few candidates instead of every person
+        self._by_title_words: dict[frozenset[str], list[int]] = {}
+        for i, prefix in enumerate(self._prefixes):
+            for words in _subsets(prefix):
+                self._by_title_words.setdefault(words, []).append(i)
+        #: the persons' offsets, for ``person_in_apposition``
+        self._person_spans = {(e.start, e.end) for e in self.persons}
         self._org_starts = [e.start for e in self.orgs]
         self._para_starts = list(para_starts) or [0]
         #: every person name of the document, for the fullest form of a name
@@ -463,6 +482,16 @@ class SpeakerResolver:
                 tuple(_words(text[e.start : e.end])) for e in entities if e.label == "PERSON"
             )
         )
+        #: the names by the surname they end with, in document order (``fullest`` looks only
+        #: at the names of one surname: linear time in the length of the document)
+        self._names_by_surname: dict[str, list[tuple[str, ...]]] = {}
+        for cw in self.names:
+            if cw:
+                self._names_by_surname.setdefault(_surname(cw[-1]), []).append(cw)
+        #: the entities by start (with their place in ``entities``) and the longest one, for
+        #: ``is_person_name``'s overlap query
+        self._by_start = sorted((e.start, i) for i, e in enumerate(self.entities))
+        self._longest = max((e.end - e.start for e in self.entities), default=0)
         #: (position, name) of the people already resolved as speakers, in document order
         self.person_speakers: list[tuple[int, str]] = []
 
@@ -475,12 +504,9 @@ class SpeakerResolver:
         if not words:
             return name
         best: Sequence[str] = words
-        for cw in self.names:
-            if (
-                len(cw) > len(best)
-                and _surname(cw[-1]) == _surname(words[-1])
-                and all(w in cw or w == _surname(cw[-1]) for w in words)
-            ):
+        surname = _surname(words[-1])
+        for cw in self._names_by_surname.get(surname, ()):
+            if len(cw) > len(best) and all(w in cw or w == surname for w in words):
                 best = cw
         return " ".join(best)
 
@@ -498,18 +524,26 @@ class SpeakerResolver:
         return self.text[e.start : e.end]
 
     def is_person_name(self, span: Span) -> bool:
-        for e in self.entities:
-            if e.start < span.end and span.start < e.end:
-                return e.label == "PERSON"
+        """Whether the first entity (in ``entities`` order) that overlaps ``span`` is a person;
+        with none, whether ``span`` is not a country."""
+        first = self._first_overlap(span)
+        if first is not None:
+            return first.label == "PERSON"
         return not (span.text in W.COUNTRIES or span.text in W.COUNTRY_ABBREVIATIONS)
+
+    def _first_overlap(self, span: Span) -> Entity | None:
+        """The entity of smallest index in ``entities`` that overlaps ``span``: only those that
+        start less than the longest entity before ``span`` ends are looked at."""
+        lo = bisect.bisect_left(self._by_start, (span.start - self._longest, -1))
+        hi = bisect.bisect_left(self._by_start, (span.end, -1))
+        overlapping = [i for _, i in self._by_start[lo:hi] if span.start < self.entities[i].end]
+        return self.entities[min(overlapping)] if overlapping else None
 
     def person_in_apposition(self, subject: Subject) -> Subject:
         """The appositive name as the subject when the entities say it is a person ("His
         lawyer, Jane Doe"), else ``subject`` ("A spokesman for the company, Acme, said")."""
         a = subject.appositive
-        if a is None or not any(
-            e.label == "PERSON" and e.start == a.start and e.end == a.end for e in self.persons
-        ):
+        if a is None or (a.start, a.end) not in self._person_spans:
             return subject
         return Subject("name", a)
 
@@ -533,15 +567,25 @@ class SpeakerResolver:
     def described_person(self, words: list[str], pos: int) -> str | None:
         """The person whose title words best fit a description ("the Kenyan minister" fits
         "Kenyan minister Jean Roe"; a nationality counts twice as much as the role)."""
-        best, best_score = None, 0
         head, modifiers = words[-1], set(words[:-1])
-        for e, prefix in zip(self.persons, self._prefixes, strict=True):
-            if e.start >= pos:
-                break
-            score = 2 * len(modifiers & prefix) + (head in prefix)
-            if score >= best_score and score > 0:
-                best, best_score = e, score
-        return self.fullest(self.mention(best)) if best else None
+        before = bisect.bisect_left(self._person_starts, pos)  # persons mentioned before pos
+
+        def score(i: int) -> tuple[int, int]:  # the best: highest score, then the latest
+            return 2 * len(modifiers & self._prefixes[i]) + (head in self._prefixes[i]), i
+
+        # the latest person before pos whose title words contain each combination of the
+        # description's words (the best person is among these: a later person with the same
+        # score would be the latest of its own combination)
+        latest = []
+        for words_ in _subsets(modifiers | {head}):
+            found = self._by_title_words.get(words_, [])
+            k = bisect.bisect_left(found, before)
+            if k:
+                latest.append(found[k - 1])
+        if not latest:
+            return None
+        best = max(latest, key=score)
+        return self.fullest(self.mention(self.persons[best]))
 
 
 #: A resolution rule takes the resolver, the subject and whether references are resolved; it

@@ -2,8 +2,10 @@
 
 spaCy is imported only in :meth:`SpacyExtractor.setup` (through :mod:`.pipeline`), never when the
 plugin is imported or registered. Documents go through ``nlp.pipe`` in batches with the
-components the requested tasks do not need disabled. The runner may set ``tasks_requested`` (a
-frozenset of task names) on the instance; by default every supported task is computed.
+components the requested tasks do not need disabled; a document longer than 100,000 characters
+goes through in pieces (:mod:`.chunks`), so time and memory grow in proportion to its length.
+The runner may set ``tasks_requested`` (a frozenset of task names) on the instance; by default
+every supported task is computed.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from harness.errors import ConfigError, ExtractorError
 from harness.extractors import Extractor
-from harness.model import ONTONOTES_LABELS, Prediction, Task, TextDoc
+from harness.model import ONTONOTES_LABELS, Entity, Prediction, Quote, Task, TextDoc
 
 from . import __version__
+from .chunks import batches, pieces, shifted_entities, shifted_quotes
 from .entities import entities_of
 from .options import SpacyOptions
 from .pipeline import components_to_disable, load_model
@@ -71,25 +74,48 @@ class SpacyExtractor(Extractor):
         return list(self._extract(docs))
 
     def _extract(self, docs: Sequence[TextDoc]) -> Iterator[Prediction]:
+        """Parse the documents (a long one in pieces: :mod:`.chunks`) and read each."""
         tasks = self.requested()
-        nlp = self.nlp
-        disable = components_to_disable(nlp, tasks)
-        want_entities = "entities" in tasks
-        want_quotes = bool(tasks & {"quotes", "speakers"})
-        if want_quotes:
-            from .quotes import find_quotes
-        parsed = nlp.pipe(
-            (d.text for d in docs),
-            batch_size=self.options.batch_size,
-            n_process=self.options.n_process,
-            disable=disable,
-        )
-        for doc, sdoc in zip(docs, parsed, strict=True):
+        parts = [(k, a, b) for k, d in enumerate(docs) for a, b in pieces(d.text)]
+        parsed = self._parse([docs[k].text[a:b] for k, a, b in parts], tasks)
+        entities: list[Entity] = []
+        quotes: list[Quote] = []
+        for (k, a, b), sdoc in zip(parts, parsed, strict=True):
+            doc = docs[k]
             try:
-                ents = (
-                    entities_of(sdoc, doc.text, self.options.fix_entities) if want_entities else ()
-                )
-                quotes = tuple(find_quotes(sdoc, doc.text)) if want_quotes else ()
+                ents, found = self._read(sdoc, doc.text[a:b], tasks)
             except Exception as exc:  # report which document broke
                 raise ExtractorError(self.name, doc.id, f"{type(exc).__name__}: {exc}") from exc
-            yield Prediction(doc.id, ents, quotes)
+            entities += shifted_entities(ents, a)
+            quotes += shifted_quotes(found, a)
+            if b == len(doc.text):  # the document's last piece
+                yield Prediction(doc.id, tuple(entities), tuple(quotes))
+                entities, quotes = [], []
+
+    def _parse(self, texts: list[str], tasks: frozenset[Task]) -> Iterator[Any]:
+        """``nlp.pipe`` over ``texts``, at most :data:`~.chunks.BATCH_CHARS` characters per
+        batch (with ``n_process`` > 1, one ``pipe`` call with ``batch_size`` texts a batch)."""
+        nlp = self.nlp
+        disable = components_to_disable(nlp, tasks)
+        opts = self.options
+        if opts.n_process != 1:
+            yield from nlp.pipe(
+                texts, batch_size=opts.batch_size, n_process=opts.n_process, disable=disable
+            )
+            return
+        for batch in batches([len(t) for t in texts], opts.batch_size):
+            yield from nlp.pipe((texts[i] for i in batch), batch_size=len(batch), disable=disable)
+
+    def _read(
+        self, sdoc: Any, text: str, tasks: frozenset[Task]
+    ) -> tuple[Sequence[Entity], Sequence[Quote]]:
+        """The entities and quotes of one parsed text (a document or a piece of one)."""
+        ents: Sequence[Entity] = ()
+        quotes: Sequence[Quote] = ()
+        if "entities" in tasks:
+            ents = entities_of(sdoc, text, self.options.fix_entities)
+        if tasks & {"quotes", "speakers"}:
+            from .quotes import find_quotes
+
+            quotes = find_quotes(sdoc, text)
+        return ents, quotes
