@@ -16,7 +16,14 @@ import typer
 from . import cli_common
 from .cli_common import err, out, parse_pairs
 from .cli_common import fail as _fail
-from .cli_goldset import MaxProblems, ProblemsFile, goldset_failure
+from .cli_goldset import (
+    MaxFileBytes,
+    MaxProblems,
+    ProblemsFile,
+    file_limit_option,
+    goldset_failure,
+    with_file_limit,
+)
 from .cli_show import ByOption, run_slice_tables, with_slices
 from .errors import HarnessError, OutputError, os_problem
 from .exitcodes import ExitCode
@@ -50,6 +57,7 @@ def eval_(
         bool, typer.Option("--report", help="Also write the HTML error-analysis report.")
     ] = False,
     by: ByOption = [],  # noqa: B006 - typer needs a literal default
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Run the extractors of a config on its goldset; print scores and write results.
 
@@ -71,7 +79,7 @@ def eval_(
             cli_common.INTERRUPT_NOTES.append(
                 f"the predictions made so far are kept in the prediction cache ({cfg.cache})"
             )
-        cfg = with_slices(cfg, by)
+        cfg = with_file_limit(with_slices(cfg, by), max_file_bytes)
         with progress_bar(disable=quiet, console=err) as progress:
             result = runner.run(cfg, use_cache=not no_cache, fail_fast=fail_fast, progress=progress)
     except HarnessError as exc:
@@ -166,6 +174,7 @@ def validate(
     ] = [],  # noqa: B006 - typer needs a literal default
     max_problems: MaxProblems = 50,
     problems_file: ProblemsFile = None,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Validate a goldset: texts and hashes, offsets, covered text, labels, overlaps, speakers.
 
@@ -177,7 +186,8 @@ def validate(
 
     try:
         options = parse_pairs(option)
-        g = load_goldset(goldset, format=fmt, options=options or None)
+        limit = file_limit_option(max_file_bytes)
+        g = load_goldset(goldset, format=fmt, options=options or None, max_file_bytes=limit)
     except HarnessError as exc:
         raise goldset_failure(exc, max_problems, problems_file) from None
     n_ent = sum(len(d.entities) for d in g)

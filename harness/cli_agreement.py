@@ -12,6 +12,7 @@ from rich.table import Table
 
 from .cli_common import err, out, parse_pairs
 from .cli_common import fail as _fail
+from .cli_goldset import MaxFileBytes, file_limit_option
 from .errors import ConfigError, HarnessError
 
 COLUMNS = {
@@ -105,6 +106,7 @@ def agreement_command(
         Path | None,
         typer.Option("--output", help="Write every score, document and disagreement as JSON."),
     ] = None,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Inter-annotator agreement: score annotations of the same texts against each other.
 
@@ -120,9 +122,11 @@ def agreement_command(
 
     try:
         options = parse_pairs(option)
+        limit = file_limit_option(max_file_bytes)
         sources = _sources(goldsets, fmt, options)
         loaded = [
-            (name, list(load_goldset(path, fmt, opts or None))) for name, path, opts in sources
+            (name, list(load_goldset(path, fmt, opts or None, max_file_bytes=limit)))
+            for name, path, opts in sources
         ]
         results = [
             agreement(na, da, nb, db) for (na, da), (nb, db) in itertools.combinations(loaded, 2)

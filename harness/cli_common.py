@@ -45,16 +45,19 @@ def fail(exc: HarnessError) -> typer.Exit:
 
 
 def parse_pairs(pairs: list[str] | None, flag: str = "--option") -> dict[str, Any]:
-    """``["scheme=iob2", "labels=[PER, ORG]"]`` -> ``{"scheme": "iob2", "labels": [...]}``."""
-    import yaml
+    """``["scheme=iob2", "labels=[PER, ORG]"]`` -> ``{"scheme": "iob2", "labels": [...]}``.
+
+    Values are YAML read as configs are (:func:`harness.yamlload.load_yaml`: no duplicate keys,
+    aliases bounded); a bad pair or value is a :class:`ConfigError` (exit 2) naming the option
+    and the value."""
+    from .yamlload import load_yaml
 
     result: dict[str, Any] = {}
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise ConfigError(f"{flag} {pair!r}: expected key=value")
-        try:
-            result[key.strip()] = yaml.safe_load(value)
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{flag} {pair!r}: value is not valid YAML ({exc})") from exc
+        if key.strip() in result:
+            raise ConfigError(f"{flag} {pair!r}: {key.strip()!r} is given twice")
+        result[key.strip()] = load_yaml(value, f"{flag} {pair!r}: the value", ConfigError)
     return result

@@ -52,6 +52,33 @@ ProblemsFile = Annotated[
     Path | None,
     typer.Option("--problems-file", help="Write every problem to this file, one per line."),
 ]
+MaxFileBytes = Annotated[
+    int | None,
+    typer.Option(
+        "--max-file-bytes",
+        help="Largest goldset file read, in bytes (default 100,000,000; in a config: "
+        "goldset: {max_file_bytes: N}, which this overrides).",
+        show_default=False,
+    ),
+]
+
+
+def file_limit_option(value: int | None) -> int | None:
+    """``--max-file-bytes``, checked as the config's ``goldset.max_file_bytes`` is."""
+    from .config import whole_number
+
+    return None if value is None else whole_number(value, 1, 2**62, "--max-file-bytes")
+
+
+def with_file_limit(cfg: Any, value: int | None) -> Any:
+    """The run config ``cfg`` with its goldset read under ``--max-file-bytes`` (if given)."""
+    import dataclasses
+
+    limit = file_limit_option(value)
+    if limit is None:
+        return cfg
+    goldset = dataclasses.replace(cfg.goldset, max_file_bytes=limit)
+    return dataclasses.replace(cfg, goldset=goldset)
 
 
 def goldset_failure(
@@ -110,6 +137,7 @@ def import_(
     option: OptionList = None,
     max_problems: MaxProblems = 50,
     problems_file: ProblemsFile = None,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Convert SOURCE (conll, brat, labelstudio...) into a native goldset folder OUTPUT.
 
@@ -120,11 +148,12 @@ def import_(
     """
     try:
         options = parse_pairs(option)
+        limit = file_limit_option(max_file_bytes)
         if options.get("annotator") == "each":
             plan = [(output / n, o) for n, o in _per_annotator(source, format, options)]
         else:
             plan = [(output, options)]
-        done = _import_all(source, output, format, plan)
+        done = _import_all(source, output, format, plan, limit)
     except HarnessError as exc:
         raise goldset_failure(exc, max_problems, problems_file) from None
     for dest, stats, report in done:
@@ -132,7 +161,11 @@ def import_(
 
 
 def _import_all(
-    source: Path, output: Path, format: str, plan: list[tuple[Path, Mapping[str, Any]]]
+    source: Path,
+    output: Path,
+    format: str,
+    plan: list[tuple[Path, Mapping[str, Any]]],
+    limit: int | None = None,
 ) -> list[tuple[Path, Any, Any]]:
     """Read, write and validate every goldset of ``plan`` (destinations under ``output``) in a
     temporary folder beside ``output``, moved into place only when all of them are: a refused
@@ -144,7 +177,7 @@ def _import_all(
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         done = [
-            (dest, *_import_one(source, tmp / dest.relative_to(output), format, opts))
+            (dest, *_import_one(source, tmp / dest.relative_to(output), format, opts, limit))
             for dest, opts in plan
         ]
         if output.exists():
@@ -174,32 +207,37 @@ def _per_annotator(
     return [(n, {**options, "annotator": n, "name": f"{base}-{n}"}) for n in names]
 
 
-def _read_with_report(source: Path, format: str, options: Mapping[str, Any]) -> tuple[Any, Any]:
+def _read_with_report(
+    source: Path, format: str, options: Mapping[str, Any], limit: int | None = None
+) -> tuple[Any, Any]:
     """The goldset and the conversion report of reading it (read again when it was cached)."""
     from .formats import conversion, get_format
+    from .formats.base import file_limit
     from .goldset import load_goldset
     from .options import parse_options
 
     with conversion.collect() as report:
-        g = load_goldset(source, format, options)
+        g = load_goldset(source, format, options, max_file_bytes=limit)
         if report.files_read == 0:  # the rows came from the cache: the reader did not run
             fmt = get_format(format)
-            for _ in fmt.read(source, parse_options(fmt.Options, options, f"{format} options")):
-                pass
+            with file_limit(limit):
+                opts = parse_options(fmt.Options, options, f"{format} options")
+                for _ in fmt.read(source, opts):
+                    pass
     return g, report
 
 
 def _import_one(
-    source: Path, dest: Path, format: str, options: Mapping[str, Any]
+    source: Path, dest: Path, format: str, options: Mapping[str, Any], limit: int | None = None
 ) -> tuple[Any, Any]:
     """Read ``source``, write it as a native goldset in ``dest`` and validate what was written;
     return the writer's counts and the conversion report."""
     from .formats.native import NativeFormat
     from .goldset import load_goldset
 
-    g, report = _read_with_report(source, format, options)
+    g, report = _read_with_report(source, format, options, limit)
     stats = NativeFormat().write(g, dest, None)
-    load_goldset(dest)
+    load_goldset(dest, max_file_bytes=limit)
     if report.changes or report.files_read:
         report.write(dest / REPORT)
     return stats, report
@@ -227,6 +265,7 @@ def export(
         typer.Option("--read-option", help="Option of the --from format, key=value."),
     ] = None,
     max_problems: MaxProblems = 50,
+    max_file_bytes: MaxFileBytes = None,
 ) -> None:
     """Write GOLDSET in another format: conll, brat, labelstudio or harness (native).
 
@@ -238,7 +277,9 @@ def export(
 
     try:
         fmt, opts = _writer(to, parse_pairs(option))
-        g = load_goldset(goldset, from_, parse_pairs(read_option, "--read-option"))
+        read_opts = parse_pairs(read_option, "--read-option")
+        limit = file_limit_option(max_file_bytes)
+        g = load_goldset(goldset, from_, read_opts, max_file_bytes=limit)
         stats = fmt.write(g, output, opts)
     except HarnessError as exc:
         raise goldset_failure(exc, max_problems) from None

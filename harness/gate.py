@@ -77,7 +77,7 @@ class Gate:
     def __post_init__(self) -> None:
         values = [self.max_drop, *self.max_drops.values(), *self.minimums.values()]
         for v in values:
-            if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v)):
+            if v is not None and not (type(v) in (int, float) and math.isfinite(v)):
                 raise ConfigError(f"gate: thresholds must be finite numbers, got {v!r}")
 
     @classmethod
@@ -99,7 +99,8 @@ class Gate:
             if not isinstance(spec, Mapping) or not set(spec) <= {"max_drop", "min"}:
                 raise ConfigError(f"{where}.metrics.{metric}: expected {{max_drop: x, min: y}}")
             if "max_drop" in spec:
-                drops[str(metric)] = _threshold(spec["max_drop"], f"{where}.metrics.{metric}")
+                what = f"{where}.metrics.{metric}.max_drop"
+                drops[str(metric)] = _threshold(spec["max_drop"], what)
             if "min" in spec:
                 mins[str(metric)] = _threshold(spec["min"], f"{where}.metrics.{metric}.min")
         md = raw.get("max_drop")

@@ -9,7 +9,9 @@ here. :func:`test_load_goldset_never_fails_unexpectedly` then runs whole loads a
 catch-all message.
 
 Each property runs a fixed, modest number of examples by default; its ``slow`` twin (run with
-``pytest -m slow``: the CI slow job) runs thousands: 5,500 cases in all.
+``pytest -m slow``: the CI slow job) runs thousands: 5,500 cases in all. Both are derandomized
+(the same examples on every run); ``HARNESS_FUZZ_RANDOM=1`` explores random ones
+(:mod:`tests.fuzzing`).
 """
 
 from __future__ import annotations
@@ -519,3 +521,29 @@ def check_load(files: dict[str, Any]) -> None:
 @given(native_goldsets())
 def test_load_goldset_never_fails_unexpectedly(files: dict[str, Any]) -> None:
     check_load(files)
+
+
+def test_slow_twins_are_derandomized_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CI must draw the same examples on every run; ``HARNESS_FUZZ_RANDOM=1`` explores."""
+    twins = [f for name, f in globals().items() if name.startswith("test_") and _is_slow(f)]
+    assert twins
+    assert all(_settings(f).derandomize for f in twins)
+
+    def probe() -> None:
+        pass
+
+    def probe_again() -> None:
+        pass
+
+    monkeypatch.setenv("HARNESS_FUZZ_RANDOM", "1")
+    assert not _settings(many(3)(probe)).derandomize
+    monkeypatch.setenv("HARNESS_FUZZ_RANDOM", "0")
+    assert _settings(many(3)(probe_again)).derandomize
+
+
+def _is_slow(f: Any) -> bool:
+    return any(m.name == "slow" for m in getattr(f, "pytestmark", []))
+
+
+def _settings(f: Any) -> Any:
+    return f._hypothesis_internal_use_settings

@@ -330,8 +330,8 @@ def too_large(size: int) -> str | None:
         return None
     return (
         f"{size:,} bytes, more than the limit of {limit:,} bytes per goldset file; if the file "
-        "is right, raise the limit (config: goldset: {max_file_bytes: N}; "
-        "code: load_goldset(..., max_file_bytes=N))"
+        "is right, raise the limit (command line: --max-file-bytes N; "
+        "config: goldset: {max_file_bytes: N}; code: load_goldset(..., max_file_bytes=N))"
     )
 
 

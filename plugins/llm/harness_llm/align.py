@@ -84,15 +84,6 @@ def _occurrences(haystack: str, needle: str) -> list[int]:
     return out
 
 
-def _distance(span: tuple[int, int], anchor: tuple[int, int], text_len: int) -> int:
-    """Characters between ``span`` and ``anchor``; a span inside the anchor comes last."""
-    s, e = span
-    a, b = anchor
-    if s >= a and e <= b and (s, e) != (a, b):
-        return text_len + (s - a)
-    return max(0, a - e, s - b)
-
-
 def choose(
     spans: list[tuple[int, int]],
     *,
@@ -103,11 +94,23 @@ def choose(
 ) -> tuple[int, int] | None:
     """The occurrence to use: not ``taken``; the first at or after ``after`` (else the nearest
     before it), or the nearest to ``near``; the first one without an anchor."""
-    free = [s for s in spans if s not in taken] or spans
+    free = ([s for s in spans if s not in taken] or spans) if taken else spans
     if not free:
         return None
     if near is not None:
-        return min(free, key=lambda s: (_distance(s, near, text_len), s))
+        # the nearest: fewest characters between span and anchor, a span inside the anchor
+        # last, then the first (a loop, not min(key=...): it runs for every cue and speaker)
+        a, b = near
+        best: tuple[int, tuple[int, int]] | None = None
+        for span in free:
+            s, e = span
+            if s >= a and e <= b and (s != a or e != b):
+                d = text_len + (s - a)
+            else:
+                d = max(0, a - e, s - b)
+            if best is None or (d, span) < best:
+                best = (d, span)
+        return best[1] if best is not None else None
     if after is not None:
         later = [s for s in free if s[0] >= after]
         return later[0] if later else max(free, key=lambda s: s[0])

@@ -79,25 +79,28 @@ def merge_overlapping(
     one is kept, ``combine(kept, other)`` may take details from the other), and identical
     spans of the same kind wherever they come from; other overlaps within one chunk are kept.
     ``items`` are ``(chunk index, item)``; returns the items in text order and how many were
-    merged away."""
-    ordered = sorted(items, key=lambda t: (span(t[1])[0], -span(t[1])[1], t[0]))
-    kept: list[tuple[int, T]] = []
+    merged away. ``combine`` keeps the span of its first argument (the longer item)."""
+    # (start, end, chunk, item), each span computed once
+    ordered = sorted(
+        ((*span(item), chunk, item) for chunk, item in items), key=lambda t: (t[0], -t[1], t[2])
+    )
+    kept: list[tuple[int, int, int, T]] = []  # a merged item keeps the longer one's span
     active: list[int] = []  # indexes into ``kept`` of items that may still overlap (sweep)
     merged = 0
-    for chunk, item in ordered:
-        s, e = span(item)
-        active = [k for k in active if span(kept[k][1])[1] > s]
+    for s, e, chunk, item in ordered:
+        active = [k for k in active if kept[k][1] > s]
         for k in active:
-            other_chunk, other = kept[k]
-            os_, oe = span(other)
+            os_, oe, other_chunk, other = kept[k]
             overlapping = other_chunk != chunk and min(e, oe) > max(s, os_)
             if (overlapping or (s, e) == (os_, oe)) and same_kind(item, other):
-                longer, shorter = (item, other) if e - s > oe - os_ else (other, item)
-                kept[k] = (other_chunk if longer is other else chunk, combine(longer, shorter))
+                if e - s > oe - os_:
+                    kept[k] = (s, e, chunk, combine(item, other))
+                else:
+                    kept[k] = (os_, oe, other_chunk, combine(other, item))
                 merged += 1
                 break
         else:
             active.append(len(kept))
-            kept.append((chunk, item))
-    kept.sort(key=lambda t: (span(t[1]), t[0]))
-    return [item for _, item in kept], merged
+            kept.append((s, e, chunk, item))
+    kept.sort(key=lambda t: (t[0], t[1], t[2]))
+    return [t[3] for t in kept], merged

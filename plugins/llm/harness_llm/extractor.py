@@ -99,6 +99,9 @@ class LLMExtractor(Extractor):
             "quotes": QUOTES_SCHEMA,
             "speakers": SPEAKERS_SCHEMA,
         }
+        self._schema_text = {
+            t: json.dumps(schema, separators=(",", ":")) for t, schema in self._schemas.items()
+        }
         self._labels_text = label_lines(opts.labels, opts.label_descriptions)
 
     # -- set-up -----------------------------------------------------------------------------
@@ -159,7 +162,7 @@ class LLMExtractor(Extractor):
     def _body(self, job: Job, mode: str) -> dict[str, Any]:
         opts: LLMOptions = self.options
         schema = self._schemas[job.task]
-        values = {**job.values, "schema": json.dumps(schema, separators=(",", ":"))}
+        values = {**job.values, "schema": self._schema_text[job.task]}
         body: dict[str, Any] = {
             **opts.extra_body,
             "model": opts.model,
@@ -178,9 +181,8 @@ class LLMExtractor(Extractor):
             body["response_format"] = {"type": "json_object"}
         return body
 
-    def _fetch(self, job: Job) -> None:
-        """Fill ``job`` with its answer: from this run's memo, the cache, or the server."""
-        assert self._client is not None
+    def _lookup(self, job: Job) -> tuple[str, dict[str, Any]] | None:
+        """Fill ``job`` from this run's memo or the cache; else ``(mode, request body)``."""
         mode = self._mode
         body = self._body(job, mode)
         job.key = request_key(self.options.base_url, body)
@@ -188,14 +190,23 @@ class LLMExtractor(Extractor):
             memo = self._memo.get(job.key)
         if isinstance(memo, Exception):
             job.error = memo
-            return
+            return None
         if memo is not None:
             job.response, job.fresh, job.attempts = memo.response, memo.fresh, memo.attempts
-            return
+            return None
         cached = self._cache.get(job.key)
         if cached is not None:
             job.response = cached
+            return None
+        return mode, body
+
+    def _fetch(self, job: Job) -> None:
+        """Fill ``job`` with its answer: from this run's memo, the cache, or the server."""
+        assert self._client is not None
+        request = self._lookup(job)
+        if request is None:
             return
+        mode, body = request
         try:
             reply = self._client.chat(body)
         except UnsupportedFormat as exc:
@@ -223,8 +234,11 @@ class LLMExtractor(Extractor):
                 self._cache.set_meta(self._format_key(), why)
 
     def _run(self, jobs: Sequence[Job]) -> None:
+        """Answer every job: those in the memo or the cache here (a cached re-run starts no
+        thread), the others through the pool of ``concurrency`` threads."""
         assert self._pool is not None
-        list(self._pool.map(self._fetch, jobs))
+        pending = [job for job in jobs if self._lookup(job) is not None]
+        list(self._pool.map(self._fetch, pending))
 
     # -- answers ----------------------------------------------------------------------------
 
