@@ -1059,13 +1059,17 @@ def _(ws: Workspace) -> Outcome:
 
 
 def _two_runs(ws: Workspace) -> tuple[Path, Path]:
+    """One run copied whole into the folders ``base`` and ``new``; their results.json files.
+
+    A run is a folder since results schema 2 (per-document Arrow files in ``per_document/``
+    beside results.json): a results.json copied alone cannot be compared (the harness says
+    which counts file is missing), so the probes copy the folder, as a user keeping a run would.
+    """
     cfg = ws.probe_config("ok")
     ws.harness("eval", "-c", str(cfg), "-q")
-    base = ws.root / "base.json"
-    shutil.copy(ws.root / "run" / "results.json", base)
-    new = ws.root / "new.json"
-    shutil.copy(base, new)
-    return base, new
+    shutil.copytree(ws.root / "run", ws.root / "base")
+    shutil.copytree(ws.root / "run", ws.root / "new")
+    return ws.root / "base" / "results.json", ws.root / "new" / "results.json"
 
 
 def _edit_json(path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
@@ -1103,16 +1107,27 @@ def _(ws: Workspace) -> Outcome:
 @probe("compare: results with missing keys", "report", "5. compare on missing keys")
 def _(ws: Workspace) -> Outcome:
     base, new = _two_runs(ws)
-    _edit_json(new, lambda d: d["extractors"]["probe"].pop("per_document"))
+    # schema 2: an extractor's per-document counts are named by its "files" (schema 1 held
+    # them inline as "per_document"); without it there is nothing to pair documents on
+    _edit_json(new, lambda d: d["extractors"]["probe"].pop("files"))
     _edit_json(base, lambda d: d.pop("goldset"))
-    return refused(ws.harness("compare", str(base), str(new)), (6,), "base.json")
+    r = ws.harness("compare", str(base), str(new))
+    first = refused(r, (6,), "base/results.json", "goldset")
+    if first.status != "held":
+        return first
+    # without counts the scores can still be compared, with no p-values: a warning says so
+    # (schema 1 files hold "per_document" inline; a file with neither has none recorded)
+    r2 = ws.harness("compare", str(new), str(new))
+    if r2.rc == 0 and "no per-document counts" in r2.text:
+        return held(f"{first.detail} / then {r2.brief()}")
+    return refused(r2, (6,), "new/results.json")
 
 
 @probe("compare: results not JSON", "report", "held")
 def _(ws: Workspace) -> Outcome:
     base, new = _two_runs(ws)
     new.write_text("{oops")
-    return refused(ws.harness("compare", str(base), str(new)), (6,), "new.json")
+    return refused(ws.harness("compare", str(base), str(new)), (6,), "new/results.json")
 
 
 @probe("compare: an incomplete run gets a warning", "report", "6. no warning on incomplete")
@@ -1127,10 +1142,11 @@ def _(ws: Workspace) -> Outcome:
 def _(ws: Workspace) -> Outcome:
     cfg = ws.probe_config("raise")
     ws.harness("eval", "-c", str(cfg), "-q")
+    scores_dir = ws.root / "scores"
     r = ws.harness("baseline", "update", "--config", str(cfg), "--from", str(ws.root / "run"),
-                   "--to", str(ws.root / "baseline.json"))  # fmt: skip
-    if r.rc == 0:
-        return wrong("an incomplete run became the baseline")
+                   "--scores", str(scores_dir))  # fmt: skip
+    if r.rc == 0 or any(scores_dir.glob("*")):
+        return wrong(f"an incomplete run became the baseline: {r.brief()}")
     return refused(r, (2, 5, 6), "incomplete")
 
 
