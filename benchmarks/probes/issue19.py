@@ -84,6 +84,7 @@ class Workspace:
         self.root = root
         self.site = root / "site"
         self.gold = root / "gold"
+        self.documents = documents
         self.runs: list[Run] = []
         _install_plugin(self.site)
         write_goldset(self.gold, documents)
@@ -687,10 +688,23 @@ def _(ws: Workspace) -> Outcome:
 
 @probe("plugin: an extractor that hangs", "scale", "4. no timeout")
 def _(ws: Workspace) -> Outcome:
-    r = ws.harness("eval", "-c", str(ws.probe_config("hang")), "-q", timeout=400)
-    if r.rc is None:
-        return Outcome("hang", "no timeout within 400 s")
-    return refused(r, (5,), "doc2")
+    # the per-call timeout is configurable (``timeout:``, default 600 s): a short one here, in
+    # the run's own process (SIGALRM) and in a worker process (killed after timeout + 10 s);
+    # one document per call, so only the hanging document may get the error
+    details = []
+    for workers in (0, 1):
+        cfg = ws.probe_config("hang", timeout=3, batch_size=1, workers=workers)
+        r = ws.harness("eval", "-c", str(cfg), "-q", timeout=120)
+        if r.rc is None:
+            return Outcome("hang", f"workers: {workers}: no answer within 120 s (timeout: 3)")
+        outcome = refused(r, (5,), "doc2", "timeout")
+        if outcome.status != "held":
+            return outcome
+        errors = ws.results()["extractors"]["probe"]["errors"]
+        if [(e["doc_id"], e["error"]) for e in errors] != [("doc2", "Timeout")]:
+            return wrong(f"workers: {workers}: errors {errors}")
+        details.append(f"workers {workers}: {r.seconds:.0f} s")
+    return held(f"doc2: Timeout, exit 5 ({', '.join(details)}; busy machine)")
 
 
 # -- output and the disk ---------------------------------------------------------------------------
@@ -861,93 +875,87 @@ def _cache_files(ws: Workspace) -> list[Path]:
     return [p for p in (ws.root / "cache").rglob("*") if p.is_file()]
 
 
-def _edit_cache(ws: Workspace, edit: Callable[[dict[str, Any]], None]) -> bool:
-    """Apply ``edit`` to every cached prediction that is stored as JSON (a JSONL file or a
-    SQLite table with JSON text); True when any was edited."""
-    edited = False
-    for f in _cache_files(ws):
-        head = f.read_bytes()[:16]
-        if head.startswith(b"SQLite format 3"):
-            edited |= _edit_sqlite(f, edit)
-        elif f.suffix in (".jsonl", ".json"):
-            lines = f.read_text().splitlines()
-            out = []
-            for line in lines:
-                rec = json.loads(line)
-                edit(rec)
-                out.append(json.dumps(rec))
-                edited = True
-            f.write_text("\n".join(out) + "\n")
-    return edited
+def _edit_cache(ws: Workspace, edit: Callable[[list[Any]], None]) -> int:
+    """Apply ``edit`` to each cached entity of the prediction cache and drop the run cache;
+    the number of entries edited.
 
-
-def _edit_sqlite(f: Path, edit: Callable[[dict[str, Any]], None]) -> bool:
-    edited = False
-    con = sqlite3.connect(f)
+    The prediction cache is one SQLite database (``harness/cache.py``: table ``predictions``,
+    one row per extractor configuration and document, ``value`` the prediction as compact JSON
+    ``[doc_id, [[start, end, label, text], ...], quotes, diagnostics]``). The run cache
+    (``runs/``) keeps whole extractor runs and would answer the re-run without reading a single
+    prediction, so it is removed: the re-run must read the edited entries.
+    """
+    db = ws.root / "cache" / "predictions.sqlite"
+    if not db.is_file():
+        return 0
+    edited = 0
+    con = sqlite3.connect(db)
     try:
-        tables = [t for (t,) in con.execute("select name from sqlite_master where type='table'")]
-        for t in tables:
-            cols = [c[1] for c in con.execute(f"pragma table_info({t})")]
-            for rowid, *values in con.execute(f"select rowid, * from {t}").fetchall():
-                for col, v in zip(cols, values, strict=True):
-                    if isinstance(v, bytes):
-                        try:
-                            v = v.decode()
-                        except UnicodeDecodeError:
-                            continue
-                    if isinstance(v, str) and v.startswith("{"):
-                        rec = json.loads(v)
-                        edit(rec)
-                        con.execute(
-                            f"update {t} set {col}=? where rowid=?", (json.dumps(rec), rowid)
-                        )
-                        edited = True
+        rows = con.execute("select extractor, doc, value from predictions").fetchall()
+        for extractor, doc, value in rows:
+            entry = json.loads(value)
+            if not entry[1]:
+                continue
+            for entity in entry[1]:
+                edit(entity)
+            con.execute(
+                "update predictions set value = ? where extractor = ? and doc = ?",
+                (json.dumps(entry).encode(), extractor, doc),
+            )
+            edited += 1
         con.commit()
     finally:
         con.close()
+    shutil.rmtree(ws.root / "cache" / "runs", ignore_errors=True)
     return edited
 
 
-def _spans(rec: dict[str, Any]) -> list[dict[str, Any]]:
-    pred = rec.get("prediction", rec)
-    return list(pred.get("entities", [])) if isinstance(pred, dict) else []
+def _corrupt_cache(ws: Workspace, edit: Callable[[list[Any]], None]) -> Outcome:
+    """Run, corrupt every cached entry with ``edit``, run twice more: each corrupt entry must be
+    reported (a warning naming the cache) and counted as rejected, then recomputed (the scores
+    are the first run's) and stored again (the third run rejects nothing)."""
+    cfg = ws.probe_config("ok")
+    first = ws.harness("eval", "-c", str(cfg), "-q")
+    if first.rc != 0:
+        return wrong(f"the first run failed: {first.brief()}")
+    before = scores(ws)
+    n = _edit_cache(ws, edit)
+    if not n:
+        return skipped("no cached prediction with an entity found")
+    r = ws.harness("eval", "-c", str(cfg), "-q")
+    if r.rc != 0:
+        return wrong(r.brief())
+    counts = ws.results()["extractors"]["probe"]["counts"]
+    if scores(ws) != before:
+        return wrong("scores changed by a bad cache entry")
+    if counts.get("cache_rejected") != n:
+        return wrong(f"{n} entries corrupted, cache_rejected={counts.get('cache_rejected')}")
+    if "predictions.sqlite" not in r.text or "unusable" not in r.text:
+        return wrong(f"a rejected entry is not reported: {r.brief()}")
+    shutil.rmtree(ws.root / "cache" / "runs", ignore_errors=True)
+    again = ws.harness("eval", "-c", str(cfg), "-q")
+    counts = ws.results()["extractors"]["probe"]["counts"] if again.rc == 0 else {}
+    if again.rc != 0 or scores(ws) != before:
+        return wrong(f"the run after: {again.brief()}")
+    if counts.get("cache_rejected") or counts.get("cached_documents") != ws.documents:
+        return wrong(f"the recomputed entries were not stored again: {counts}")
+    return held(f"{n} rejected, recomputed, stored again; {r.brief()}")
 
 
 @probe("cache: an entry with offsets outside the text", "scale", "1. cache never validated")
 def _(ws: Workspace) -> Outcome:
-    cfg = ws.probe_config("ok")
-    ws.harness("eval", "-c", str(cfg), "-q")
-    before = scores(ws)
+    def edit(entity: list[Any]) -> None:
+        entity[1] = 10**6
 
-    def edit(rec: dict[str, Any]) -> None:
-        for e in _spans(rec):
-            e["end"] = 10**6
-
-    if not _edit_cache(ws, edit):
-        return skipped("no JSON cache entry found")
-    r = ws.harness("eval", "-c", str(cfg), "-q")
-    if r.rc not in (0, 5):
-        return wrong(r.brief())
-    return held(r.brief()) if scores(ws) == before else wrong("scores changed by a bad cache entry")
+    return _corrupt_cache(ws, edit)
 
 
 @probe("cache: a wrong type in an entry", "scale", "2. wrong type in a cache file")
 def _(ws: Workspace) -> Outcome:
-    cfg = ws.probe_config("ok")
-    ws.harness("eval", "-c", str(cfg), "-q")
-    before = scores(ws)
+    def edit(entity: list[Any]) -> None:
+        entity[0] = "zero"
 
-    def edit(rec: dict[str, Any]) -> None:
-        for e in _spans(rec):
-            e["start"] = "zero"
-
-    if not _edit_cache(ws, edit):
-        return skipped("no JSON cache entry found")
-    r = ws.harness("eval", "-c", str(cfg), "-q")
-    again = ws.harness("eval", "-c", str(cfg), "-q")
-    if r.rc != 0 or again.rc != 0:
-        return wrong(f"{r.brief()} / then {again.brief()}")
-    return held(r.brief()) if scores(ws) == before else wrong("scores changed")
+    return _corrupt_cache(ws, edit)
 
 
 @probe("cache: one bad byte in a cache file", "scale", "2. one bad byte crashes every run")
@@ -1059,13 +1067,17 @@ def _(ws: Workspace) -> Outcome:
 
 
 def _two_runs(ws: Workspace) -> tuple[Path, Path]:
+    """One run copied whole into the folders ``base`` and ``new``; their results.json files.
+
+    A run is a folder since results schema 2 (per-document Arrow files in ``per_document/``
+    beside results.json): a results.json copied alone cannot be compared (the harness says
+    which counts file is missing), so the probes copy the folder, as a user keeping a run would.
+    """
     cfg = ws.probe_config("ok")
     ws.harness("eval", "-c", str(cfg), "-q")
-    base = ws.root / "base.json"
-    shutil.copy(ws.root / "run" / "results.json", base)
-    new = ws.root / "new.json"
-    shutil.copy(base, new)
-    return base, new
+    shutil.copytree(ws.root / "run", ws.root / "base")
+    shutil.copytree(ws.root / "run", ws.root / "new")
+    return ws.root / "base" / "results.json", ws.root / "new" / "results.json"
 
 
 def _edit_json(path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
@@ -1103,16 +1115,27 @@ def _(ws: Workspace) -> Outcome:
 @probe("compare: results with missing keys", "report", "5. compare on missing keys")
 def _(ws: Workspace) -> Outcome:
     base, new = _two_runs(ws)
-    _edit_json(new, lambda d: d["extractors"]["probe"].pop("per_document"))
+    # schema 2: an extractor's per-document counts are named by its "files" (schema 1 held
+    # them inline as "per_document"); without it there is nothing to pair documents on
+    _edit_json(new, lambda d: d["extractors"]["probe"].pop("files"))
     _edit_json(base, lambda d: d.pop("goldset"))
-    return refused(ws.harness("compare", str(base), str(new)), (6,), "base.json")
+    r = ws.harness("compare", str(base), str(new))
+    first = refused(r, (6,), "base/results.json", "goldset")
+    if first.status != "held":
+        return first
+    # without counts the scores can still be compared, with no p-values: a warning says so
+    # (schema 1 files hold "per_document" inline; a file with neither has none recorded)
+    r2 = ws.harness("compare", str(new), str(new))
+    if r2.rc == 0 and "no per-document counts" in r2.text:
+        return held(f"{first.detail} / then {r2.brief()}")
+    return refused(r2, (6,), "new/results.json")
 
 
 @probe("compare: results not JSON", "report", "held")
 def _(ws: Workspace) -> Outcome:
     base, new = _two_runs(ws)
     new.write_text("{oops")
-    return refused(ws.harness("compare", str(base), str(new)), (6,), "new.json")
+    return refused(ws.harness("compare", str(base), str(new)), (6,), "new/results.json")
 
 
 @probe("compare: an incomplete run gets a warning", "report", "6. no warning on incomplete")
@@ -1127,10 +1150,11 @@ def _(ws: Workspace) -> Outcome:
 def _(ws: Workspace) -> Outcome:
     cfg = ws.probe_config("raise")
     ws.harness("eval", "-c", str(cfg), "-q")
+    scores_dir = ws.root / "scores"
     r = ws.harness("baseline", "update", "--config", str(cfg), "--from", str(ws.root / "run"),
-                   "--to", str(ws.root / "baseline.json"))  # fmt: skip
-    if r.rc == 0:
-        return wrong("an incomplete run became the baseline")
+                   "--scores", str(scores_dir))  # fmt: skip
+    if r.rc == 0 or any(scores_dir.glob("*")):
+        return wrong(f"an incomplete run became the baseline: {r.brief()}")
     return refused(r, (2, 5, 6), "incomplete")
 
 
