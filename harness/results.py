@@ -398,8 +398,14 @@ def read_counts(counts: CountsFile) -> dict[str, Counts]:
     try:
         return counts.by_document()
     except (OSError, ValueError, KeyError) as exc:  # pyarrow's errors are among these
+        hint = ""
+        if not counts.path.exists():
+            hint = (
+                f"; it is named by {counts.path.parent.parent / RESULTS_FILE}: copy a run "
+                f"folder whole ({RESULTS_FILE} with its {PER_DOCUMENT_DIR}/ folder)"
+            )
         raise ResultsError(
-            f"per-document counts {str(counts.path)!r}: cannot be read ({exc})"
+            f"per-document counts {str(counts.path)!r}: cannot be read ({exc}){hint}"
         ) from None
 
 
