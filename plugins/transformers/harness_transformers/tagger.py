@@ -211,11 +211,12 @@ class TokenTagger:
     def _forward(self, input_ids: Any, attention: Any) -> Any:
         """One batch through the model, threads chosen and the batch timed for the tuner."""
         torch = self.torch
-        threads = None
-        if self.tuner is not None:
-            threads = self.tuner.choose()
-            if threads != torch.get_num_threads():
-                torch.set_num_threads(threads)
+        # torch's thread count is global to the process: a fixed count is set again before every
+        # batch, so that another tagger of the process (another extractor, or a benchmark's
+        # reference) cannot leave this one running at its own count.
+        threads = self.settings.threads if self.tuner is None else self.tuner.choose()
+        if threads is not None and threads != torch.get_num_threads():
+            torch.set_num_threads(threads)
         start = time.perf_counter()
         with torch.inference_mode():
             logits = self.model(

@@ -142,3 +142,32 @@ def test_model_runs_in_the_chosen_dtype(tiny_bert_dir: Path, dtype: str) -> None
     assert {p.dtype for p in extractor._ner.model.parameters()} == {getattr(torch, dtype)}
     (pred,) = extractor.extract([TextDoc("d", "Angela Merkel visited Berlin on Monday.")])
     assert pred.doc_id == "d"
+
+
+def test_fixed_threads_hold_when_another_tagger_changes_them(
+    tiny_bert_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """torch's thread count is process-wide: a fixed ``threads`` is restored before each batch."""
+    import torch
+
+    seen: list[int] = []
+    extractor = TransformersExtractor(
+        TransformersOptions(model=str(tiny_bert_dir), threads=1),  # type: ignore[arg-type]
+        frozenset({"entities"}),
+    )
+    extractor.setup()
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)  # what another extractor of the process could leave behind
+        model = extractor._ner.model
+        forward = model.forward
+
+        def spy(*args: object, **kwargs: object) -> object:
+            seen.append(torch.get_num_threads())
+            return forward(*args, **kwargs)
+
+        monkeypatch.setattr(model, "forward", spy)
+        list(extractor.extract([TextDoc("d", "Angela Merkel visited Berlin on Monday.")]))
+    finally:
+        torch.set_num_threads(before)
+    assert seen and set(seen) == {1}
