@@ -4,8 +4,8 @@ files. Every input is accepted or refused with a :class:`HarnessError` (or an ex
 its document); nothing else is raised, and nothing wrong is scored.
 
 Each property runs a fixed, modest number of derandomized examples by default; its ``slow``
-twin (``pytest -m slow``: the CI slow job) runs thousands of random ones, 6,300 in all (with
-part 1's ``test_fuzz_inputs.py``, 11,800).
+twin (``pytest -m slow``: the CI slow job) runs thousands, 6,300 in all (with part 1's
+``test_fuzz_inputs.py``, 11,800), derandomized too (see ``fuzzing.py``).
 """
 
 from __future__ import annotations
