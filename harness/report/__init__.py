@@ -97,13 +97,13 @@ class _Chunks:
         else:
             self.scratch = tempfile.TemporaryFile("w+", encoding="utf-8")
 
-    def add(self, records: Sequence[Any]) -> None:
+    def add(self, records: Sequence[Any] | str) -> None:
         """One chunk of the page (chunk files are written by :mod:`harness.report.parallel`)."""
         assert self.scratch is not None
         self.scratch.write(chunk_element(records))
         self.count += 1
 
-    def add_file(self, records: Sequence[Any]) -> None:
+    def add_file(self, records: Sequence[Any] | str) -> None:
         """One chunk file of the folder."""
         assert self.dir is not None
         path = self.dir / f"chunk-{self.count:04d}.js"

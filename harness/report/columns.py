@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
 from harness.perdoc import _numbers
+from harness.report import jsontext as jt
 from harness.report.classify import KINDS, MISSED, SPURIOUS
 from harness.report.data import ExtractorTotals, Totals
 from harness.report.load import ExtractorView, RunData
@@ -117,32 +119,32 @@ def close_source(source: Sequence[tuple[_Rows, _Rows] | None]) -> None:
             pair[1].close()
 
 
-def _ints(array: pa.Array, fill: int = -1) -> list[int]:
+def _numpy(array: pa.Array, fill: int = -1) -> np.ndarray:
     if array.null_count:
         array = pc.fill_null(array, fill)
-    return _numbers(array).tolist()
+    return _numbers(array)
 
 
-def _offsets(lists: pa.ListArray) -> list[int]:
-    off = _numbers(lists.offsets)
-    return (off - off[0]).tolist()
+def _offsets(lists: pa.ListArray) -> np.ndarray:
+    off = _numbers(lists.offsets).astype(np.int64)
+    return off - off[0]
 
 
 def _fields(struct: pa.Array) -> dict[str, pa.Array]:
     return dict(zip((f.name for f in struct.type), struct.flatten(), strict=True))
 
 
-def _quote_rows(lists: pa.ListArray, speaker: list[Any] | None = None) -> list[list[Any]]:
-    q = _fields(lists.flatten())
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _quote_cells(q: dict[str, pa.Array], speaker: jt.Cells) -> list[jt.Cells]:
+    """``[start, end, type, speaker, mention start, mention end, cue start, cue end]``."""
     sp, cue = _fields(q["speaker_span"]), _fields(q["cue"])
-    types = [t or "direct" for t in q["type"].to_pylist()]
-    who = speaker if speaker is not None else q["speaker"].to_pylist()
     return [
-        list(r)
-        for r in zip(
-            _ints(q["start"]), _ints(q["end"]), types, who, _ints(sp["start"]), _ints(sp["end"]),
-            _ints(cue["start"]), _ints(cue["end"]), strict=True,
-        )
+        jt.ints(_numpy(q["start"])), jt.ints(_numpy(q["end"])), jt.strings(q["type"], "direct"),
+        speaker, jt.ints(_numpy(sp["start"])), jt.ints(_numpy(sp["end"])),
+        jt.ints(_numpy(cue["start"])), jt.ints(_numpy(cue["end"])),
     ]  # fmt: skip
 
 
@@ -150,197 +152,188 @@ def _meta(text: str | None) -> dict[str, Any]:
     return json.loads(text) if text else {}
 
 
-def _split(rows: list[Any], offsets: list[int]) -> list[list[Any]]:
-    return [rows[a:b] for a, b in zip(offsets, offsets[1:], strict=False)]
+def _entity_lists(e: dict[str, pa.Array], offsets: np.ndarray) -> list[str]:
+    """``[[start, end, label], ...]`` of each document."""
+    cells = [jt.ints(_numpy(e["start"])), jt.ints(_numpy(e["end"])), jt.strings(e["label"])]
+    return jt.lists(*jt.rows(cells), offsets)
 
 
 class _Gold:
-    """The gold part of a chunk of records, from the goldset's Arrow rows."""
+    """The gold part of a chunk of records, from the goldset's Arrow rows, as JSON text."""
 
     def __init__(self, table: pa.Table, keys: Sequence[str]) -> None:
         self.ids: list[str] = table.column("id").to_pylist()
-        self.n = len(self.ids)
+        self.n = n = len(self.ids)
         self.metadata = [_meta(m) for m in table.column("metadata").to_pylist()]
         e_lists = table.column("entities").combine_chunks()
         e = _fields(e_lists.flatten())
         self.e_off = _offsets(e_lists)
         self.labels: list[str] = e["label"].to_pylist()
-        self.entities = [list(r) for r in zip(_ints(e["start"]), _ints(e["end"]), self.labels)]
+        entities = _entity_lists(e, self.e_off)
         s_lists = table.column("speakers").combine_chunks()
         s = _fields(s_lists.flatten())
-        s_off = _offsets(s_lists)
+        s_off = _offsets(s_lists).tolist()
         s_ids = s["id"].to_pylist()
-        speakers = [
-            [i, name, t, _meta(a)]
-            for i, name, t, a in zip(
-                s_ids, s["name"].to_pylist(), s["type"].to_pylist(), s["attributes"].to_pylist()
-            )
-        ]
+        rows = list(
+            zip(s_ids, s["name"].to_pylist(), s["type"].to_pylist(),
+                [_meta(a) for a in s["attributes"].to_pylist()], strict=True)
+        )  # fmt: skip
+        speakers = [_dumps(rows[a:b]) for a, b in pairwise(s_off)]
         q_lists = table.column("quotes").combine_chunks()
         q_off = _offsets(q_lists)
-        q_speaker = _fields(q_lists.flatten())["speaker"].to_pylist()
-        self.quote_speaker = q_speaker
+        q = _fields(q_lists.flatten())
+        said = q["speaker"].to_pylist()
+        self.n_quotes = len(said)
         positions: list[int] = []
-        for d in range(self.n):
+        bounds = q_off.tolist()
+        for d in range(n):
             where = {sid: i for i, sid in enumerate(s_ids[s_off[d] : s_off[d + 1]])}
-            positions += [
-                where.get(sp, -1) if sp else -1 for sp in q_speaker[q_off[d] : q_off[d + 1]]
-            ]
-        quotes = _quote_rows(q_lists, positions)
+            positions += [where.get(x, -1) if x else -1 for x in said[bounds[d] : bounds[d + 1]]]
+        cells = _quote_cells(q, jt.ints(np.array(positions, dtype=np.int64)))
+        quotes = jt.lists(*jt.rows(cells), q_off)
         texts = table.column("text").to_pylist()
-        self.q_off = q_off
-        self.records = [
-            {
-                "id": doc_id,
-                "t": text,
-                "m": [meta.get(k) for k in keys],
-                "e": ents,
-                "q": qs,
-                "s": sps,
-            }
-            for doc_id, text, meta, ents, qs, sps in zip(
-                self.ids, texts, self.metadata, _split(self.entities, self.e_off),
-                _split(quotes, q_off), _split(speakers, s_off), strict=True,
+        self.heads = [
+            f'{{"id":{_dumps(i)},"t":{_dumps(t)},"m":{_dumps([m.get(k) for k in keys])},'
+            f'"e":{es},"q":{qs},"s":{ss},"x":['
+            for i, t, m, es, qs, ss in zip(
+                self.ids, texts, self.metadata, entities, quotes, speakers, strict=True
             )
-        ]  # fmt: skip
-
-
-def _kind_names(bits: int) -> tuple[str, ...]:
-    return tuple(k for i, k in enumerate(KINDS) if bits & (1 << i))
+        ]
 
 
 def _kept(gold: _Gold, gold_map: dict[str, str | None]) -> tuple[np.ndarray, list[str | None]]:
-    """For a gold label map: each gold entity's mapped label (``None``: dropped), and the
-    position within its document of each kept entity, in order (flat over the chunk)."""
+    """For a gold label map: the position within its document of each kept gold entity, in
+    order (flat over the chunk), and each gold entity's mapped label (``None``: dropped)."""
     mapped = [gold_map.get(label, label) for label in gold.labels]
     keep = np.array([m is not None for m in mapped], dtype=bool)
-    starts = np.repeat(np.array(gold.e_off[:-1]), np.diff(gold.e_off))
+    starts = np.repeat(gold.e_off[:-1], np.diff(gold.e_off))
     local = np.arange(len(mapped)) - starts
     return local[keep], mapped
 
 
-def _extractor_records(
+def _scored_entities(
+    x: ExtractorView, e: dict[str, pa.Array], offsets: np.ndarray
+) -> tuple[dict[str, pa.Array], np.ndarray]:
+    """The predicted entities with a scored label (the others are left out, as the scorer
+    leaves them out) and their offsets."""
+    allowed = pa.array(sorted(set(x.labels)), pa.string())
+    keep = pc.is_in(e["label"], value_set=allowed)
+    if pc.all(keep).as_py() in (True, None):
+        return e, offsets
+    kept = np.concatenate([[0], np.cumsum(_numbers(keep.cast(pa.int8())))])
+    return {k: v.filter(keep) for k, v in e.items()}, kept[offsets]
+
+
+def _extractor_parts(
     x: ExtractorView, gold: _Gold, preds: pa.Table, found: pa.Table, totals: ExtractorTotals
-) -> list[dict[str, Any]]:
-    """One extractor's part of each record of a chunk; ``totals`` updated."""
+) -> list[str]:
+    """One extractor's part of each record of a chunk, as JSON text; ``totals`` updated."""
     n = gold.n
-    e_lists = preds.column("entities").combine_chunks()
-    e = _fields(e_lists.flatten())
-    e_off = _offsets(e_lists)
-    labels = e["label"].to_pylist()
-    ents = list(zip(_ints(e["start"]), _ints(e["end"]), labels, strict=True))
+    none = np.zeros(n + 1, dtype=np.int64)
     if "entities" in x.tasks:
-        allowed = set(x.labels)
-        if not all(label in allowed for label in labels):  # not scored: left out, as classify
-            keep = [label in allowed for label in labels]
-            kept_off = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)]).tolist()
-            e_off = [kept_off[o] for o in e_off]
-            ents = [r for r, k in zip(ents, keep, strict=True) if k]
-            labels = [r[2] for r in ents]
-        ent_rows = [list(r) for r in ents]
+        e_lists = preds.column("entities").combine_chunks()
+        e, e_off = _scored_entities(x, _fields(e_lists.flatten()), _offsets(e_lists))
+        entities = _entity_lists(e, e_off)
+        pred_labels: list[str] = e["label"].to_pylist()
     else:
-        ents, labels, e_off, ent_rows = [], [], [0] * (n + 1), []
+        entities, e_off, pred_labels = ["[]"] * n, none, []
     if "quotes" in x.tasks or "speakers" in x.tasks:
         q_lists = preds.column("quotes").combine_chunks()
-        quotes, q_off = _quote_rows(q_lists), _offsets(q_lists)
+        q = _fields(q_lists.flatten())
+        quotes = jt.lists(*jt.rows(_quote_cells(q, jt.strings(q["speaker"]))), _offsets(q_lists))
     else:
-        quotes, q_off = [], [0] * (n + 1)
+        quotes = ["[]"] * n
     f_lists = found.column("findings").combine_chunks()
     f = _fields(f_lists.flatten())
-    f_off = np.array(_offsets(f_lists))
-    cols = {name: _numbers(f[name]).astype(np.int64) for name in _FIELDS}
+    f_off = _offsets(f_lists)
+    task, g, p, kinds, flags = (_numbers(f[k]).astype(np.int64) for k in _FIELDS)
     doc = np.repeat(np.arange(n), np.diff(f_off))
-    task, g, p, kinds, flags = (cols[k] for k in _FIELDS)
     ent = task == 0
-    mapped_labels: list[str | None] = gold.labels
-    gl_changed: list[bool] = [False] * n
-    if x.gold_map:
+    mapped_labels: list[str | None] = list(gold.labels)
+    gl: list[str] = [""] * n
+    if x.gold_map:  # gold indices point into the mapped gold: back to the document's own
         kept_local, mapped_labels = _kept(gold, dict(x.gold_map))
-        # map gold indices (into the mapped gold) back to the document's own entities
-        kept_counts = np.array(
-            [sum(1 for m in mapped_labels[a:b] if m is not None) for a, b in _pairs(gold.e_off)]
-        )
+        kept_counts = np.add.reduceat(
+            np.array([m is not None for m in mapped_labels] + [False], dtype=np.int64),
+            gold.e_off[:-1],
+        ) if len(mapped_labels) else np.zeros(n, dtype=np.int64)  # fmt: skip
         kept_start = np.concatenate([[0], np.cumsum(kept_counts)])[:-1]
         sel = ent & (g >= 0)
         g = g.copy()
         g[sel] = kept_local[kept_start[doc[sel]] + g[sel]]
-        for d, (a, b) in enumerate(_pairs(gold.e_off)):
-            gl_changed[d] = mapped_labels[a:b] != gold.labels[a:b]
-    _totals(totals, gold, doc, task, g, p, kinds, flags, ent, mapped_labels, labels, e_off)
-    rows = np.stack([task, g, p, kinds, flags], axis=1).tolist()
-    f_split = f_off.tolist()
+        for d, (a, b) in enumerate(pairwise(gold.e_off.tolist())):
+            if mapped_labels[a:b] != gold.labels[a:b]:
+                gl[d] = f',"gl":{_dumps(mapped_labels[a:b])}'
+    _totals(totals, gold, doc, task, g, p, kinds, flags, ent, mapped_labels, pred_labels, e_off)
+    cells = [jt.ints(task), jt.ints(g), jt.ints(p), jt.ints(kinds), jt.ints(flags)]
+    findings = jt.lists(*jt.rows(cells), f_off)
     out = []
     for d in range(n):
-        rec: dict[str, Any] = {
-            "e": ent_rows[e_off[d] : e_off[d + 1]],
-            "q": quotes[q_off[d] : q_off[d + 1]],
-            "f": rows[f_split[d] : f_split[d + 1]],
-        }
-        if gl_changed[d]:
-            a, b = gold.e_off[d], gold.e_off[d + 1]
-            rec["gl"] = mapped_labels[a:b]
         fail = x.failed.get(gold.ids[d])
-        if fail is not None:
-            rec["fail"] = fail
-        out.append(rec)
+        tail = gl[d] + ("" if fail is None else f',"fail":{_dumps(fail)}')
+        out.append(f'{{"e":{entities[d]},"q":{quotes[d]},"f":{findings[d]}{tail}}}')
     return out
-
-
-def _pairs(offsets: Sequence[int]) -> Iterator[tuple[int, int]]:
-    return zip(offsets, offsets[1:], strict=False)
 
 
 def _totals(
     t: ExtractorTotals, gold: _Gold, doc: np.ndarray, task: np.ndarray, g: np.ndarray,
-    p: np.ndarray, kinds: np.ndarray, flags: np.ndarray, ent: np.ndarray, gold_labels: Sequence[str | None], pred_labels: Sequence[str],
-    pred_off: Sequence[int],
+    p: np.ndarray, kinds: np.ndarray, flags: np.ndarray, ent: np.ndarray,
+    gold_labels: Sequence[str | None], pred_labels: Sequence[str], pred_off: np.ndarray,
 ) -> None:  # fmt: skip
     """What :meth:`ExtractorTotals.add` adds, for a chunk of findings at once."""
     err = kinds != 0
-    n_kinds = len(KINDS)
-    per_doc = np.zeros((gold.n, n_kinds), dtype=np.int64)
+    per_doc = np.zeros((gold.n, len(KINDS)), dtype=np.int64)
+    # where each kind first occurs in each document: a document's kinds are counted in that
+    # order (ties of ``Counter.most_common`` keep it), a pair's boundary before its label
+    first = np.zeros((gold.n, len(KINDS)), dtype=np.int64)
     for i, kind in enumerate(KINDS):
         has = err & ((kinds >> i) & 1).astype(bool)
         if not has.any():
             continue
         t.kinds[kind] += int(has.sum())
-        for code, name in enumerate(_TASKS):
-            c = int((has & (task == code)).sum())
+        by_task = np.bincount(task[has], minlength=len(_TASKS)).tolist()
+        for name, c in zip(_TASKS, by_task, strict=False):
             if c:
                 t.task_kinds[(name, kind)] += c
         per_doc[:, i] = np.bincount(doc[has], minlength=gold.n)
+        where = np.flatnonzero(has)
+        docs, at = np.unique(doc[where], return_index=True)
+        first[docs, i] = 2 * where[at] + (1 if kind == "label" else 0)
     t.unknown_speaker += int((err & (flags & 1).astype(bool)).sum())
     errors = np.bincount(doc[err], minlength=gold.n)
     for d in np.flatnonzero(errors).tolist():
-        counts = Counter({KINDS[i]: int(c) for i, c in enumerate(per_doc[d].tolist()) if c})
+        row, order = per_doc[d].tolist(), first[d].tolist()
+        present = sorted((order[i], i) for i, c in enumerate(row) if c)
+        counts = Counter({KINDS[i]: row[i] for _, i in present})
         t.documents.append((int(errors[d]), gold.ids[d], counts))
-    # confusion: (gold label as scored, predicted label) over entity findings
-    if ent.any():
-        mapped = _scored_gold_labels(gold, gold_labels)
-        pred_start = np.array(pred_off[:-1])
-        ge, pe, de = g[ent], p[ent], doc[ent]
-        gl = [SPURIOUS if i < 0 else mapped[d][i] for d, i in zip(de.tolist(), ge.tolist())]
-        ps = (pred_start[de] + pe).tolist()
-        pl = [MISSED if j < 0 else pred_labels[k] for j, k in zip(pe.tolist(), ps)]
-        t.confusion.update(zip(gl, pl))
-
-
-def _scored_gold_labels(gold: _Gold, labels: Sequence[str | None]) -> list[list[str | None]]:
-    """Per document, the labels of its gold entities by their own position (mapped labels)."""
-    return [list(labels[a:b]) for a, b in _pairs(gold.e_off)]
+    if not ent.any():
+        return
+    # confusion: (gold label as scored, predicted label) over the entity findings
+    vocab = sorted({str(v) for v in gold_labels if v is not None} | set(pred_labels))
+    names = [*vocab, SPURIOUS, MISSED]
+    code = {v: i for i, v in enumerate(vocab)}
+    gold_codes = np.array([code.get(v, -1) if v is not None else -1 for v in gold_labels] + [0])
+    pred_codes = np.array([code[v] for v in pred_labels] + [0])
+    ge, pe, de = g[ent], p[ent], doc[ent]
+    gc = np.where(ge < 0, len(vocab), gold_codes[gold.e_off[de] + np.maximum(ge, 0)])
+    pcodes = np.where(pe < 0, len(vocab) + 1, pred_codes[pred_off[de] + np.maximum(pe, 0)])
+    pairs, counts = np.unique(gc * len(names) + pcodes, return_counts=True)
+    for pair, c in zip(pairs.tolist(), counts.tolist(), strict=True):
+        t.confusion[(names[pair // len(names)], names[pair % len(names)])] += c
 
 
 def column_chunks(
     run: RunData, keys: Sequence[str], size: int, source: list[tuple[_Rows, _Rows] | None],
     totals: Totals,
-) -> Iterator[list[dict[str, Any]]]:  # fmt: skip
-    """The records of every document, ``size`` at a time; ``totals`` updated.
+) -> Iterator[str]:  # fmt: skip
+    """The records of every document as JSON text (an array), ``size`` documents at a time;
+    ``totals`` updated.
 
     Raises :class:`LookupError` when a file's documents are not the goldset's, in order."""
     views = run.extractors
     for n_chunk, table in enumerate(run.goldset.row_batches(size)):
         gold = _Gold(table, keys)
-        parts: list[list[dict[str, Any]] | None] = []
+        parts: list[list[str] | None] = []
         for x, pair in zip(views, source, strict=True):
             if pair is None:
                 parts.append(None)
@@ -349,15 +342,17 @@ def column_chunks(
             for t in (preds, found):
                 if t.column("doc_id").to_pylist() != gold.ids:
                     raise LookupError(f"{x.label}: documents not in goldset order")
-            parts.append(_extractor_records(x, gold, preds, found, totals.extractors[x.label]))
-        for d, rec in enumerate(gold.records):
-            rec["x"] = [None if part is None else part[d] for part in parts]
+            parts.append(_extractor_parts(x, gold, preds, found, totals.extractors[x.label]))
+        docs = [
+            head + ",".join("null" if part is None else part[d] for part in parts) + "]}"
+            for d, head in enumerate(gold.heads)
+        ]
         totals.documents += gold.n
-        totals.gold_entities += len(gold.entities)
-        totals.gold_quotes += len(gold.quote_speaker)
+        totals.gold_entities += len(gold.labels)
+        totals.gold_quotes += gold.n_quotes
         for meta in gold.metadata:
             for k, v in meta.items():
                 totals.meta_values.setdefault(k, Counter())[str(v)] += 1
-        yield gold.records
+        yield "[" + ",".join(docs) + "]"
         if n_chunk % 8 == 7:
             run.goldset.release()

@@ -26,7 +26,11 @@ def script_json(data: Any) -> str:
     """``data`` as JSON that is safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` are
     written as ``\\u003c``... so no text can close the element or open a comment, and U+2028/9
     are escaped (line terminators inside a JavaScript string before ES2019)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return script_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def script_text(text: str) -> str:
+    """JSON text made safe inside a ``<script>`` element (:func:`script_json`)."""
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -173,12 +177,16 @@ def page_head(
     )
 
 
-def chunk_element(docs: Sequence[Mapping[str, Any]]) -> str:
-    return f'<script type="application/json" class="hr-chunk">{script_json(list(docs))}</script>\n'
+def chunk_element(docs: Sequence[Mapping[str, Any]] | str) -> str:
+    """A chunk of documents in the page: their records, or their JSON text (an array)."""
+    data = script_text(docs) if isinstance(docs, str) else script_json(list(docs))
+    return f'<script type="application/json" class="hr-chunk">{data}</script>\n'
 
 
-def chunk_file(index: int, docs: Sequence[Mapping[str, Any]]) -> str:
-    return f"HarnessReportChunk({index},{script_json(list(docs))});\n"
+def chunk_file(index: int, docs: Sequence[Mapping[str, Any]] | str) -> str:
+    """A chunk file of the folder: the records, or their JSON text (an array)."""
+    data = script_text(docs) if isinstance(docs, str) else script_json(list(docs))
+    return f"HarnessReportChunk({index},{data});\n"
 
 
 def page_tail(meta: Mapping[str, Any]) -> str:
