@@ -18,14 +18,34 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from harness.perdoc import _numbers
+
 Cells = np.ndarray  # (rows, width) uint8, NUL-padded
+
+
+#: Integers below this are written from a table made once.
+SMALL = 1 << 16
+_SMALL: list[Cells] = []
 
 
 def ints(values: np.ndarray) -> Cells:
     """Cells of integers ``>= -1`` (``-1``: "none" in the report's rows)."""
     x = np.asarray(values, dtype=np.int64)
-    if len(x) and x.min() < -1:
+    if not len(x):
+        return np.zeros((0, 1), dtype=np.uint8)
+    low, high = int(x.min()), int(x.max())
+    if low < -1:
         raise ValueError("ints: values below -1")
+    if high < SMALL:
+        if not _SMALL:
+            _SMALL.append(_digits(np.arange(-1, SMALL, dtype=np.int64)))
+        cells = _SMALL[0][x + 1]
+        # the table's cells are wider: keep the digits used (and the sign, when there is one)
+        return cells[:, -len(str(high)) :] if low >= 0 else cells
+    return _digits(x)
+
+
+def _digits(x: np.ndarray) -> Cells:
     ax = np.abs(x)
     top = int(ax.max()) if len(ax) else 0
     width = len(str(top))
@@ -61,8 +81,9 @@ def strings(array: pa.Array, default: str | None = None) -> Cells:
     ]
     codes = encoded.indices
     lut = table([*words, b"null"])
-    idx = pc.fill_null(codes, len(words)).to_numpy(zero_copy_only=False)
-    return lut[idx.astype(np.intp)]
+    if codes.null_count:
+        codes = pc.fill_null(codes, len(words))
+    return lut[_numbers(codes)]
 
 
 def constant(text: str, n: int) -> Cells:
