@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -178,13 +179,12 @@ def test_json_text_is_json_dumps() -> None:
     ]  # fmt: skip
     cuts = sorted({0, n, *(rnd.randrange(n) for _ in range(80))})
     got = jsontext.lists(*jsontext.rows(cells), cuts)
-    rows = [[a, b, t, "direct" if t is None else t] for a, b, t in zip(ints, small, text)]
+    rows = [
+        [a, b, t, "direct" if t is None else t] for a, b, t in zip(ints, small, text, strict=True)
+    ]
     assert got == [
-        json.dumps(rows[a:b], ensure_ascii=False, separators=(",", ":"))
-        for a, b in zip(cuts, cuts[1:])
+        json.dumps(rows[a:b], ensure_ascii=False, separators=(",", ":")) for a, b in pairwise(cuts)
     ]
-    assert jsontext.lists(*jsontext.rows([jsontext.ints(np.array([], np.int64))]), [0, 0]) == [
-        "[]"
-    ]
+    assert jsontext.lists(*jsontext.rows([jsontext.ints(np.array([], np.int64))]), [0, 0]) == ["[]"]
     with pytest.raises(ValueError, match="below -1"):
         jsontext.ints(np.array([-2]))
