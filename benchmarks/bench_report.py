@@ -11,6 +11,10 @@ written in a fresh process and opened in headless Chromium. Budgets:
   writing process) under 500 MB. Above 2,000 documents the report is a page and a folder of
   data files (``report_files/``), opened the same way; its load time is reported, not budgeted.
 
+The report is made from the findings the run recorded (``harness.report.columns``); a run kept
+in ``--work`` by an older harness has none and is classified again (the line says which), so
+remove such runs to measure the current code.
+
 Times are wall clock in the writing process after its imports (the imports - datasets,
 pyarrow, the plugins - are reported apart), with the process's CPU time and the load average
 beside them: these machines are shared, and a wall time measured at load 7 on 2 cores is not a
@@ -78,10 +82,15 @@ def child(run: Path) -> dict[str, Any]:
 
     get_plugins()
     t_imports = time.perf_counter() - t0
+    from harness.report.columns import close_source, column_source
+
     run_data = load_run(run)
     t1 = time.perf_counter()
     n = sum(1 for _ in run_data.documents())
     t_reference = time.perf_counter() - t1
+    source = column_source(run_data)
+    if source is not None:
+        close_source(source)
     run_data.close()
     c0, t2 = time.process_time(), time.perf_counter()
     path = write_report(run)
@@ -101,6 +110,7 @@ def child(run: Path) -> dict[str, Any]:
         "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "size_mb": size / MB,
         "folder": folder.is_dir(),
+        "findings": source is not None,
         "path": str(path),
     }
 
@@ -173,8 +183,9 @@ def main() -> int:
                 f"{m['imports_s']:.1f} s apart; {ratio:.1f}x reading the goldset once, "
                 f"{m['reference_s']:.2f} s), peak RSS {m['rss_mb']:.0f} MB (a worker: "
                 f"{m['worker_rss_mb']:.0f} MB), "
-                f"{m['size_mb']:.1f} MB{' in a page and a folder' if m['folder'] else ''} "
-                f"({load()})",
+                f"{m['size_mb']:.1f} MB{' in a page and a folder' if m['folder'] else ''}, "
+                f"{'from the findings the run recorded' if m['findings'] else 'classified again'}"
+                f" ({load()})",
                 flush=True,
             )
             page = browse(Path(m["path"]))
