@@ -51,7 +51,9 @@ def score_document(
     counts: Counts = {}
     found: list[Finding] = []
     if "entities" in tasks:
-        entity_counts, match = count_and_match_entities(gold.entities, pred.entities, labels)
+        entity_counts, match = count_and_match_entities(
+            gold.entities, pred.entities, labels, positions=findings
+        )
         counts.update(entity_counts)
         if findings:
             found += entity_findings(match)

@@ -115,9 +115,12 @@ class EntityMatch(NamedTuple):
     pairs: Pairs
 
 
-def _canonical_items(entities: Sequence[Entity]) -> tuple[list[int], list[Item]]:
-    """Input positions in canonical order (start, end, label; ties by position), and the items."""
+def _canonical_items(entities: Sequence[Entity], positions: bool) -> tuple[list[int], list[Item]]:
+    """The items in canonical order (start, end, label) and, with ``positions``, their input
+    positions (ties by position; without, an empty list)."""
     items = [(e.start, e.end, e.label) for e in entities]
+    if not positions:
+        return [], sorted(items)
     order = sorted(range(len(items)), key=items.__getitem__)
     return order, [items[i] for i in order]
 
@@ -129,16 +132,18 @@ def count_entities(
 
     ``labels`` are the goldset's entity labels; predictions with another label are ignored.
     """
-    return count_and_match_entities(gold, pred, labels)[0]
+    return count_and_match_entities(gold, pred, labels, positions=False)[0]
 
 
 def count_and_match_entities(
-    gold: Sequence[Entity], pred: Sequence[Entity], labels: Collection[str]
-) -> tuple[Counts, EntityMatch]:
-    """:func:`count_entities` and the ``partial`` pairs it counted (one matching for both)."""
+    gold: Sequence[Entity], pred: Sequence[Entity], labels: Collection[str],
+    positions: bool = True,
+) -> tuple[Counts, EntityMatch]:  # fmt: skip
+    """:func:`count_entities` and the ``partial`` pairs it counted (one matching for both);
+    without ``positions`` the match has no input positions (counting alone)."""
     allowed = set(labels)
-    order_g, g = _canonical_items(gold)
-    order_p, p = _canonical_items([e for e in pred if e.label in allowed])
+    order_g, g = _canonical_items(gold, positions)
+    order_p, p = _canonical_items([e for e in pred if e.label in allowed], positions)
     n_pred, n_gold = class_totals([x[2] for x in p], [x[2] for x in g])
     strict, exact_x, type_x, partial_x = _match_indices(g, p)
     base = _credits({}, g, strict, 0, 1.0)  # a strict pair has one label on both sides
