@@ -120,9 +120,7 @@ def close_source(source: Sequence[tuple[_Rows, _Rows] | None]) -> None:
 
 
 def _numpy(array: pa.Array, fill: int = -1) -> np.ndarray:
-    if array.null_count:
-        array = pc.fill_null(array, fill)
-    return _numbers(array)
+    return jt.filled(array, fill)
 
 
 def _offsets(lists: pa.ListArray) -> np.ndarray:
@@ -216,12 +214,15 @@ def _scored_entities(
 ) -> tuple[dict[str, pa.Array], np.ndarray]:
     """The predicted entities with a scored label (the others are left out, as the scorer
     leaves them out) and their offsets."""
-    allowed = pa.array(sorted(set(x.labels)), pa.string())
-    keep = pc.is_in(e["label"], value_set=allowed)
-    if pc.all(keep).as_py() in (True, None):
+    allowed = set(x.labels)
+    labels = pc.dictionary_encode(e["label"])
+    scored = np.array([v in allowed for v in labels.dictionary.to_pylist()] + [False])
+    keep = scored[jt.filled(labels.indices, len(scored) - 1)]
+    if keep.all():  # the usual case: the run wrote the scored predictions
         return e, offsets
-    kept = np.concatenate([[0], np.cumsum(_numbers(keep.cast(pa.int8())))])
-    return {k: v.filter(keep) for k, v in e.items()}, kept[offsets]
+    kept = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
+    mask = pa.array(keep)
+    return {k: v.filter(mask) for k, v in e.items()}, kept[offsets]
 
 
 def _extractor_parts(
