@@ -166,7 +166,7 @@ class _Gold:
         e_lists = table.column("entities").combine_chunks()
         e = _fields(e_lists.flatten())
         self.e_off = _offsets(e_lists)
-        self.labels: list[str] = e["label"].to_pylist()
+        self.vocab, self.codes = _codes(e["label"])  # each gold entity's label
         entities = _entity_lists(e, self.e_off)
         s_lists = table.column("speakers").combine_chunks()
         s = _fields(s_lists.flatten())
@@ -199,30 +199,26 @@ class _Gold:
         ]
 
 
-def _kept(gold: _Gold, gold_map: dict[str, str | None]) -> tuple[np.ndarray, list[str | None]]:
-    """For a gold label map: the position within its document of each kept gold entity, in
-    order (flat over the chunk), and each gold entity's mapped label (``None``: dropped)."""
-    mapped = [gold_map.get(label, label) for label in gold.labels]
-    keep = np.array([m is not None for m in mapped], dtype=bool)
-    starts = np.repeat(gold.e_off[:-1], np.diff(gold.e_off))
-    local = np.arange(len(mapped)) - starts
-    return local[keep], mapped
+def _codes(labels: pa.Array) -> tuple[list[str | None], np.ndarray]:
+    """The distinct labels (``None`` last, for nulls) and each item's index among them."""
+    encoded = pc.dictionary_encode(labels)
+    vocab: list[str | None] = [*encoded.dictionary.to_pylist(), None]
+    return vocab, jt.filled(encoded.indices, len(vocab) - 1).astype(np.intp)
 
 
 def _scored_entities(
     x: ExtractorView, e: dict[str, pa.Array], offsets: np.ndarray
-) -> tuple[dict[str, pa.Array], np.ndarray]:
+) -> tuple[dict[str, pa.Array], np.ndarray, list[str | None], np.ndarray]:
     """The predicted entities with a scored label (the others are left out, as the scorer
-    leaves them out) and their offsets."""
+    leaves them out), their offsets, and their labels (:func:`_codes`)."""
     allowed = set(x.labels)
-    labels = pc.dictionary_encode(e["label"])
-    scored = np.array([v in allowed for v in labels.dictionary.to_pylist()] + [False])
-    keep = scored[jt.filled(labels.indices, len(scored) - 1)]
+    vocab, codes = _codes(e["label"])
+    keep = np.array([v in allowed for v in vocab])[codes]
     if keep.all():  # the usual case: the run wrote the scored predictions
-        return e, offsets
+        return e, offsets, vocab, codes
     kept = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
     mask = pa.array(keep)
-    return {k: v.filter(mask) for k, v in e.items()}, kept[offsets]
+    return {k: v.filter(mask) for k, v in e.items()}, kept[offsets], vocab, codes[keep]
 
 
 def _extractor_parts(
@@ -233,11 +229,13 @@ def _extractor_parts(
     none = np.zeros(n + 1, dtype=np.int64)
     if "entities" in x.tasks:
         e_lists = preds.column("entities").combine_chunks()
-        e, e_off = _scored_entities(x, _fields(e_lists.flatten()), _offsets(e_lists))
+        e, e_off, pred_vocab, pred_codes = _scored_entities(
+            x, _fields(e_lists.flatten()), _offsets(e_lists)
+        )
         entities = _entity_lists(e, e_off)
-        pred_labels: list[str] = e["label"].to_pylist()
     else:
-        entities, e_off, pred_labels = ["[]"] * n, none, []
+        entities, e_off = ["[]"] * n, none
+        pred_vocab, pred_codes = [None], np.zeros(0, dtype=np.intp)
     if "quotes" in x.tasks or "speakers" in x.tasks:
         q_lists = preds.column("quotes").combine_chunks()
         q = _fields(q_lists.flatten())
@@ -250,22 +248,25 @@ def _extractor_parts(
     task, g, p, kinds, flags = (_numbers(f[k]).astype(np.int64) for k in _FIELDS)
     doc = np.repeat(np.arange(n), np.diff(f_off))
     ent = task == 0
-    mapped_labels: list[str | None] = list(gold.labels)
+    # the gold labels as scored: mapped by the gold label map (None: the entity is dropped)
+    gold_map = dict(x.gold_map)
+    mapped_vocab = [None if v is None else gold_map.get(v, v) for v in gold.vocab]
     gl: list[str] = [""] * n
-    if x.gold_map:  # gold indices point into the mapped gold: back to the document's own
-        kept_local, mapped_labels = _kept(gold, dict(x.gold_map))
-        kept_counts = np.add.reduceat(
-            np.array([m is not None for m in mapped_labels] + [False], dtype=np.int64),
-            gold.e_off[:-1],
-        ) if len(mapped_labels) else np.zeros(n, dtype=np.int64)  # fmt: skip
-        kept_start = np.concatenate([[0], np.cumsum(kept_counts)])[:-1]
+    if gold_map:  # gold indices point into the mapped gold: back to the document's own
+        kept = np.array([v is not None for v in mapped_vocab])[gold.codes]
+        starts = np.repeat(gold.e_off[:-1], np.diff(gold.e_off))
+        kept_local = (np.arange(len(kept)) - starts)[kept]
+        kept_start = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])[gold.e_off[:-1]]
         sel = ent & (g >= 0)
         g = g.copy()
         g[sel] = kept_local[kept_start[doc[sel]] + g[sel]]
-        for d, (a, b) in enumerate(pairwise(gold.e_off.tolist())):
-            if mapped_labels[a:b] != gold.labels[a:b]:
-                gl[d] = f',"gl":{_dumps(mapped_labels[a:b])}'
-    _totals(totals, gold, doc, task, g, p, kinds, flags, ent, mapped_labels, pred_labels, e_off)
+        changed = np.array([m != v for m, v in zip(mapped_vocab, gold.vocab, strict=True)])
+        entity_doc = np.repeat(np.arange(n), np.diff(gold.e_off))
+        for d in np.unique(entity_doc[changed[gold.codes]]).tolist():
+            a, b = gold.e_off[d], gold.e_off[d + 1]
+            gl[d] = f',"gl":{_dumps([mapped_vocab[c] for c in gold.codes[a:b].tolist()])}'
+    _totals(totals, gold, doc, task, g, p, kinds, flags, ent, mapped_vocab, pred_vocab,
+            pred_codes, e_off)  # fmt: skip
     cells = [jt.ints(task), jt.ints(g), jt.ints(p), jt.ints(kinds), jt.ints(flags)]
     findings = jt.lists(*jt.rows(cells), f_off)
     out = []
@@ -279,7 +280,8 @@ def _extractor_parts(
 def _totals(
     t: ExtractorTotals, gold: _Gold, doc: np.ndarray, task: np.ndarray, g: np.ndarray,
     p: np.ndarray, kinds: np.ndarray, flags: np.ndarray, ent: np.ndarray,
-    gold_labels: Sequence[str | None], pred_labels: Sequence[str], pred_off: np.ndarray,
+    gold_vocab: Sequence[str | None], pred_vocab: Sequence[str | None], pred_codes: np.ndarray,
+    pred_off: np.ndarray,
 ) -> None:  # fmt: skip
     """What :meth:`ExtractorTotals.add` adds, for a chunk of findings at once."""
     err = kinds != 0
@@ -310,14 +312,14 @@ def _totals(
     if not ent.any():
         return
     # confusion: (gold label as scored, predicted label) over the entity findings
-    vocab = sorted({str(v) for v in gold_labels if v is not None} | set(pred_labels))
+    vocab = sorted({str(v) for v in [*gold_vocab, *pred_vocab] if v is not None})
     names = [*vocab, SPURIOUS, MISSED]
     code = {v: i for i, v in enumerate(vocab)}
-    gold_codes = np.array([code.get(v, -1) if v is not None else -1 for v in gold_labels] + [0])
-    pred_codes = np.array([code[v] for v in pred_labels] + [0])
+    gold_codes = np.array([code.get(str(v), -1) for v in gold_vocab])[np.append(gold.codes, 0)]
+    pred_all = np.array([code.get(str(v), -1) for v in pred_vocab])[np.append(pred_codes, 0)]
     ge, pe, de = g[ent], p[ent], doc[ent]
     gc = np.where(ge < 0, len(vocab), gold_codes[gold.e_off[de] + np.maximum(ge, 0)])
-    pcodes = np.where(pe < 0, len(vocab) + 1, pred_codes[pred_off[de] + np.maximum(pe, 0)])
+    pcodes = np.where(pe < 0, len(vocab) + 1, pred_all[pred_off[de] + np.maximum(pe, 0)])
     pairs, counts = np.unique(gc * len(names) + pcodes, return_counts=True)
     for pair, c in zip(pairs.tolist(), counts.tolist(), strict=True):
         t.confusion[(names[pair // len(names)], names[pair % len(names)])] += c
@@ -349,7 +351,7 @@ def column_chunks(
             for d, head in enumerate(gold.heads)
         ]
         totals.documents += gold.n
-        totals.gold_entities += len(gold.labels)
+        totals.gold_entities += len(gold.codes)
         totals.gold_quotes += gold.n_quotes
         for meta in gold.metadata:
             for k, v in meta.items():
