@@ -31,6 +31,7 @@ from harness.report import jsontext as jt
 from harness.report.classify import KINDS, MISSED, SPURIOUS
 from harness.report.data import ExtractorTotals, Totals
 from harness.report.load import ExtractorView, RunData
+from harness.report.page import ScriptSafe, script_text
 
 _TASKS = ("entities", "quotes", "speakers")
 _FIELDS = ("task", "gold", "pred", "kinds", "flags")
@@ -133,14 +134,19 @@ def _fields(struct: pa.Array) -> dict[str, pa.Array]:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """JSON text, safe in a ``<script>`` element (as the page's :func:`script_json`)."""
+    return script_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def _strings(array: pa.Array, default: str | None = None) -> jt.Cells:
+    return jt.strings(array, default, script_text)
 
 
 def _quote_cells(q: dict[str, pa.Array], speaker: jt.Cells) -> list[jt.Cells]:
     """``[start, end, type, speaker, mention start, mention end, cue start, cue end]``."""
     sp, cue = _fields(q["speaker_span"]), _fields(q["cue"])
     return [
-        jt.ints(_numpy(q["start"])), jt.ints(_numpy(q["end"])), jt.strings(q["type"], "direct"),
+        jt.ints(_numpy(q["start"])), jt.ints(_numpy(q["end"])), _strings(q["type"], "direct"),
         speaker, jt.ints(_numpy(sp["start"])), jt.ints(_numpy(sp["end"])),
         jt.ints(_numpy(cue["start"])), jt.ints(_numpy(cue["end"])),
     ]  # fmt: skip
@@ -152,7 +158,7 @@ def _meta(text: str | None) -> dict[str, Any]:
 
 def _entity_lists(e: dict[str, pa.Array], offsets: np.ndarray) -> list[str]:
     """``[[start, end, label], ...]`` of each document."""
-    cells = [jt.ints(_numpy(e["start"])), jt.ints(_numpy(e["end"])), jt.strings(e["label"])]
+    cells = [jt.ints(_numpy(e["start"])), jt.ints(_numpy(e["end"])), _strings(e["label"])]
     return jt.lists(*jt.rows(cells), offsets)
 
 
@@ -239,7 +245,7 @@ def _extractor_parts(
     if "quotes" in x.tasks or "speakers" in x.tasks:
         q_lists = preds.column("quotes").combine_chunks()
         q = _fields(q_lists.flatten())
-        quotes = jt.lists(*jt.rows(_quote_cells(q, jt.strings(q["speaker"]))), _offsets(q_lists))
+        quotes = jt.lists(*jt.rows(_quote_cells(q, _strings(q["speaker"]))), _offsets(q_lists))
     else:
         quotes = ["[]"] * n
     f_lists = found.column("findings").combine_chunks()
@@ -328,8 +334,9 @@ def _totals(
 def column_chunks(
     run: RunData, keys: Sequence[str], size: int, source: list[tuple[_Rows, _Rows] | None],
     totals: Totals,
-) -> Iterator[str]:  # fmt: skip
-    """The records of every document as JSON text (an array), ``size`` documents at a time;
+) -> Iterator[ScriptSafe]:  # fmt: skip
+    """The records of every document as JSON text (an array, safe in a ``<script>`` element),
+    ``size`` documents at a time;
     ``totals`` updated.
 
     Raises :class:`LookupError` when a file's documents are not the goldset's, in order."""
@@ -356,6 +363,6 @@ def column_chunks(
         for meta in gold.metadata:
             for k, v in meta.items():
                 totals.meta_values.setdefault(k, Counter())[str(v)] += 1
-        yield "[" + ",".join(docs) + "]"
+        yield ScriptSafe("[" + ",".join(docs) + "]")
         if n_chunk % 8 == 7:
             run.goldset.release()

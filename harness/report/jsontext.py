@@ -11,7 +11,7 @@ separators=(",", ":"))``.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -86,11 +86,15 @@ def filled(array: pa.Array, fill: int) -> np.ndarray:
     return values
 
 
-def strings(array: pa.Array, default: str | None = None) -> Cells:
-    """Cells of a string column as JSON strings (``null`` for a null, or ``default``)."""
+def strings(
+    array: pa.Array, default: str | None = None, escape: Callable[[str], str] = str
+) -> Cells:
+    """Cells of a string column as JSON strings (``null`` for a null, or ``default``), each
+    JSON string passed through ``escape``."""
     encoded = pc.dictionary_encode(array)
     words = [
-        json.dumps(w, ensure_ascii=False).encode("utf-8") for w in encoded.dictionary.to_pylist()
+        escape(json.dumps(w, ensure_ascii=False)).encode("utf-8")
+        for w in encoded.dictionary.to_pylist()
     ]
     null = b"null" if default is None else json.dumps(default, ensure_ascii=False).encode()
     lut = table([*words, null])

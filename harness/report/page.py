@@ -29,6 +29,11 @@ def script_json(data: Any) -> str:
     return script_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
+class ScriptSafe(str):
+    """JSON text already made safe inside a ``<script>`` element (every string in it passed
+    through :func:`script_text`: the rest of JSON text holds none of the characters)."""
+
+
 def script_text(text: str) -> str:
     """JSON text made safe inside a ``<script>`` element (:func:`script_json`)."""
     return (
@@ -179,14 +184,18 @@ def page_head(
 
 def chunk_element(docs: Sequence[Mapping[str, Any]] | str) -> str:
     """A chunk of documents in the page: their records, or their JSON text (an array)."""
-    data = script_text(docs) if isinstance(docs, str) else script_json(list(docs))
-    return f'<script type="application/json" class="hr-chunk">{data}</script>\n'
+    return f'<script type="application/json" class="hr-chunk">{_data(docs)}</script>\n'
 
 
 def chunk_file(index: int, docs: Sequence[Mapping[str, Any]] | str) -> str:
     """A chunk file of the folder: the records, or their JSON text (an array)."""
-    data = script_text(docs) if isinstance(docs, str) else script_json(list(docs))
-    return f"HarnessReportChunk({index},{data});\n"
+    return f"HarnessReportChunk({index},{_data(docs)});\n"
+
+
+def _data(docs: Sequence[Mapping[str, Any]] | str) -> str:
+    if isinstance(docs, ScriptSafe):
+        return docs
+    return script_text(docs) if isinstance(docs, str) else script_json(list(docs))
 
 
 def page_tail(meta: Mapping[str, Any]) -> str:
