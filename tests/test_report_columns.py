@@ -21,7 +21,15 @@ from harness.report.load import load_run
 from harness.results import load_run as load_results
 
 from .generated import generated_run
-from .test_report import degraded, evil_doc, make_run, perfect, plain_doc, write_goldset
+from .test_report import (
+    degraded,
+    evil_doc,
+    make_run,
+    new_and_baseline,
+    perfect,
+    plain_doc,
+    write_goldset,
+)
 
 
 def _written(run: Path, out: Path, **kwargs: Any) -> dict[str, str]:
@@ -135,12 +143,7 @@ def test_gold_label_map_failure_and_tasks_same_both_ways(
 
 
 def test_against_a_baseline_same_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    docs = [evil_doc(), plain_doc()]
-    gold = write_goldset(tmp_path / "gs", docs)
-    for sub in ("a", "b"):
-        (tmp_path / sub).mkdir()
-    new = make_run(tmp_path / "a", gold, {"x": [perfect(d) for d in docs]})
-    base = make_run(tmp_path / "b", gold, {"x": [degraded(d) for d in docs]})
+    new, base = new_and_baseline(tmp_path)
     fast, slow = both_ways(new, tmp_path, monkeypatch, against=base)
     assert fast == slow
 
