@@ -30,6 +30,8 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+from pyarrow import ArrowException
+
 from harness.atomic import write_text
 from harness.model import TASKS, Document
 from harness.report.charts import build_charts
@@ -155,8 +157,8 @@ def _stream_columns(run: RunData, keys: Sequence[str], chunks: _Chunks) -> Total
                 chunks.add_file(records)
             else:
                 chunks.add(records)
-    except LookupError:  # files not in goldset order (not written by harness): classify
-        chunks.reset()
+    except (LookupError, ArrowException):  # files not in goldset order, or unreadable: the
+        chunks.reset()  # documents are classified from predictions.jsonl instead
         return None
     finally:
         close_source(source)
