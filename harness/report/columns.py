@@ -299,7 +299,7 @@ def _totals(
         has = err & ((kinds >> i) & 1).astype(bool)
         if not has.any():
             continue
-        t.kinds[kind] += int(has.sum())
+        t.kinds[kind] += int(np.count_nonzero(has))
         by_task = np.bincount(task[has], minlength=len(_TASKS)).tolist()
         for name, c in zip(_TASKS, by_task, strict=False):
             if c:
@@ -308,7 +308,7 @@ def _totals(
         where = np.flatnonzero(has)
         docs, at = np.unique(doc[where], return_index=True)
         first[docs, i] = 2 * where[at] + (1 if kind == "label" else 0)
-    t.unknown_speaker += int((err & (flags & 1).astype(bool)).sum())
+    t.unknown_speaker += int(np.count_nonzero(err & (flags & 1).astype(bool)))
     errors = np.bincount(doc[err], minlength=gold.n)
     for d in np.flatnonzero(errors).tolist():
         row, order = per_doc[d].tolist(), first[d].tolist()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -20,7 +21,12 @@ import pyarrow.compute as pc
 
 from harness.perdoc import _numbers
 
-Cells = np.ndarray  # (rows, width) uint8, NUL-padded
+
+class Cells(NamedTuple):
+    """A column of values: ``(rows, width)`` UTF-8 bytes, NUL-padded, and each value's length."""
+
+    bytes: np.ndarray
+    lengths: np.ndarray
 
 
 #: Integers below this are written from a table made once.
@@ -32,17 +38,18 @@ def ints(values: np.ndarray) -> Cells:
     """Cells of integers ``>= -1`` (``-1``: "none" in the report's rows)."""
     x = np.asarray(values, dtype=np.int64)
     if not len(x):
-        return np.zeros((0, 1), dtype=np.uint8)
+        return Cells(np.zeros((0, 1), dtype=np.uint8), np.zeros(0, dtype=np.int64))
     low, high = int(x.min()), int(x.max())
     if low < -1:
         raise ValueError("ints: values below -1")
-    if high < SMALL:
-        if not _SMALL:
-            _SMALL.append(_digits(np.arange(-1, SMALL, dtype=np.int64)))
-        cells = _SMALL[0][x + 1]
-        # the table's cells are wider: keep the digits used (and the sign, when there is one)
-        return cells[:, -len(str(high)) :] if low >= 0 else cells
-    return _digits(x)
+    if high >= SMALL:
+        return _digits(x)
+    if not _SMALL:
+        _SMALL.append(_digits(np.arange(-1, SMALL, dtype=np.int64)))
+    table, lengths = _SMALL[0]
+    # the table's cells are wider: keep the digits used (and the sign, when there is one)
+    cells = table[x + 1] if low < 0 else table[x + 1, -len(str(high)) :]
+    return Cells(cells, lengths[x + 1])
 
 
 def _digits(x: np.ndarray) -> Cells:
@@ -59,7 +66,7 @@ def _digits(x: np.ndarray) -> Cells:
     lead = ax[:, None] < powers[None, :]
     lead[:, -1] = False
     out[:, 1:][lead] = 0
-    return out
+    return Cells(out, np.count_nonzero(out, axis=1).astype(np.int64))
 
 
 def table(texts: Sequence[bytes]) -> Cells:
@@ -68,7 +75,7 @@ def table(texts: Sequence[bytes]) -> Cells:
     out = np.zeros((len(texts), width), dtype=np.uint8)
     for i, t in enumerate(texts):
         out[i, : len(t)] = np.frombuffer(t, dtype=np.uint8)
-    return out
+    return Cells(out, np.array([len(t) for t in texts], dtype=np.int64))
 
 
 def filled(array: pa.Array, fill: int) -> np.ndarray:
@@ -97,28 +104,30 @@ def strings(
         for w in encoded.dictionary.to_pylist()
     ]
     null = b"null" if default is None else json.dumps(default, ensure_ascii=False).encode()
-    lut = table([*words, null])
-    return lut[filled(encoded.indices, len(words))]
+    lut, lengths = table([*words, null])
+    idx = filled(encoded.indices, len(words))
+    return Cells(lut[idx], lengths[idx])
 
 
-def constant(text: str, n: int) -> Cells:
+def _constant(text: str, n: int) -> np.ndarray:
     return np.tile(np.frombuffer(text.encode("utf-8"), dtype=np.uint8), (n, 1))
 
 
 def rows(columns: Sequence[Cells]) -> tuple[bytes, np.ndarray]:
     """The JSON arrays ``[a,b,...],`` of each row (a comma after each), all in one text, and
     the end of each row in it."""
-    n = len(columns[0]) if columns else 0
+    n = len(columns[0].lengths) if columns else 0
     if n == 0:
         return b"", np.zeros(0, dtype=np.int64)
-    parts: list[Cells] = [constant("[", n)]
+    parts: list[np.ndarray] = [_constant("[", n)]
+    lengths = np.full(n, 2 + len(columns), dtype=np.int64)  # "[", the commas and "],"
     for i, c in enumerate(columns):
         if i:
-            parts.append(constant(",", n))
-        parts.append(c)
-    parts.append(constant("],", n))
+            parts.append(_constant(",", n))
+        parts.append(c.bytes)
+        lengths += c.lengths
+    parts.append(_constant("],", n))
     matrix = np.concatenate(parts, axis=1)
-    lengths = np.count_nonzero(matrix, axis=1)
     flat = matrix.ravel()
     return flat[flat != 0].tobytes(), np.cumsum(lengths)
 
