@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -148,24 +149,29 @@ def test_against_a_baseline_same_both_ways(tmp_path: Path, monkeypatch: pytest.M
     assert fast == slow
 
 
-def test_counts_file_without_findings_is_classified(tmp_path: Path) -> None:
-    """Counts files written before findings were recorded: the report classifies documents."""
+def reported_after(tmp_path: Path, change: Callable[[pa.Table], pa.Table]) -> tuple[Path, str, str]:
+    """A small run, its page, and its page after ``change`` rewrote its counts file."""
     run = generated_run(tmp_path, 12, ("llm",), samples=10)
     expected = write_report(run, tmp_path / "a" / "report.html").read_text(encoding="utf-8")
     info = load_results(run).summary["extractors"]["llm"]
     path = run / info["files"]["counts"]
     with pa.OSFile(str(path)) as f:
-        table = ipc.open_file(f).read_all()
-    old = table.drop_columns(["findings"])
-    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, old.schema) as w:
-        w.write_table(old)
+        table = change(ipc.open_file(f).read_all())
+    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema) as w:
+        w.write_table(table)
+    again = write_report(run, tmp_path / "b" / "report.html").read_text(encoding="utf-8")
+    return run, expected, again
+
+
+def test_counts_file_without_findings_is_classified(tmp_path: Path) -> None:
+    """Counts files written before findings were recorded: the report classifies documents."""
+    run, expected, again = reported_after(tmp_path, lambda t: t.drop_columns(["findings"]))
+    assert again == expected
     data = load_run(run)
     try:
         assert columns.column_source(data) is None
     finally:
         data.close()
-    again = write_report(run, tmp_path / "b" / "report.html").read_text(encoding="utf-8")
-    assert again == expected
 
 
 def test_json_text_is_json_dumps() -> None:
@@ -196,14 +202,7 @@ def test_json_text_is_json_dumps() -> None:
 def test_files_not_in_goldset_order_are_classified(tmp_path: Path) -> None:
     """Per-document files whose rows are not the goldset's documents in order (not written by
     harness): the report classifies the documents instead, with the same result."""
-    run = generated_run(tmp_path, 12, ("llm",), samples=10)
-    expected = write_report(run, tmp_path / "a" / "report.html").read_text(encoding="utf-8")
-    info = load_results(run).summary["extractors"]["llm"]
-    path = run / info["files"]["counts"]
-    with pa.OSFile(str(path)) as f:
-        table = ipc.open_file(f).read_all()
-    shuffled = table.take(pa.array(list(range(table.num_rows))[::-1]))
-    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema) as w:
-        w.write_table(shuffled)
-    again = write_report(run, tmp_path / "b" / "report.html").read_text(encoding="utf-8")
+    _, expected, again = reported_after(
+        tmp_path, lambda t: t.take(pa.array(list(range(t.num_rows))[::-1]))
+    )
     assert again == expected
