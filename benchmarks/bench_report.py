@@ -11,6 +11,10 @@ written in a fresh process and opened in headless Chromium. Budgets:
   writing process) under 500 MB. Above 2,000 documents the report is a page and a folder of
   data files (``report_files/``), opened the same way; its load time is reported, not budgeted.
 
+The report is made from the findings the run recorded (``harness.report.columns``); a run kept
+in ``--work`` by an older harness has none and is classified again (the line says which), so
+remove such runs to measure the current code.
+
 Times are wall clock in the writing process after its imports (the imports - datasets,
 pyarrow, the plugins - are reported apart), with the process's CPU time and the load average
 beside them: these machines are shared, and a wall time measured at load 7 on 2 cores is not a
@@ -54,18 +58,41 @@ def load() -> str:
 
 
 def make_run(work: Path, n: int, k: int) -> Path:
-    """A run of ``k`` invented extractors on ``n`` generated documents (kept in ``work``)."""
+    """A run of ``k`` invented extractors on ``n`` generated documents (kept in ``work``), made
+    in a process of its own: the run's memory is not this process's, which the writing process
+    is started from."""
     run = work / f"gen-{n}-{k}" / "run"
     if (run / "results.json").is_file():
         return run
-    from tests.generated import generated_run
-
     t0 = time.perf_counter()
-    generated_run(run.parent, n, PROFILES[:k], samples=100, slices=["outlet", "speaker.gender"])
+    cmd = [sys.executable, __file__, "--make", str(run.parent), str(n), str(k)]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
+    if proc.returncode:
+        sys.exit(f"generating the run failed:\n{proc.stderr[-3000:]}")
     print(
         f"  (generated and ran {n} documents x {k} extractors in {time.perf_counter() - t0:.0f} s)"
     )
     return run
+
+
+def generate(folder: Path, n: int, k: int) -> None:
+    from tests.generated import generated_run
+
+    generated_run(folder, n, PROFILES[:k], samples=100, slices=["outlet", "speaker.gender"])
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory: ``VmHWM`` (Linux), else ``ru_maxrss``, which on
+    Linux also counts the memory of the process it was forked from before ``exec``."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(run: Path) -> dict[str, Any]:
@@ -78,10 +105,15 @@ def child(run: Path) -> dict[str, Any]:
 
     get_plugins()
     t_imports = time.perf_counter() - t0
+    from harness.report.columns import close_source, column_source
+
     run_data = load_run(run)
     t1 = time.perf_counter()
     n = sum(1 for _ in run_data.documents())
     t_reference = time.perf_counter() - t1
+    source = column_source(run_data)
+    if source is not None:
+        close_source(source)
     run_data.close()
     c0, t2 = time.process_time(), time.perf_counter()
     path = write_report(run)
@@ -96,11 +128,12 @@ def child(run: Path) -> dict[str, Any]:
         "reference_s": t_reference,
         "write_s": t_write,
         "write_cpu_s": c_write,
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_mb": peak_rss_mb(),
         # the largest of the worker processes (harness.report.parallel), 0 without any
         "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "size_mb": size / MB,
         "folder": folder.is_dir(),
+        "findings": source is not None,
         "path": str(path),
     }
 
@@ -155,7 +188,11 @@ def main() -> int:
     ap.add_argument("--extractors", type=int, default=3, choices=(1, 2, 3))
     ap.add_argument("--work", type=Path, help="keep generated goldsets and runs here")
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--make", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.make:
+        generate(Path(args.make[0]), int(args.make[1]), int(args.make[2]))
+        return 0
     if args.child:
         print(json.dumps(child(args.child)))
         return 0
@@ -173,8 +210,9 @@ def main() -> int:
                 f"{m['imports_s']:.1f} s apart; {ratio:.1f}x reading the goldset once, "
                 f"{m['reference_s']:.2f} s), peak RSS {m['rss_mb']:.0f} MB (a worker: "
                 f"{m['worker_rss_mb']:.0f} MB), "
-                f"{m['size_mb']:.1f} MB{' in a page and a folder' if m['folder'] else ''} "
-                f"({load()})",
+                f"{m['size_mb']:.1f} MB{' in a page and a folder' if m['folder'] else ''}, "
+                f"{'from the findings the run recorded' if m['findings'] else 'classified again'}"
+                f" ({load()})",
                 flush=True,
             )
             page = browse(Path(m["path"]))

@@ -25,6 +25,10 @@ written by whoever counts (the run's process or the scoring worker)::
     doc_id: string
     counts: list<struct<key: dictionary<int32, string>, matched: double, n_pred: double,
                         n_gold: double>>
+    findings: list<struct<task: int8, gold: int32, pred: int32, kinds: int8, flags: int8>>
+              | null                    what each gold and predicted item came to
+                                        (:mod:`harness.scoring.findings`), for the report;
+                                        older files lack the column
 
 ``counts`` are the additive counts of :func:`harness.scoring.document.count_document` (a key
 missing from a document counts as zero); the key strings are stored once, as an Arrow
@@ -87,8 +91,16 @@ _COUNT = pa.struct(
         ("matched", pa.float64()), ("n_pred", pa.float64()), ("n_gold", pa.float64()),
     ]
 )  # fmt: skip
+#: A finding of :mod:`harness.scoring.findings` (``-1``: no gold / no predicted item).
+FINDING = pa.struct(
+    [
+        ("task", pa.int8()), ("gold", pa.int32()), ("pred", pa.int32()),
+        ("kinds", pa.int8()), ("flags", pa.int8()),
+    ]
+)  # fmt: skip
 COUNTS = pa.schema(
-    [("doc_id", pa.string()), ("counts", pa.list_(_COUNT))], metadata={"schema": COUNTS_SCHEMA}
+    [("doc_id", pa.string()), ("counts", pa.list_(_COUNT)), ("findings", pa.list_(FINDING))],
+    metadata={"schema": COUNTS_SCHEMA},
 )
 #: Largest dense chunk of counts handed to the bootstrap (bytes of float64).
 CHUNK_BYTES = 32 * 2**20
@@ -474,7 +486,10 @@ def jsonl_with_label(path: Path, label: str) -> Iterator[str]:
 
 
 class CountsWriter(_Writer):
-    """Writes documents' counts a batch at a time (a :class:`harness.scoring.CountSink`)."""
+    """Writes documents' counts a batch at a time (a :class:`harness.scoring.CountSink`), and
+    their findings (:mod:`harness.scoring.findings`) when given."""
+
+    records_findings = True
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, COUNTS)
@@ -488,8 +503,11 @@ class CountsWriter(_Writer):
             self._keys.append(key)
         return i
 
-    def add(self, doc_ids: Sequence[str], per_doc: Sequence[Mapping[str, Any]]) -> None:
-        """Append the counts of documents ``doc_ids`` (same order)."""
+    def add(
+        self, doc_ids: Sequence[str], per_doc: Sequence[Mapping[str, Any]],
+        findings: Sequence[Sequence[Sequence[int]]] | None = None,
+    ) -> None:  # fmt: skip
+        """Append the counts (and findings) of documents ``doc_ids`` (same order)."""
         keys = np.fromiter(
             (self._key(k) for c in per_doc for k in c), np.int32, count=sum(map(len, per_doc))
         )
@@ -505,11 +523,26 @@ class CountsWriter(_Writer):
             fields=list(_COUNT),
         )  # fmt: skip
         lists = pa.ListArray.from_arrays(_offsets([len(c) for c in per_doc]), values)
-        self._write(pa.record_batch([pa.array(list(doc_ids), pa.string()), lists], schema=COUNTS))
+        ids = pa.array(list(doc_ids), pa.string())
+        self._write(pa.record_batch([ids, lists, _findings_array(findings, len(ids))], COUNTS))
 
     def finish(self) -> CountsFile:
         self.close()
         return CountsFile(self.path)
+
+
+def _findings_array(findings: Sequence[Sequence[Sequence[int]]] | None, n: int) -> pa.Array:
+    if findings is None:
+        return pa.nulls(n, pa.list_(FINDING))
+    lengths = [len(f) for f in findings]
+    flat = np.fromiter(
+        chain.from_iterable(chain.from_iterable(findings)), np.int32, count=5 * sum(lengths)
+    ).reshape(-1, 5)
+    types = [f.type for f in FINDING]
+    values = pa.StructArray.from_arrays(
+        [pa.array(flat[:, i]).cast(t) for i, t in enumerate(types)], fields=list(FINDING)
+    )
+    return pa.ListArray.from_arrays(_offsets(lengths), values)
 
 
 class CountsFile(Sequence[Counts]):

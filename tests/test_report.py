@@ -556,17 +556,23 @@ def test_large_results_are_read_without_per_document_counts(
     assert json.loads(_without_per_document(path)) == full
 
 
-def test_report_command_options(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from harness.cli import app
-
+def new_and_baseline(tmp_path: Path) -> tuple[Path, Path]:
+    """Two runs of extractor ``x`` on the same two documents: right, and degraded."""
     docs = [evil_doc(), plain_doc()]
     gold = write_goldset(tmp_path / "gs", docs)
     for sub in ("a", "b"):
         (tmp_path / sub).mkdir()
     new = make_run(tmp_path / "a", gold, {"x": [perfect(d) for d in docs]})
     base = make_run(tmp_path / "b", gold, {"x": [degraded(d) for d in docs]})
+    return new, base
+
+
+def test_report_command_options(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from harness.cli import app
+
+    new, base = new_and_baseline(tmp_path)
     res = CliRunner().invoke(app, ["report", str(new), "--against", str(base), "--folder"])
     assert res.exit_code == 0, res.output
     assert (new / "report_files" / "chunk-0000.js").is_file()
@@ -585,6 +591,8 @@ def test_several_processes_write_the_same_report(
 
     run = generated_run(tmp_path, 30, ("spacy", "llm"), samples=10)
     monkeypatch.setattr(parallel, "PARALLEL_DOCUMENTS", 10)
+    # processes classify documents only for runs that did not record findings
+    monkeypatch.setattr("harness.report.column_source", lambda run: None)
     monkeypatch.setattr("harness.report.FOLDER_CHUNK", 4)  # 8 chunks: 3 parts of 2 or 3
     pages = {}
     for n in ("1", "3"):

@@ -30,15 +30,19 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+from pyarrow import ArrowException
+
 from harness.atomic import write_text
 from harness.model import TASKS, Document
 from harness.report.charts import build_charts
 from harness.report.classify import KIND_TITLES, KINDS
+from harness.report.columns import close_source, column_chunks, column_source
 from harness.report.data import ExtractorTotals, Totals, document_record
 from harness.report.load import RunData, load_run
 from harness.report.markdown import render_markdown
 from harness.report.page import (
     chunk_element,
+    chunk_file,
     documents_section,
     errors_section,
     page_head,
@@ -95,11 +99,28 @@ class _Chunks:
         else:
             self.scratch = tempfile.TemporaryFile("w+", encoding="utf-8")
 
-    def add(self, records: Sequence[Any]) -> None:
+    def add(self, records: Sequence[Any] | str) -> None:
         """One chunk of the page (chunk files are written by :mod:`harness.report.parallel`)."""
         assert self.scratch is not None
         self.scratch.write(chunk_element(records))
         self.count += 1
+
+    def add_file(self, records: Sequence[Any] | str) -> None:
+        """One chunk file of the folder."""
+        assert self.dir is not None
+        path = self.dir / f"chunk-{self.count:04d}.js"
+        path.write_text(chunk_file(self.count, records), encoding="utf-8")
+        self.count += 1
+
+    def reset(self) -> None:
+        """Forget the chunks written so far."""
+        self.count = 0
+        if self.scratch is not None:
+            self.scratch.seek(0)
+            self.scratch.truncate()
+        if self.dir is not None:
+            for f in self.dir.iterdir():
+                f.unlink()
 
     def copy_into(self, out: IO[str]) -> None:
         if self.scratch is not None:
@@ -122,7 +143,32 @@ class _Chunks:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def _stream_columns(run: RunData, keys: Sequence[str], chunks: _Chunks) -> Totals | None:
+    """The records made column-wise from the findings the run recorded
+    (:mod:`harness.report.columns`); ``None`` when the run has none."""
+    source = column_source(run)
+    if source is None:
+        return None
+    totals = Totals({x.label: ExtractorTotals() for x in run.extractors})
+    try:
+        size = FOLDER_CHUNK if chunks.folder else CHUNK
+        for records in column_chunks(run, keys, size, source, totals):
+            if chunks.dir is not None:
+                chunks.add_file(records)
+            else:
+                chunks.add(records)
+    except (LookupError, ArrowException):  # files not in goldset order, or unreadable: the
+        chunks.reset()  # documents are classified from predictions.jsonl instead
+        return None
+    finally:
+        close_source(source)
+    return totals
+
+
 def _stream_documents(run: RunData, keys: Sequence[str], chunks: _Chunks) -> Totals:
+    fast = _stream_columns(run, keys, chunks)
+    if fast is not None:
+        return fast
     if chunks.dir is not None:  # chunk files: in several processes for a large goldset
         totals, chunks.count = write_all_chunks(
             run, keys, chunks.dir, FOLDER_CHUNK, workers(len(run.goldset))

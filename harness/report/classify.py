@@ -1,8 +1,9 @@
 """Classify every gold and predicted annotation of a document as correct or as an error.
 
-The matching is the scorer's own (:func:`harness.scoring.entities.partial_pairs` and
-:func:`harness.scoring.quotes.match_quotes`), so the report explains exactly the numbers in the
-score tables:
+The findings are the scorer's own (:mod:`harness.scoring.findings`, made from the pairs it
+counts), so the report explains exactly the numbers in the score tables. A run records them in
+its counts file and the report reads them column-wise (:mod:`harness.report.columns`); this
+module makes them again, one document at a time, for runs that did not record them:
 
 - entities are paired as in the ``partial`` scheme (same boundaries first, then by overlap);
   a pair with other boundaries is a *wrong boundary*, a pair with another label a *wrong label*
@@ -25,12 +26,13 @@ from functools import partial
 from typing import Literal
 
 from harness.model import Document, Entity, Prediction, Quote
-from harness.scoring.entities import partial_pairs
-from harness.scoring.quotes import SPEAKER_THRESHOLD, match_quotes, overlap_name, trim_span
+from harness.scoring import findings as sf
+from harness.scoring.entities import count_and_match_entities
+from harness.scoring.findings import Kind, entity_findings, quote_findings
+from harness.scoring.quotes import count_quotes
 from harness.scoring.speakers import attribution_is_correct
 
-Kind = Literal["missed", "spurious", "label", "boundary", "speaker"]
-KINDS: tuple[Kind, ...] = ("missed", "spurious", "label", "boundary", "speaker")
+KINDS: tuple[Kind, ...] = sf.KINDS
 KIND_TITLES: dict[str, str] = {
     "missed": "missed",
     "spurious": "spurious",
@@ -40,6 +42,12 @@ KIND_TITLES: dict[str, str] = {
 }
 ReportTask = Literal["entities", "quotes", "speakers"]
 MISSED, SPURIOUS = "(missed)", "(spurious)"  # confusion-table rows and columns
+_TASK_NAMES: tuple[ReportTask, ...] = ("entities", "quotes", "speakers")
+# a pair with other boundaries and another label: boundary first
+_ORDER: tuple[tuple[int, Kind], ...] = (
+    (sf.MISSED, "missed"), (sf.SPURIOUS, "spurious"), (sf.BOUNDARY, "boundary"),
+    (sf.LABEL, "label"), (sf.SPEAKER, "speaker"),
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,82 +71,26 @@ class Finding:
         return bool(self.kinds)
 
 
-_BOUNDARY: tuple[Kind, ...] = ("boundary",)
-_LABEL: tuple[Kind, ...] = ("label",)
-_BOTH: tuple[Kind, ...] = ("boundary", "label")
-_MISSED: tuple[Kind, ...] = ("missed",)
-_SPURIOUS: tuple[Kind, ...] = ("spurious",)
-_SPEAKER: tuple[Kind, ...] = ("speaker",)
-
-
-def _kinds(same_span: bool, same_label: bool) -> tuple[Kind, ...]:
-    if same_span:
-        return () if same_label else _LABEL
-    return _BOUNDARY if same_label else _BOTH
-
-
-def _unpaired(
-    task: ReportTask, n_gold: int, n_pred: int, paired_g: set[int], paired_p: set[int]
-) -> list[Finding]:
-    out = [Finding(task, i, None, _MISSED) for i in range(n_gold) if i not in paired_g]
-    out += [Finding(task, None, i, _SPURIOUS) for i in range(n_pred) if i not in paired_p]
-    return out
+def _finding(row: tuple[int, int, int, int, int]) -> Finding:
+    """A finding of :mod:`harness.scoring.findings` (a row of integers) as an object."""
+    task, g, p, bits, flags = row
+    kinds = tuple(k for bit, k in _ORDER if bits & bit)
+    unknown = bool(flags & sf.UNKNOWN_SPEAKER)
+    return Finding(_TASK_NAMES[task], None if g < 0 else g, None if p < 0 else p, kinds, unknown)
 
 
 def classify_entities(gold: Sequence[Entity], pred: Sequence[Entity]) -> list[Finding]:
     """Findings for one document's entities (predictions already restricted to scored labels)."""
-    order_g = sorted(range(len(gold)), key=lambda i: (gold[i].start, gold[i].end, gold[i].label))
-    order_p = sorted(range(len(pred)), key=lambda i: (pred[i].start, pred[i].end, pred[i].label))
-    g = [(gold[i].start, gold[i].end, gold[i].label) for i in order_g]
-    p = [(pred[i].start, pred[i].end, pred[i].label) for i in order_p]
-    out: list[Finding] = []
-    paired_g: set[int] = set()
-    paired_p: set[int] = set()
-    for cg, cp in partial_pairs(g, p):
-        a, b = g[cg], p[cp]
-        i, j = order_g[cg], order_p[cp]
-        out.append(Finding("entities", i, j, _kinds(a[:2] == b[:2], a[2] == b[2])))
-        paired_g.add(i)
-        paired_p.add(j)
-    return out + _unpaired("entities", len(gold), len(pred), paired_g, paired_p)
-
-
-def _positions(items: Sequence[Quote]) -> dict[int, list[int]]:
-    """Positions of each quote object (by identity; a list, as one object may occur twice)."""
-    out: dict[int, list[int]] = {}
-    for i, x in enumerate(items):
-        out.setdefault(id(x), []).append(i)
-    return out
-
-
-def _quote_pairs(
-    doc: Document, gold: Sequence[Quote], pred: Sequence[Quote]
-) -> list[tuple[int, int, Quote, Quote]]:
-    """The overlap@0.3 pairs the scorer makes, as ``(gold index, pred index, gold, pred)``."""
-    # the same tie-break as the scorer: prefer pairs whose speaker is right
-    matches = match_quotes(doc.text, gold, pred, agree=partial(attribution_is_correct, doc))
-    gi, pi = _positions(gold), _positions(pred)
-    out = []
-    for g, p in matches[overlap_name(SPEAKER_THRESHOLD)]:
-        out.append((gi[id(g)].pop(0), pi[id(p)].pop(0), g, p))
-    return out
+    labels = {e.label for e in pred}
+    match = count_and_match_entities(gold, pred, labels)[1]
+    return [_finding(f) for f in entity_findings(match)]
 
 
 def classify_quotes(doc: Document, pred: Sequence[Quote], tasks: Collection[str]) -> list[Finding]:
     """Findings for one document's quotes: tasks ``quotes`` and/or ``speakers``."""
-    text, gold = doc.text, doc.quotes
-    span_task: ReportTask = "quotes" if "quotes" in tasks else "speakers"
-    out: list[Finding] = []
-    for i, j, g, p in _quote_pairs(doc, gold, pred):
-        if "quotes" in tasks:
-            same = trim_span(text, g.start, g.end) == trim_span(text, p.start, p.end)
-            out.append(Finding("quotes", i, j, _kinds(same, g.type == p.type)))
-        if "speakers" in tasks:
-            right = attribution_is_correct(doc, g, p)
-            out.append(Finding("speakers", i, j, () if right else _SPEAKER, g.speaker is None))
-    paired_g = {f.gold for f in out if f.gold is not None}
-    paired_p = {f.pred for f in out if f.pred is not None}
-    return out + _unpaired(span_task, len(gold), len(pred), paired_g, paired_p)
+    # the scorer's own pairs: the tie-break prefers pairs whose speaker is right
+    pairs = count_quotes(doc.text, doc.quotes, pred, partial(attribution_is_correct, doc))[1]
+    return [_finding(f) for f in quote_findings(doc, pred, pairs, tasks)]
 
 
 @dataclass(frozen=True)

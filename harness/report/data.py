@@ -35,10 +35,9 @@ from typing import Any
 from harness.model import Document, Quote
 from harness.report.classify import KINDS, MISSED, SPURIOUS, DocAnalysis, classify_document
 from harness.report.load import ExtractorView
+from harness.scoring.findings import TASK_CODES, UNKNOWN_SPEAKER
 
-TASK_CODES = {"entities": 0, "quotes": 1, "speakers": 2}
 KIND_BITS = {k: 1 << i for i, k in enumerate(KINDS)}
-UNKNOWN_SPEAKER = 1
 _BITS: dict[tuple[str, ...], int] = {}
 
 

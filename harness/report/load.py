@@ -43,18 +43,24 @@ class PredictionFile:
     offsets: dict[tuple[str, str], int] = field(default_factory=dict)
     _handle: IO[bytes] | None = None
 
+    _indexed: bool = False
+
     @classmethod
     def index(cls, path: Path) -> PredictionFile:
+        """The file, indexed when a prediction is first asked for (a report made from the
+        run's per-document files never asks)."""
         if not path.is_file():
             raise ResultsError(f"predictions file {str(path)!r} does not exist; cannot report")
-        out = cls(path)
-        with path.open("rb") as f:
+        return cls(path)
+
+    def _index(self) -> None:
+        self._indexed = True
+        with self.path.open("rb") as f:
             pos = 0
             for lineno, line in enumerate(f, 1):
                 if line.strip():
-                    out._index_line(line, lineno, pos)
+                    self._index_line(line, lineno, pos)
                 pos += len(line)
-        return out
 
     def _index_line(self, line: bytes, lineno: int, pos: int) -> None:
         head = _HEAD.match(line)  # the two keys harness writes first, read without parsing
@@ -79,6 +85,8 @@ class PredictionFile:
         return rec
 
     def get(self, label: str, doc_id: str) -> Prediction | None:
+        if not self._indexed:
+            self._index()
         pos = self.offsets.get((label, doc_id))
         if pos is None:
             return None

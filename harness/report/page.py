@@ -26,7 +26,16 @@ def script_json(data: Any) -> str:
     """``data`` as JSON that is safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` are
     written as ``\\u003c``... so no text can close the element or open a comment, and U+2028/9
     are escaped (line terminators inside a JavaScript string before ES2019)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return script_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+class ScriptSafe(str):
+    """JSON text already made safe inside a ``<script>`` element (every string in it passed
+    through :func:`script_text`: the rest of JSON text holds none of the characters)."""
+
+
+def script_text(text: str) -> str:
+    """JSON text made safe inside a ``<script>`` element (:func:`script_json`)."""
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -173,12 +182,20 @@ def page_head(
     )
 
 
-def chunk_element(docs: Sequence[Mapping[str, Any]]) -> str:
-    return f'<script type="application/json" class="hr-chunk">{script_json(list(docs))}</script>\n'
+def chunk_element(docs: Sequence[Mapping[str, Any]] | str) -> str:
+    """A chunk of documents in the page: their records, or their JSON text (an array)."""
+    return f'<script type="application/json" class="hr-chunk">{_data(docs)}</script>\n'
 
 
-def chunk_file(index: int, docs: Sequence[Mapping[str, Any]]) -> str:
-    return f"HarnessReportChunk({index},{script_json(list(docs))});\n"
+def chunk_file(index: int, docs: Sequence[Mapping[str, Any]] | str) -> str:
+    """A chunk file of the folder: the records, or their JSON text (an array)."""
+    return f"HarnessReportChunk({index},{_data(docs)});\n"
+
+
+def _data(docs: Sequence[Mapping[str, Any]] | str) -> str:
+    if isinstance(docs, ScriptSafe):
+        return docs
+    return script_text(docs) if isinstance(docs, str) else script_json(list(docs))
 
 
 def page_tail(meta: Mapping[str, Any]) -> str:

@@ -19,6 +19,7 @@ ignored and counted under ``entities.n_ignored``.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import NamedTuple
 
 from harness.model import Entity
 from harness.scoring.matching import greedy_match, merge_match, overlapping_pairs
@@ -99,6 +100,31 @@ def _credits(
     return out
 
 
+class EntityMatch(NamedTuple):
+    """The ``partial`` pairs of one document, for explaining its errors (the report's findings).
+
+    ``gold_order[i]`` / ``pred_order[j]`` is the input position of the ``i``-th gold / ``j``-th
+    predicted item in canonical order (the predictions with a scored label only); ``pairs``
+    index the canonical lists ``gold`` and ``pred``.
+    """
+
+    gold_order: list[int]
+    pred_order: list[int]
+    gold: list[Item]
+    pred: list[Item]
+    pairs: Pairs
+
+
+def _canonical_items(entities: Sequence[Entity], positions: bool) -> tuple[list[int], list[Item]]:
+    """The items in canonical order (start, end, label) and, with ``positions``, their input
+    positions (ties by position; without, an empty list)."""
+    items = [(e.start, e.end, e.label) for e in entities]
+    if not positions:
+        return [], sorted(items)
+    order = sorted(range(len(items)), key=items.__getitem__)
+    return order, [items[i] for i in order]
+
+
 def count_entities(
     gold: Sequence[Entity], pred: Sequence[Entity], labels: Collection[str]
 ) -> Counts:
@@ -106,9 +132,18 @@ def count_entities(
 
     ``labels`` are the goldset's entity labels; predictions with another label are ignored.
     """
+    return count_and_match_entities(gold, pred, labels, positions=False)[0]
+
+
+def count_and_match_entities(
+    gold: Sequence[Entity], pred: Sequence[Entity], labels: Collection[str],
+    positions: bool = True,
+) -> tuple[Counts, EntityMatch]:  # fmt: skip
+    """:func:`count_entities` and the ``partial`` pairs it counted (one matching for both);
+    without ``positions`` the match has no input positions (counting alone)."""
     allowed = set(labels)
-    g = sorted((e.start, e.end, e.label) for e in gold)
-    p = sorted((e.start, e.end, e.label) for e in pred if e.label in allowed)
+    order_g, g = _canonical_items(gold, positions)
+    order_p, p = _canonical_items([e for e in pred if e.label in allowed], positions)
     n_pred, n_gold = class_totals([x[2] for x in p], [x[2] for x in g])
     strict, exact_x, type_x, partial_x = _match_indices(g, p)
     base = _credits({}, g, strict, 0, 1.0)  # a strict pair has one label on both sides
@@ -128,4 +163,4 @@ def count_entities(
     for scheme, (total, gold_credit, pred_credit) in credits.items():
         counts[f"entities.{scheme}"] = (float(total), float(len(p)), float(len(g)))
         set_class_counts(counts, f"entities.{scheme}", pred_credit, gold_credit, n_pred, n_gold)
-    return counts
+    return counts, EntityMatch(order_g, order_p, g, p, strict + exact_x + partial_x)

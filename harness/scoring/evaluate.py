@@ -28,8 +28,9 @@ from typing import Protocol
 from harness.model import TASKS, Document, Entity, Prediction, Task
 from harness.schemes import LabelMaps
 from harness.scoring.bootstrap import summarise_matrix
-from harness.scoring.document import count_document
+from harness.scoring.document import score_document
 from harness.scoring.extra import Score
+from harness.scoring.findings import Finding
 from harness.scoring.metrics import BUILTIN, Metrics
 from harness.scoring.prf import CountMatrix, Counts, CountSource
 
@@ -95,10 +96,19 @@ class ScoringPlan:
     def count(self, gold: Document, pred: Prediction, unmapped: Counter[str]) -> Counts:
         """Counts of one document (``pred`` prepared); gold labels the gold map drops are
         counted in ``unmapped``."""
+        return self.score(gold, pred, unmapped, findings=False)[0]
+
+    def score(
+        self, gold: Document, pred: Prediction, unmapped: Counter[str], *, findings: bool = True
+    ) -> tuple[Counts, list[Finding]]:
+        """:meth:`count` and the document's findings (:mod:`harness.scoring.findings`; gold
+        indices after the gold label map)."""
         gold = self.label_maps.map_gold(gold, unmapped)
-        counts = count_document(gold, pred, self.tasks, self.labels, self.scores)
+        counts, found = score_document(
+            gold, pred, self.tasks, self.labels, self.scores, findings=findings
+        )
         # one copy of each key string, not one per document
-        return {sys.intern(k): v for k, v in counts.items()}
+        return {sys.intern(k): v for k, v in counts.items()}, found
 
     def summarise(self, matrix: CountSource) -> tuple[Scores, Intervals]:
         """The scores of the counts in ``matrix`` and the intervals of the headline scores."""
@@ -125,6 +135,9 @@ class CountSink(Protocol):
 
     def add(self, doc_ids: Sequence[str], per_doc: Sequence[Counts]) -> None: ...
 
+    # A sink with ``records_findings = True`` is given each document's findings too:
+    # ``add(doc_ids, per_doc, findings)`` (:class:`harness.perdoc.CountsWriter`, for the report).
+
     def finish(self) -> CountSource:
         """Every document's counts, to summarise and bootstrap (best also a sequence of
         per-document counts: it becomes :attr:`Scored.per_doc`)."""
@@ -147,6 +160,14 @@ class Tally:
 
     def add(self, golds: Iterable[Document], preds: Sequence[Prediction]) -> None:
         """Count prepared predictions against their gold documents (same order)."""
+        if self._sink is not None and getattr(self._sink, "records_findings", False):
+            scored = [
+                self.plan.score(gold, pred, self.unmapped_gold)
+                for gold, pred in zip(golds, preds, strict=True)
+            ]
+            doc_ids = [p.doc_id for p in preds]
+            self._sink.add(doc_ids, [c for c, _ in scored], [f for _, f in scored])  # type: ignore[call-arg]
+            return
         batch = [
             self.plan.count(gold, pred, self.unmapped_gold)
             for gold, pred in zip(golds, preds, strict=True)
