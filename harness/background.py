@@ -23,9 +23,11 @@ extractor), whose initializer builds the object; calls run in submission order.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -89,9 +91,25 @@ def worth_a_worker(made: float, counted: float, n_batch: int, remaining: int) ->
     return remaining * (per_doc_made - per_doc_counted) > STARTUP_SECONDS
 
 
+def exit_with_parent() -> None:
+    """In a worker process: exit as soon as the process that started it is gone (killed by
+    SIGTERM or ``kill -9``, or crashed), instead of waiting forever on a queue whose other end
+    it holds itself. A daemon thread waits on the parent's sentinel."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="harness-exit-with-parent", daemon=True).start()
+
+
 def _start(factory: Callable[..., Any], args: tuple[Any, ...]) -> None:
     global _object
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller handles Ctrl-C and stops us
+    exit_with_parent()
     _object = factory(*args)
 
 

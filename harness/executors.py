@@ -31,7 +31,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
 from . import plugin_calls
-from .background import _blank_main, _cpus, _environment
+from .background import _blank_main, _cpus, _environment, exit_with_parent
 from .errors import ExtractorError
 from .extraction import (
     CallResult,
@@ -112,6 +112,7 @@ def _child(conn: Connection, spec: ExtractorSpec) -> None:
     """A worker process: build the extractor, load its model, then answer calls until told to
     stop (``None``) or the run's process goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle: it stops us
+    exit_with_parent()  # even in the middle of a call (a hung model)
     try:
         extractor = spec.build()
         conn.send(("ready", setup_extractor(extractor)))

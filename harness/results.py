@@ -4,7 +4,8 @@ A run folder holds::
 
     results.json                       the summary (schema ``harness.results/2``, below)
     per_document/<run>-<n>.predictions.arrow   each extractor's predictions, errors and
-    per_document/<run>-<n>.counts.arrow        diagnostics, and its per-document counts
+    per_document/<run>-<n>.counts.arrow        diagnostics, and its per-document counts and
+                                       findings (what each gold and predicted item came to)
                                        (Arrow IPC, schemas in :mod:`harness.perdoc`)
     predictions.jsonl                  the predictions again, in the gold span format, one line
                                        per extractor and document (for the ``replay`` extractor

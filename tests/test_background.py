@@ -286,3 +286,34 @@ def test_a_stopped_worker_does_not_hang_the_run(
         counting.close()
     assert time.monotonic() - t0 < 30
     assert not any(p.is_alive() for p in processes)
+
+
+ORPHAN = """
+import os, sys
+from harness.background import Worker
+worker = Worker(dict)
+worker.call("get", "x").result(timeout=60)
+print(next(iter(worker._pool._processes)), flush=True)
+os.kill(os.getpid(), int(sys.argv[1]))
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_worker_exits_when_the_run_is_killed(tmp_path: Path, sig: signal.Signals) -> None:
+    """A run killed by SIGTERM or kill -9 used to leave its scoring worker waiting forever on a
+    queue (holding the run's stdout, so `timeout harness eval | tee` never ended either)."""
+    script = tmp_path / "orphan.py"
+    script.write_text(ORPHAN, encoding="utf-8")
+    out = tmp_path / "out.txt"
+    with out.open("w") as f:  # a file, not a pipe: an orphan holding a pipe would block the test
+        subprocess.run([sys.executable, str(script), str(int(sig))], stdout=f, timeout=120)
+    pid = int(out.read_text().split()[0])
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+    pytest.fail(f"the worker process {pid} outlived the run by 20 s")
