@@ -8,8 +8,10 @@ replaced literally (other braces, as in JSON examples, are left alone):
 - ``{schema}``: the JSON Schema the answer must follow (all tasks);
 - ``{quotes}``: the numbered quotes found in the text (speakers; required there).
 
-The defaults are versioned (``entities/v1``): a change of wording is a new version, never an
-edit in place, so results stay comparable. The resolved text of every prompt is part of the
+The defaults are versioned (``entities/v2``): a change of wording is a new version, never an
+edit in place, so results stay comparable. (``entities/v2`` and ``quotes/v2`` replace v1, whose
+examples named people from the seed articles: the prompts must not be tuned to the goldset they
+are scored on.) The resolved text of every prompt is part of the
 extractor's options, hence of the prediction cache key, of the response cache key (it is sent)
 and of ``results.json``.
 
@@ -66,7 +68,7 @@ ONTONOTES_DESCRIPTIONS: dict[str, str] = {
 }
 assert tuple(ONTONOTES_DESCRIPTIONS) == ONTONOTES_LABELS
 
-ENTITIES_V1 = """\
+ENTITIES_V2 = """\
 Find every named-entity mention in the article below. Use only these labels:
 {labels}
 
@@ -75,7 +77,7 @@ Rules:
 - Copy each mention exactly as it is written in the article: same spelling, case and
   punctuation. Never paraphrase, translate, correct or complete it.
 - Minimal spans: no leading "the" unless it is part of the name, no possessive 's, titles and
-  honorifics outside a PERSON ("President [Vladimir Putin]", "Mr [Putin]").
+  honorifics outside a PERSON ("President [Ana Ribeiro]", "Ms [Ribeiro]").
 - Annotate the outermost name only, never a name inside another name.
 
 Answer with a JSON object that follows this JSON Schema:
@@ -86,7 +88,7 @@ Article:
 {text}
 >>>"""
 
-QUOTES_V1 = """\
+QUOTES_V2 = """\
 Find every quote in the article below: speech or writing that the article attributes to a
 source (a person, an organisation, a country).
 
@@ -98,7 +100,7 @@ For each quote give:
   quotation marks) or "mixed" (reported speech that contains a quoted fragment).
 - "cue": the speech verb or phrase that introduces the quote ("said", "told reporters",
   "according to"), copied exactly from the article, or null.
-- "speaker_mention": the words next to the cue that name the source ("Putin", "he",
+- "speaker_mention": the words next to the cue that name the source ("Ribeiro", "he",
   "the ministry"), copied exactly from the article, or null.
 - "speaker": the full name of the source as the article gives it (resolve "he" or
   "the minister" to the name given elsewhere), or null when the article does not say.
@@ -163,8 +165,8 @@ class Prompt:
 
 
 DEFAULTS: dict[str, Prompt] = {
-    "entities": Prompt("entities/v1", SYSTEM, ENTITIES_V1),
-    "quotes": Prompt("quotes/v1", SYSTEM, QUOTES_V1),
+    "entities": Prompt("entities/v2", SYSTEM, ENTITIES_V2),
+    "quotes": Prompt("quotes/v2", SYSTEM, QUOTES_V2),
     "speakers": Prompt("speakers/v1", SYSTEM, SPEAKERS_V1),
 }
 

@@ -39,7 +39,7 @@ def test_perfect_answers_score_one_and_align_exactly(mini, gold_responder, tmp_p
     assert total["unaligned"] == 0 and total["unaligned_rate"] == 0
     assert total["generated"] == total["aligned_exact"] > 0
     assert total["requests"] == 4 and total["prompt_tokens"] == 400
-    assert llm["options"]["resolved_prompts"]["entities"]["id"] == "entities/v1"
+    assert llm["options"]["resolved_prompts"]["entities"]["id"] == "entities/v2"
     assert json.loads(json.dumps(llm["diagnostics"]))  # plain JSON
 
 
