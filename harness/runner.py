@@ -143,15 +143,12 @@ Predicted = tuple[list[TextDoc], list["Prediction | None"], dict[str, DocError],
 
 
 class _Predictor:
-    """Predictions of each batch: from the cache, else from the executor, checked and cached.
-    Failures and invalid predictions are recorded in ``run`` (or raised with ``fail_fast``)."""
+    """Predictions of each batch: from the cache, else from the executor (which checked them
+    where they entered, :mod:`harness.extraction`), then cached. Failures are recorded in
+    ``run`` (the executor raised already with ``fail_fast``)."""
 
-    def __init__(
-        self, name: str, cache: PredictionCache, executor: Executor, run: ExtractorRun,
-        fail_fast: bool,
-    ) -> None:  # fmt: skip
-        self.name, self.cache, self.executor = name, cache, executor
-        self.run, self.fail_fast = run, fail_fast
+    def __init__(self, cache: PredictionCache, executor: Executor, run: ExtractorRun) -> None:
+        self.cache, self.executor, self.run = cache, executor, run
 
     def batches(self, batches: Iterable[list[TextDoc]]) -> Iterator[Predicted]:
         """Each batch with its predictions, in order; the executor gets only what the cache
@@ -513,7 +510,7 @@ def _extract_and_score(
     # Whatever stops the run (fail-fast, Ctrl-C, SIGTERM), every batch already cached is kept:
     # the cache writes each batch when it is made.
     try:
-        predictor = _Predictor(cls.name, cache, executor, run, fail_fast)
+        predictor = _Predictor(cache, executor, run)
         return _predict_and_count(
             run, predictor, writer, counting, plan, goldset, batch_size, progress
         )
